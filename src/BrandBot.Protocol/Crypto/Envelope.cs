@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BrandBot.Protocol.Crypto;
+
+/// <summary>
+/// The AES envelope of compatible and safe mode (protocol.md §2.4): AES-256-CBC with IV = key[0..16],
+/// WeChat's own PKCS#7 padding to 32 bytes, and a plaintext laid out as
+/// random(16) | msg_len (uint32, big-endian) | msg | AppId.
+/// Pure functions: the random prefix is an argument so the official fixed-random vectors are plain tests.
+/// </summary>
+public static class Envelope
+{
+    private const int PrefixLength = 16;
+    private const int LengthFieldLength = 4;
+    private const int HeaderLength = PrefixLength + LengthFieldLength;
+    private const int PadBlock = 32;
+    private const int AesBlock = 16;
+
+    /// <summary>Decrypts an <c>Encrypt</c> value and returns the message bytes (UTF-8 XML).</summary>
+    /// <exception cref="WeChatCryptoException">−40010 bad base64, −40007 bad cipher/padding,
+    /// −40008 bad length field, −40005 AppId mismatch, −40004 bad key.</exception>
+    public static byte[] Open(ReadOnlySpan<byte> key, string encrypt, string appId)
+    {
+        if (key.Length != AesKey.KeyLength)
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.IllegalAesKey, "key must be 32 bytes");
+        }
+
+        var cipher = DecodeBase64(encrypt);
+        if (cipher.Length == 0 || cipher.Length % AesBlock != 0)
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.DecryptAes, "ciphertext length is not a positive multiple of 16");
+        }
+
+        byte[] plain;
+        using (var aes = Aes.Create())
+        {
+            aes.Key = key.ToArray();
+            plain = aes.DecryptCbc(cipher, key[..AesBlock], PaddingMode.None);
+        }
+
+        try
+        {
+            return Unwrap(plain, appId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    /// <summary>Encrypts <paramref name="message"/> and returns the base64 <c>Encrypt</c> value.</summary>
+    public static string Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefix16, ReadOnlySpan<byte> message, string appId)
+    {
+        if (key.Length != AesKey.KeyLength)
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.IllegalAesKey, "key must be 32 bytes");
+        }
+
+        if (prefix16.Length != PrefixLength)
+        {
+            throw new ArgumentException("The random prefix must be 16 bytes.", nameof(prefix16));
+        }
+
+        var appIdLength = Encoding.ASCII.GetByteCount(appId);
+        var contentLength = HeaderLength + message.Length + appIdLength;
+        // protocol.md §2.4: pad with P = 32 − (N mod 32) bytes of value P; a full block when N is aligned.
+        var pad = PadBlock - (contentLength % PadBlock);
+        var plain = new byte[contentLength + pad];
+        try
+        {
+            prefix16.CopyTo(plain);
+            BinaryPrimitives.WriteUInt32BigEndian(plain.AsSpan(PrefixLength), (uint)message.Length);
+            message.CopyTo(plain.AsSpan(HeaderLength));
+            Encoding.ASCII.GetBytes(appId, plain.AsSpan(HeaderLength + message.Length));
+            plain.AsSpan(contentLength).Fill((byte)pad);
+
+            using var aes = Aes.Create();
+            aes.Key = key.ToArray();
+            var cipher = aes.EncryptCbc(plain, key[..AesBlock], PaddingMode.None);
+            return Convert.ToBase64String(cipher);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    private static byte[] DecodeBase64(string encrypt)
+    {
+        var buffer = new byte[(encrypt.Length * 3 / 4) + 3];
+        if (!Convert.TryFromBase64String(encrypt, buffer, out var written))
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.DecodeBase64, "Encrypt is not valid base64");
+        }
+
+        return buffer.AsSpan(0, written).ToArray();
+    }
+
+    private static byte[] Unwrap(ReadOnlySpan<byte> plain, string appId)
+    {
+        // Strict unpadding (protocol.md §2.4 recommends it over the samples' lenient form): a wrong
+        // key produces garbage, and rejecting it here is what lets key rotation try the other key.
+        var pad = plain[^1];
+        if (pad is < 1 or > PadBlock || pad > plain.Length)
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.DecryptAes, "invalid padding");
+        }
+
+        foreach (var b in plain[^pad..])
+        {
+            if (b != pad)
+            {
+                throw new WeChatCryptoException(WeChatCryptoError.DecryptAes, "invalid padding");
+            }
+        }
+
+        var content = plain[..^pad];
+        if (content.Length < HeaderLength)
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.IllegalBuffer, "decrypted buffer too short");
+        }
+
+        var messageLength = BinaryPrimitives.ReadUInt32BigEndian(content.Slice(PrefixLength, LengthFieldLength));
+        if (messageLength > (uint)(content.Length - HeaderLength))
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.IllegalBuffer, "message length exceeds buffer");
+        }
+
+        var message = content.Slice(HeaderLength, (int)messageLength);
+        var receivedAppId = content[(HeaderLength + (int)messageLength)..];
+        if (!AppIdEquals(receivedAppId, appId))
+        {
+            throw new WeChatCryptoException(WeChatCryptoError.ValidateAppId, "AppId in the envelope does not match the account");
+        }
+
+        return message.ToArray();
+    }
+
+    private static bool AppIdEquals(ReadOnlySpan<byte> received, string appId)
+    {
+        if (received.Length != appId.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < received.Length; i++)
+        {
+            if (received[i] != appId[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BrandBot.Protocol.Crypto;
+
+/// <summary>
+/// WeChat's SHA-1 signatures (protocol.md §1.2 and §2.3): the three-string form over
+/// Token, timestamp and nonce, and the four-string form that adds the Encrypt text.
+/// </summary>
+public static class Signature
+{
+    /// <summary>Lowercase hex SHA-1 over the ordinally sorted, concatenated parts.</summary>
+    public static string Compute(params string[] parts)
+    {
+        var sorted = (string[])parts.Clone();
+        // protocol.md §1.2 / P13: the default string comparer is culture-sensitive even under the
+        // invariant culture and orders '+', '_' and case differently; WeChat sorts by code unit.
+        Array.Sort(sorted, StringComparer.Ordinal);
+
+        var total = 0;
+        foreach (var part in sorted)
+        {
+            total += Encoding.UTF8.GetByteCount(part);
+        }
+
+        var buffer = total <= 1024 ? stackalloc byte[total] : new byte[total];
+        var written = 0;
+        foreach (var part in sorted)
+        {
+            written += Encoding.UTF8.GetBytes(part, buffer[written..]);
+        }
+
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(buffer, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Constant-time check of a received signature against the expected one.</summary>
+    public static bool Verify(string? received, params string[] parts)
+    {
+        if (string.IsNullOrEmpty(received) || received.Length != SHA1.HashSizeInBytes * 2)
+        {
+            return false;
+        }
+
+        var expected = Compute(parts);
+        Span<byte> a = stackalloc byte[expected.Length];
+        Span<byte> b = stackalloc byte[received.Length];
+        Encoding.ASCII.GetBytes(expected, a);
+        // Uppercase hex is not what WeChat sends, but it is the same digest; accept it.
+        Encoding.ASCII.GetBytes(received.ToLowerInvariant(), b);
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+}
