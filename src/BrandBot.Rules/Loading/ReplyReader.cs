@@ -1,0 +1,82 @@
+using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Model;
+using YamlDotNet.RepresentationModel;
+
+namespace BrandBot.Rules.Loading;
+
+/// <summary>Reads one entry of a <c>replies</c> list: a single-key mapping naming the reply kind.</summary>
+internal static class ReplyReader
+{
+    private const string Kinds = "text, news, image, voice, video, music, transfer";
+
+    public static RuleReply? Read(YamlReader reader, YamlNode node)
+    {
+        if (node is not YamlMappingNode { Children.Count: 1 } mapping)
+        {
+            reader.Error(node, $"a reply is a single key naming its kind ({Kinds})");
+            return null;
+        }
+
+        var (keyNode, value) = mapping.Children.Single();
+        var kind = (keyNode as YamlScalarNode)?.Value ?? "";
+        var line = YamlReader.LineOf(keyNode);
+        Reply? reply = kind switch
+        {
+            "text" => reader.Scalar(value, "text") is { } text ? new TextReply(text) : null,
+            "news" => ReadNews(reader, value),
+            "image" => Fields(reader, value, "image", "mediaId") is { } f ? new ImageReply(f["mediaId"] ?? "") : null,
+            "voice" => Fields(reader, value, "voice", "mediaId") is { } f ? new VoiceReply(f["mediaId"] ?? "") : null,
+            "video" => Fields(reader, value, "video", "mediaId", "title", "description") is { } f
+                ? new VideoReply(f["mediaId"] ?? "", f["title"], f["description"])
+                : null,
+            "music" => Fields(reader, value, "music", "title", "description", "musicUrl", "hqMusicUrl", "thumbMediaId") is { } f
+                ? new MusicReply(f["title"], f["description"], f["musicUrl"], f["hqMusicUrl"], f["thumbMediaId"])
+                : null,
+            "transfer" => Fields(reader, value, "transfer", "kfAccount") is { } f ? new TransferReply(f["kfAccount"]) : null,
+            _ => Unknown(reader, keyNode, kind),
+        };
+        return reply is null ? null : new StaticReply(reply, line);
+    }
+
+    private static Reply? Unknown(YamlReader reader, YamlNode node, string kind)
+    {
+        reader.Error(node, $"unknown reply kind '{kind}' (expected one of: {Kinds})");
+        return null;
+    }
+
+    private static NewsReply? ReadNews(YamlReader reader, YamlNode node)
+    {
+        var articles = new List<Article>();
+        foreach (var item in reader.Sequence(node, "news"))
+        {
+            if (Fields(reader, item, "a news article", "title", "description", "picUrl", "url") is { } f)
+            {
+                articles.Add(new Article(f["title"] ?? "", f["description"], f["picUrl"], f["url"]));
+            }
+        }
+
+        return new NewsReply(articles);
+    }
+
+    /// <summary>Reads a flat mapping of scalar fields; an empty value (e.g. <c>transfer: {}</c> or <c>transfer:</c>) gives no fields.</summary>
+    private static Dictionary<string, string?>? Fields(YamlReader reader, YamlNode node, string where, params string[] known)
+    {
+        var fields = known.ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
+        if (YamlReader.IsNull(node))
+        {
+            return fields;
+        }
+
+        if (reader.Mapping(node, where) is not { } mapping)
+        {
+            return null;
+        }
+
+        foreach (var (key, value) in reader.Entries(mapping, where, known))
+        {
+            fields[key] = reader.Scalar(value, key);
+        }
+
+        return fields;
+    }
+}

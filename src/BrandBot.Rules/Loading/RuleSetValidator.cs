@@ -1,0 +1,186 @@
+using System.Text;
+using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Matching;
+using BrandBot.Rules.Model;
+
+namespace BrandBot.Rules.Loading;
+
+/// <summary>Checks what the YAML shape cannot: names, keywords, regexes, reply contents and limits.</summary>
+public static class RuleSetValidator
+{
+    public static List<RuleProblem> Validate(RuleSetDefinition rules)
+    {
+        var problems = new List<RuleProblem>();
+        void Error(int line, string message) => problems.Add(new(line, ProblemSeverity.Error, message));
+        void Warn(int line, string message) => problems.Add(new(line, ProblemSeverity.Warning, message));
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keywordOwners = new Dictionary<(KeywordKind, string), string>();
+        var menuOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var rule in rules.Rules)
+        {
+            if (!names.TryAdd(rule.Name, rule.Line))
+            {
+                Error(rule.Line, $"rule name '{rule.Name}' is already used by the rule on line {names[rule.Name]}");
+            }
+
+            if (rule.Keywords.Count == 0 && rule.MenuKeys.Count == 0)
+            {
+                Error(rule.Line, $"rule '{rule.Name}' has neither keywords nor menuKeys, so it can never fire");
+            }
+
+            foreach (var keyword in rule.Keywords)
+            {
+                CheckKeyword(rule, keyword, keywordOwners, Error, Warn);
+            }
+
+            foreach (var key in rule.MenuKeys)
+            {
+                if (key.Length == 0)
+                {
+                    Error(rule.Line, $"rule '{rule.Name}' has an empty menu key");
+                }
+                else if (!menuOwners.TryAdd(key, rule.Name))
+                {
+                    Warn(rule.Line, $"menu key '{key}' is also used by rule '{menuOwners[key]}'; the higher-priority (or earlier) rule answers");
+                }
+            }
+
+            CheckGroup(rule.Replies, $"rule '{rule.Name}'", answersMessages: rule.Keywords.Count > 0, answersEvents: rule.MenuKeys.Count > 0, Error, Warn);
+        }
+
+        if (rules.Default is { } fallback)
+        {
+            CheckGroup(fallback, "default", answersMessages: true, answersEvents: false, Error, Warn);
+        }
+
+        if (rules.Follow?.Replies is { } follow)
+        {
+            CheckGroup(follow, "follow", answersMessages: false, answersEvents: true, Error, Warn);
+        }
+
+        foreach (var (scene, group) in rules.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
+        {
+            CheckGroup(group, $"scene '{scene}'", answersMessages: false, answersEvents: true, Error, Warn);
+        }
+
+        return [.. problems.OrderBy(p => p.Line)];
+    }
+
+    private static void CheckKeyword(
+        RuleDefinition rule, KeywordDefinition keyword, Dictionary<(KeywordKind, string), string> owners,
+        Action<int, string> error, Action<int, string> warn)
+    {
+        if (keyword.Kind == KeywordKind.Regex)
+        {
+            if (keyword.Value.Length == 0)
+            {
+                error(keyword.Line, $"rule '{rule.Name}' has an empty regex");
+            }
+            else if (RegexFactory.Problem(keyword.Value) is { } problem)
+            {
+                error(keyword.Line, $"rule '{rule.Name}': regex \"{keyword.Value}\" is invalid: {problem}");
+            }
+
+            return;
+        }
+
+        var normalized = TextNormalizer.Normalize(keyword.Value);
+        if (normalized.Length == 0)
+        {
+            error(keyword.Line, $"rule '{rule.Name}' has an empty {keyword.Kind.ToString().ToLowerInvariant()} keyword");
+        }
+        else if (owners.TryGetValue((keyword.Kind, normalized), out var owner) && owner != rule.Name)
+        {
+            warn(keyword.Line, $"keyword \"{keyword.Value}\" is also a keyword of rule '{owner}'; the higher-priority (or earlier) rule answers");
+        }
+        else
+        {
+            owners.TryAdd((keyword.Kind, normalized), rule.Name);
+        }
+    }
+
+    private static void CheckGroup(
+        ReplyGroupDefinition group, string where, bool answersMessages, bool answersEvents,
+        Action<int, string> error, Action<int, string> warn)
+    {
+        if (group.Replies.Count == 0)
+        {
+            error(group.Line, $"{where} has no replies");
+        }
+
+        foreach (var reply in group.Replies.OfType<StaticReply>())
+        {
+            CheckReply(reply, where, answersMessages, answersEvents, error, warn);
+        }
+    }
+
+    private static void CheckReply(
+        StaticReply entry, string where, bool answersMessages, bool answersEvents,
+        Action<int, string> error, Action<int, string> warn)
+    {
+        var line = entry.Line;
+        switch (entry.Reply)
+        {
+            case TextReply text when text.Content.Trim().Length == 0:
+                error(line, $"{where}: a text reply is empty");
+                break;
+            case TextReply text when Encoding.UTF8.GetByteCount(text.Content) > ReplyLimits.MaxTextBytes:
+                error(line, $"{where}: a text reply is {Encoding.UTF8.GetByteCount(text.Content)} UTF-8 bytes; WeChat drops replies over {ReplyLimits.MaxTextBytes}");
+                break;
+            case NewsReply news:
+                CheckNews(news, where, line, answersMessages, error, warn);
+                break;
+            case ImageReply { MediaId: "" } or VoiceReply { MediaId: "" } or VideoReply { MediaId: "" }:
+                error(line, $"{where}: a {entry.Reply.MsgType} reply needs a mediaId");
+                break;
+            case MusicReply music:
+                if (string.IsNullOrEmpty(music.ThumbMediaId))
+                {
+                    warn(line, $"{where}: a music reply without thumbMediaId shows no cover");
+                }
+
+                CheckLink(music.MusicUrl, "musicUrl", where, line, warn);
+                CheckLink(music.HqMusicUrl, "hqMusicUrl", where, line, warn);
+                break;
+            case TransferReply when answersEvents:
+                warn(line, $"{where}: transfer to customer service only works for follower messages, not events");
+                break;
+        }
+    }
+
+    private static void CheckNews(NewsReply news, string where, int line, bool answersMessages, Action<int, string> error, Action<int, string> warn)
+    {
+        if (news.Articles.Count == 0)
+        {
+            error(line, $"{where}: a news reply has no articles");
+        }
+        else if (news.Articles.Count > ReplyLimits.MaxArticlesForEvent)
+        {
+            error(line, $"{where}: a news reply has {news.Articles.Count} articles; WeChat allows at most {ReplyLimits.MaxArticlesForEvent}");
+        }
+        else if (news.Articles.Count > 1 && answersMessages)
+        {
+            warn(line, $"{where}: a news reply to a follower's message carries only its first article ({news.Articles.Count} given)");
+        }
+
+        foreach (var article in news.Articles)
+        {
+            if (article.Title.Trim().Length == 0)
+            {
+                error(line, $"{where}: a news article has no title");
+            }
+
+            CheckLink(article.PicUrl, "picUrl", where, line, warn);
+            CheckLink(article.Url, "url", where, line, warn);
+        }
+    }
+
+    private static void CheckLink(string? url, string field, string where, int line, Action<int, string> warn)
+    {
+        if (!string.IsNullOrEmpty(url) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            warn(line, $"{where}: {field} '{url}' is not an https link");
+        }
+    }
+}

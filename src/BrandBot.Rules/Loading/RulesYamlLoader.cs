@@ -1,0 +1,237 @@
+using System.Globalization;
+using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Model;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace BrandBot.Rules.Loading;
+
+/// <summary>
+/// Reads the rules YAML into a <see cref="RuleSetDefinition"/>. Structure problems (unknown keys,
+/// wrong shapes, bad values) are collected with their lines; nothing throws on bad input.
+/// </summary>
+public static class RulesYamlLoader
+{
+    public static (RuleSetDefinition? Definition, List<RuleProblem> Problems) Load(string yaml)
+    {
+        var problems = new List<RuleProblem>();
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            problems.Add(new((int)ex.Start.Line, ProblemSeverity.Error, "YAML syntax: " + (ex.InnerException?.Message ?? ex.Message)));
+            return (null, problems);
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return (new RuleSetDefinition(null, null, []), problems);
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            problems.Add(new(YamlReader.LineOf(stream.Documents[1].RootNode), ProblemSeverity.Error, "a rules file holds one YAML document"));
+        }
+
+        var reader = new YamlReader(problems);
+        var root = reader.Mapping(stream.Documents[0].RootNode, "the rules file");
+        if (root is null)
+        {
+            return (new RuleSetDefinition(null, null, []), problems);
+        }
+
+        FollowDefinition? follow = null;
+        ReplyGroupDefinition? fallback = null;
+        var rules = new List<RuleDefinition>();
+        foreach (var (key, value) in reader.Entries(root, "the rules file", "follow", "default", "rules"))
+        {
+            switch (key)
+            {
+                case "follow":
+                    follow = ReadFollow(reader, value);
+                    break;
+                case "default":
+                    fallback = ReadGroup(reader, value, "default");
+                    break;
+                case "rules":
+                    foreach (var node in reader.Sequence(value, "rules"))
+                    {
+                        if (ReadRule(reader, node, rules.Count) is { } rule)
+                        {
+                            rules.Add(rule);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return (new RuleSetDefinition(follow, fallback, rules), problems);
+    }
+
+    private static FollowDefinition? ReadFollow(YamlReader reader, YamlNode node)
+    {
+        if (reader.Mapping(node, "follow") is not { } mapping)
+        {
+            return null;
+        }
+
+        var scenes = new Dictionary<string, ReplyGroupDefinition>(StringComparer.Ordinal);
+        foreach (var (key, value) in reader.Entries(mapping, "follow", "replies", "mode", "scenes"))
+        {
+            if (key != "scenes" || reader.Mapping(value, "follow.scenes") is not { } sceneMap)
+            {
+                continue;
+            }
+
+            foreach (var (sceneKey, sceneValue) in sceneMap.Children)
+            {
+                var scene = (sceneKey as YamlScalarNode)?.Value ?? "";
+                if (scene.Length == 0)
+                {
+                    reader.Error(sceneKey, "a QR scene name must not be empty");
+                    continue;
+                }
+
+                if (ReadGroup(reader, sceneValue, $"scene '{scene}'") is { } group)
+                {
+                    scenes[scene] = group;
+                }
+            }
+        }
+
+        var hasReplies = mapping.Children.Keys.Any(k => (k as YamlScalarNode)?.Value == "replies");
+        return new FollowDefinition(hasReplies ? ReadRepliesAndMode(reader, mapping, "follow") : null, scenes);
+    }
+
+    private static ReplyGroupDefinition? ReadGroup(YamlReader reader, YamlNode node, string where)
+    {
+        if (reader.Mapping(node, where) is not { } mapping)
+        {
+            return null;
+        }
+
+        foreach (var _ in reader.Entries(mapping, where, "replies", "mode"))
+        {
+            // Only reports unknown keys; the values are read below.
+        }
+
+        return ReadRepliesAndMode(reader, mapping, where);
+    }
+
+    /// <summary>Reads <c>replies</c> and <c>mode</c>; callers have already reported unknown keys.</summary>
+    private static ReplyGroupDefinition ReadRepliesAndMode(YamlReader reader, YamlMappingNode mapping, string where)
+    {
+        var mode = ReplyMode.ReplyAll;
+        var replies = new List<RuleReply>();
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            switch ((keyNode as YamlScalarNode)?.Value)
+            {
+                case "mode":
+                    mode = ReadMode(reader, value) ?? mode;
+                    break;
+                case "replies":
+                    foreach (var item in reader.Sequence(value, $"{where}.replies"))
+                    {
+                        if (ReplyReader.Read(reader, item) is { } reply)
+                        {
+                            replies.Add(reply);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return new ReplyGroupDefinition(mode, replies, YamlReader.LineOf(mapping));
+    }
+
+    private static ReplyMode? ReadMode(YamlReader reader, YamlNode node) => reader.Scalar(node, "mode") switch
+    {
+        null => null,
+        "reply_all" => ReplyMode.ReplyAll,
+        "random_one" => ReplyMode.RandomOne,
+        var other => Fail(reader, node, $"mode '{other}' is not one of: reply_all, random_one"),
+    };
+
+    private static ReplyMode? Fail(YamlReader reader, YamlNode node, string message)
+    {
+        reader.Error(node, message);
+        return null;
+    }
+
+    private static RuleDefinition? ReadRule(YamlReader reader, YamlNode node, int index)
+    {
+        if (reader.Mapping(node, "a rule") is not { } mapping)
+        {
+            return null;
+        }
+
+        var line = YamlReader.LineOf(mapping);
+        var name = "";
+        var priority = 0;
+        var keywords = new List<KeywordDefinition>();
+        var menuKeys = new List<string>();
+        foreach (var (key, value) in reader.Entries(mapping, "a rule", "name", "priority", "keywords", "menuKeys", "mode", "replies"))
+        {
+            switch (key)
+            {
+                case "name":
+                    name = reader.Scalar(value, "name") ?? "";
+                    break;
+                case "priority":
+                    var text = reader.Scalar(value, "priority");
+                    if (text is not null && !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out priority))
+                    {
+                        reader.Error(value, $"priority '{text}' is not a whole number");
+                    }
+
+                    break;
+                case "keywords":
+                    keywords.AddRange(reader.Sequence(value, "keywords").Select(k => ReadKeyword(reader, k)).OfType<KeywordDefinition>());
+                    break;
+                case "menuKeys":
+                    menuKeys.AddRange(reader.Sequence(value, "menuKeys").Select(k => reader.Scalar(k, "a menu key")).OfType<string>());
+                    break;
+            }
+        }
+
+        if (name.Length == 0)
+        {
+            reader.Error(line, $"rule #{index + 1} has no name");
+            name = $"#{index + 1}";
+        }
+
+        return new RuleDefinition(name, priority, keywords, menuKeys, ReadRepliesAndMode(reader, mapping, $"rule '{name}'"), line);
+    }
+
+    private static KeywordDefinition? ReadKeyword(YamlReader reader, YamlNode node)
+    {
+        if (node is not YamlMappingNode { Children.Count: 1 } mapping)
+        {
+            reader.Error(node, "a keyword is one of: equal: \"…\", contain: \"…\", regex: \"…\"");
+            return null;
+        }
+
+        var (keyNode, valueNode) = mapping.Children.Single();
+        KeywordKind? kind = (keyNode as YamlScalarNode)?.Value switch
+        {
+            "equal" => KeywordKind.Equal,
+            "contain" => KeywordKind.Contain,
+            "regex" => KeywordKind.Regex,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            reader.Error(keyNode, $"unknown keyword kind '{(keyNode as YamlScalarNode)?.Value}' (expected equal, contain or regex)");
+            return null;
+        }
+
+        var value = reader.Scalar(valueNode, "a keyword");
+        return value is null ? null : new KeywordDefinition(kind.Value, value, YamlReader.LineOf(valueNode));
+    }
+}

@@ -1,0 +1,78 @@
+using YamlDotNet.RepresentationModel;
+
+namespace BrandBot.Rules.Loading;
+
+/// <summary>
+/// Small helpers over YamlDotNet's node model that record a located problem instead of throwing,
+/// so one pass over a file reports every mistake with its line.
+/// </summary>
+internal sealed class YamlReader(List<RuleProblem> problems)
+{
+    public static int LineOf(YamlNode node) => (int)node.Start.Line;
+
+    public void Error(YamlNode node, string message) => problems.Add(new(LineOf(node), ProblemSeverity.Error, message));
+
+    public void Error(int line, string message) => problems.Add(new(line, ProblemSeverity.Error, message));
+
+    public void Warning(int line, string message) => problems.Add(new(line, ProblemSeverity.Warning, message));
+
+    public YamlMappingNode? Mapping(YamlNode node, string what)
+    {
+        if (node is YamlMappingNode mapping)
+        {
+            return mapping;
+        }
+
+        if (!IsNull(node))
+        {
+            Error(node, $"{what} must be a mapping (key: value)");
+        }
+
+        return null;
+    }
+
+    public IReadOnlyList<YamlNode> Sequence(YamlNode node, string what)
+    {
+        if (node is YamlSequenceNode sequence)
+        {
+            return [.. sequence.Children];
+        }
+
+        if (!IsNull(node))
+        {
+            Error(node, $"{what} must be a list");
+        }
+
+        return [];
+    }
+
+    public string? Scalar(YamlNode node, string what)
+    {
+        if (node is YamlScalarNode scalar)
+        {
+            return scalar.Value ?? "";
+        }
+
+        Error(node, $"{what} must be a single value");
+        return null;
+    }
+
+    /// <summary>Reads the keys of <paramref name="mapping"/>, reporting any not in <paramref name="known"/>.</summary>
+    public IEnumerable<(string Key, YamlNode Value)> Entries(YamlMappingNode mapping, string where, params string[] known)
+    {
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (!known.Contains(key, StringComparer.Ordinal))
+            {
+                Error(keyNode, $"unknown key '{key}' in {where} (expected one of: {string.Join(", ", known)})");
+                continue;
+            }
+
+            yield return (key, value);
+        }
+    }
+
+    public static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Value: null or "" or "~" or "null", Style: YamlDotNet.Core.ScalarStyle.Plain };
+}

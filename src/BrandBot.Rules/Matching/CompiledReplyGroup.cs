@@ -1,0 +1,41 @@
+using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Model;
+
+namespace BrandBot.Rules.Matching;
+
+/// <summary>One reply of a group with its bodies rendered ahead of time for both contexts.</summary>
+public sealed record CompiledReply(RuleReply Source, ReplyBody? ForUserMessage, ReplyBody? ForEvent)
+{
+    /// <summary>The prepared body for the context (protocol.md §4.6: 1 article for messages, 8 for events).</summary>
+    public ReplyBody? BodyFor(bool answeringUserMessage) => answeringUserMessage ? ForUserMessage : ForEvent;
+}
+
+/// <summary>A rule's (or the follow/default) replies, ready to answer with.</summary>
+public sealed class CompiledReplyGroup
+{
+    public CompiledReplyGroup(ReplyGroupDefinition definition)
+    {
+        Mode = definition.Mode;
+        Replies = [.. definition.Replies.Select(Compile)];
+    }
+
+    public ReplyMode Mode { get; }
+
+    public IReadOnlyList<CompiledReply> Replies { get; }
+
+    /// <summary>
+    /// The reply to send passively: the first for <c>reply_all</c>, a random one for <c>random_one</c>.
+    /// The rest of a <c>reply_all</c> group goes out through the customer-service API.
+    /// </summary>
+    public int PickPassive(Random random) =>
+        Mode == ReplyMode.RandomOne && Replies.Count > 1 ? random.Next(Replies.Count) : 0;
+
+    private static CompiledReply Compile(RuleReply reply) => reply switch
+    {
+        StaticReply fixedReply => new CompiledReply(
+            reply,
+            ReplyBody.Prepare(fixedReply.Reply, ReplyLimits.MaxArticlesForUserMessage),
+            ReplyBody.Prepare(fixedReply.Reply, ReplyLimits.MaxArticlesForEvent)),
+        _ => new CompiledReply(reply, null, null),
+    };
+}

@@ -1,0 +1,22 @@
+namespace BrandBot.Rules.Matching;
+
+/// <summary>Why a push got the answer it got; the kind and rule name are what operators search logs for.</summary>
+public enum MatchKind
+{
+    /// <summary>Nothing applies: answer <c>success</c>.</summary>
+    None,
+    Keyword,
+    Menu,
+    Follow,
+    Scene,
+    Default,
+}
+
+/// <summary>The routing decision for one push.</summary>
+public sealed record RouteResult(MatchKind Kind, string? RuleName, CompiledReplyGroup? Replies)
+{
+    public static RouteResult Nothing { get; } = new(MatchKind.None, null, null);
+
+    /// <summary>True when the answer is a reply of ours (not <c>success</c>).</summary>
+    public bool HasReply => Replies is { Replies.Count: > 0 };
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using BrandBot.Rules.Matching;
+
+namespace BrandBot.Rules.Store;
+
+/// <summary>
+/// The compiled rule set each account answers with right now. Swapping is one reference write, so a
+/// push in flight finishes with the set it started with and the next push sees the new one.
+/// </summary>
+public sealed class LiveRuleSets
+{
+    private readonly ConcurrentDictionary<string, CompiledRuleSet> _current = new(StringComparer.Ordinal);
+
+    /// <summary>The account's current set, or <see cref="CompiledRuleSet.Empty"/> before any is loaded.</summary>
+    public CompiledRuleSet Get(string account) => _current.TryGetValue(account, out var set) ? set : CompiledRuleSet.Empty;
+
+    /// <summary>Installs <paramref name="set"/> unless the same or a newer version is already live (notifications can race).</summary>
+    public bool Swap(string account, CompiledRuleSet set)
+    {
+        while (true)
+        {
+            if (!_current.TryGetValue(account, out var existing))
+            {
+                if (_current.TryAdd(account, set))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (existing.Version >= set.Version)
+            {
+                return false;
+            }
+
+            if (_current.TryUpdate(account, set, existing))
+            {
+                return true;
+            }
+        }
+    }
+}

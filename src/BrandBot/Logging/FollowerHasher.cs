@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+using BrandBot.Options;
+using Microsoft.Extensions.Options;
+
+namespace BrandBot.Logging;
+
+/// <summary>
+/// Stands in for an OpenID in logs: a short keyed hash that correlates one follower's lines but cannot
+/// be turned back into the OpenID without the key (STYLE.md §8).
+/// </summary>
+public sealed class FollowerHasher
+{
+    private readonly byte[] _key;
+
+    public FollowerHasher(IOptions<BrandBotOptions> options)
+    {
+        var configured = options.Value.LogHashKey;
+        _key = string.IsNullOrEmpty(configured) ? RandomNumberGenerator.GetBytes(32) : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
+    }
+
+    public string Hash(string openId)
+    {
+        if (openId.Length == 0)
+        {
+            return "-";
+        }
+
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(openId), mac);
+        return "f:" + Convert.ToHexStringLower(mac[..6]);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace BrandBot.Logging;
+
+/// <summary>
+/// Every log line BrandBot writes. Event ids: 1xxx protocol, 2xxx rules, 3xxx Redis, 4xxx outbound.
+/// Never log message text, Token, keys, AppSecret or raw OpenIDs (followers appear as a keyed hash).
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Warning, "Rejected {Method} for account {Account}: {Status} {Reason}")]
+    public static partial void Rejected(ILogger logger, string method, string account, int status, string reason);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Push {Account} {MsgType}/{Event} from {Follower}: {Kind} {Rule} -> {Answer}")]
+    public static partial void Answered(ILogger logger, string account, string msgType, string @event, string follower, string kind, string? rule, string answer);
+
+    [LoggerMessage(1003, LogLevel.Error, "Push for account {Account} failed unexpectedly; answered success")]
+    public static partial void PushFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(1004, LogLevel.Information, "URL verification for account {Account} succeeded")]
+    public static partial void Verified(ILogger logger, string account);
+
+    [LoggerMessage(2001, LogLevel.Information, "Rules for account {Account}: version {Version} is live ({Rules} rules, {Keywords} keywords)")]
+    public static partial void RulesLive(ILogger logger, string account, long version, int rules, int keywords);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Rules file {File} for account {Account} was not published: {Problem}")]
+    public static partial void RulesRejected(ILogger logger, string file, string account, string problem);
+
+    [LoggerMessage(2003, LogLevel.Information, "Rules file {File} changed; published version {Version} for account {Account}")]
+    public static partial void RulesFilePublished(ILogger logger, string file, long version, string account);
+
+    [LoggerMessage(2004, LogLevel.Error, "Could not activate rules for account {Account}; keeping the previous version")]
+    public static partial void ActivationFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Could not read rules file {File} for account {Account}: {Reason}")]
+    public static partial void RulesFileUnreadable(ILogger logger, string file, string account, string reason);
+}

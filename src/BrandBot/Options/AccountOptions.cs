@@ -1,0 +1,24 @@
+namespace BrandBot.Options;
+
+/// <summary>One Official Account: <c>BrandBot:Accounts:N</c>. The names are a contract (README "Configuration").</summary>
+public sealed class AccountOptions
+{
+    /// <summary>The URL segment: pushes arrive at <c>/wechat/{Name}</c>.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The <c>wx…</c> AppId (not the <c>gh_…</c> id); checked inside every encrypted push.</summary>
+    public string AppId { get; set; } = "";
+
+    public string Token { get; set; } = "";
+
+    /// <summary>Optional for plaintext-only accounts.</summary>
+    public string? EncodingAESKey { get; set; }
+
+    /// <summary>The key before the last rotation, tried when the current one fails (protocol.md §2.7).</summary>
+    public string? PreviousEncodingAESKey { get; set; }
+
+    public string? AppSecret { get; set; }
+
+    /// <summary>Relative paths resolve against the working directory.</summary>
+    public string? RulesFile { get; set; }
+}

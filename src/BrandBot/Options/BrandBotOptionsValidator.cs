@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using BrandBot.Protocol.Crypto;
+using Microsoft.Extensions.Options;
+
+namespace BrandBot.Options;
+
+/// <summary>
+/// Checks every setting at startup and reports each problem on its own line, naming the setting
+/// (never its value when it is a secret).
+/// </summary>
+public sealed partial class BrandBotOptionsValidator : IValidateOptions<BrandBotOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BrandBotOptions options)
+    {
+        var failures = Problems(options).ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public static IEnumerable<string> Problems(BrandBotOptions options)
+    {
+        const string root = BrandBotOptions.Section;
+        if (options.Accounts.Count == 0)
+        {
+            yield return $"{root}:Accounts must list at least one account (Name, AppId, Token, RulesFile)";
+        }
+
+        if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            yield return $"{root}:MaxBodyBytes must be between 1024 and 16777216 (got {options.MaxBodyBytes})";
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Accounts.Count; i++)
+        {
+            var account = options.Accounts[i];
+            var at = $"{root}:Accounts:{i}";
+            foreach (var problem in AccountProblems(account, at, seen))
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    private static IEnumerable<string> AccountProblems(AccountOptions account, string at, HashSet<string> seen)
+    {
+        if (string.IsNullOrWhiteSpace(account.Name))
+        {
+            yield return $"{at}:Name is required (it is the URL segment in /wechat/{{Name}})";
+        }
+        else if (!UrlSegment().IsMatch(account.Name))
+        {
+            yield return $"{at}:Name '{account.Name}' may use only letters, digits, '-' and '_'";
+        }
+        else if (!seen.Add(account.Name))
+        {
+            yield return $"{at}:Name '{account.Name}' is used by another account";
+        }
+
+        if (string.IsNullOrWhiteSpace(account.Token))
+        {
+            yield return $"{at}:Token is required";
+        }
+
+        var encrypted = !string.IsNullOrEmpty(account.EncodingAESKey);
+        if (encrypted && !AesKey.TryDecode(account.EncodingAESKey, out _, out var reason))
+        {
+            yield return $"{at}:EncodingAESKey {reason}";
+        }
+
+        if (!string.IsNullOrEmpty(account.PreviousEncodingAESKey))
+        {
+            if (!encrypted)
+            {
+                yield return $"{at}:PreviousEncodingAESKey is set but EncodingAESKey is not";
+            }
+            else if (!AesKey.TryDecode(account.PreviousEncodingAESKey, out _, out var previousReason))
+            {
+                yield return $"{at}:PreviousEncodingAESKey {previousReason}";
+            }
+        }
+
+        if (encrypted && string.IsNullOrWhiteSpace(account.AppId))
+        {
+            yield return $"{at}:AppId is required with an EncodingAESKey (the wx… id, checked inside every encrypted push)";
+        }
+        else if (account.AppId.StartsWith("gh_", StringComparison.Ordinal))
+        {
+            yield return $"{at}:AppId must be the wx… AppId, not the gh_… original id";
+        }
+
+        if (!string.IsNullOrEmpty(account.RulesFile) && !File.Exists(Path.GetFullPath(account.RulesFile)))
+        {
+            yield return $"{at}:RulesFile '{account.RulesFile}' does not exist (resolved to {Path.GetFullPath(account.RulesFile)})";
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex UrlSegment();
+}

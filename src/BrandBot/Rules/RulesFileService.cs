@@ -1,0 +1,163 @@
+using BrandBot.Hosting;
+using BrandBot.Logging;
+using BrandBot.Rules.Loading;
+using BrandBot.Rules.Store;
+using BrandBot.Webhook;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BrandBot.Rules;
+
+/// <summary>
+/// Loads each account's <c>RulesFile</c> at startup (refusing to start on errors, one line per problem),
+/// publishes it when the store holds no version yet, and republishes the file whenever it changes.
+/// A changed file with errors is logged and ignored: the previous version stays live.
+/// </summary>
+public sealed class RulesFileService(
+    AccountDirectory accounts,
+    IRuleStore store,
+    RulesActivator activator,
+    TimeProvider time,
+    ILogger<RulesFileService> logger) : BackgroundService
+{
+    /// <summary>How often files are re-read; a FileSystemWatcher makes most changes show up sooner.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, string> _lastSeenHash = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly List<FileSystemWatcher> _watchers = [];
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var account in accounts.All)
+        {
+            if (account.RulesFile is not { } path)
+            {
+                continue;
+            }
+
+            var yaml = await File.ReadAllTextAsync(path, cancellationToken);
+            var parsed = RulesFile.Parse(yaml);
+            if (parsed.HasErrors)
+            {
+                problems.AddRange(parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => $"{path}:{p}"));
+                continue;
+            }
+
+            _lastSeenHash[account.Name] = RuleSnapshot.HashOf(yaml);
+            if (await store.GetCurrentAsync(account.Name, cancellationToken) is null)
+            {
+                await store.PublishAsync(account.Name, yaml, "startup", $"initial load of {Path.GetFileName(path)}", cancellationToken);
+            }
+
+            await activator.ActivateAsync(account.Name, cancellationToken);
+            Watch(path);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StartupProblemsException(problems);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _changed.WaitAsync(PollInterval, stoppingToken);
+                while (_changed.Wait(0))
+                {
+                    // Collapse a burst of watcher events into one reload.
+                }
+
+                // Editors write in several steps; let the file settle before reading it.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time, stoppingToken);
+                await ReloadChangedFilesAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReloadChangedFilesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var account in accounts.All)
+        {
+            if (account.RulesFile is not { } path)
+            {
+                continue;
+            }
+
+            string yaml;
+            try
+            {
+                yaml = await File.ReadAllTextAsync(path, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                Log.RulesFileUnreadable(logger, path, account.Name, ex.Message);
+                continue;
+            }
+
+            var hash = RuleSnapshot.HashOf(yaml);
+            if (_lastSeenHash.GetValueOrDefault(account.Name) == hash)
+            {
+                continue;
+            }
+
+            _lastSeenHash[account.Name] = hash;
+            var parsed = RulesFile.Parse(yaml);
+            if (parsed.HasErrors)
+            {
+                foreach (var problem in parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error))
+                {
+                    Log.RulesRejected(logger, path, account.Name, problem.ToString());
+                }
+
+                continue;
+            }
+
+            var snapshot = await store.PublishAsync(account.Name, yaml, "file-watcher", $"{Path.GetFileName(path)} changed", cancellationToken);
+            Log.RulesFilePublished(logger, path, snapshot.Version, account.Name);
+            await activator.ActivateAsync(account.Name, cancellationToken);
+        }
+    }
+
+    private void Watch(string path)
+    {
+        try
+        {
+            // Watch the directory, not the file: editors and ConfigMaps replace files by rename.
+            var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            watcher.Changed += (_, _) => _changed.Release();
+            watcher.Created += (_, _) => _changed.Release();
+            watcher.Renamed += (_, _) => _changed.Release();
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            // Polling still picks the change up within PollInterval.
+        }
+    }
+}

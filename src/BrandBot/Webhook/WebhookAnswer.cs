@@ -1,0 +1,21 @@
+using System.Text;
+
+namespace BrandBot.Webhook;
+
+/// <summary>What goes back on the wire for one request: always a short, explicit body with a length.</summary>
+public sealed record WebhookAnswer(int Status, string ContentType, ReadOnlyMemory<byte> Body, string? RejectReason = null)
+{
+    private const string Text = "text/plain; charset=utf-8";
+
+    private static readonly byte[] SuccessBytes = "success"u8.ToArray();
+
+    /// <summary>protocol.md §4.9: "no passive reply" — never encrypted, never retried by WeChat.</summary>
+    public static WebhookAnswer Success { get; } = new(200, Text, SuccessBytes);
+
+    public static WebhookAnswer Xml(byte[] xml) => new(200, "application/xml; charset=utf-8", xml);
+
+    public static WebhookAnswer Plain(string body) => new(200, Text, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>A refusal: the status, and the reason both as the body and for the log line.</summary>
+    public static WebhookAnswer Reject(int status, string reason) => new(status, Text, Encoding.UTF8.GetBytes(reason), reason);
+}

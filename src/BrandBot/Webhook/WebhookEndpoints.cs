@@ -1,0 +1,75 @@
+using BrandBot.Logging;
+using BrandBot.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BrandBot.Webhook;
+
+/// <summary>
+/// <c>GET|POST /wechat/{account}</c>. Handlers read the raw body with a cap, never model-bind, and
+/// always write an explicit status, content type and Content-Length (protocol.md §1.3).
+/// </summary>
+public static class WebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder app)
+    {
+        var hook = app.MapGroup("/wechat/{account}");
+        hook.MapGet("", VerifyUrl);
+        hook.MapPost("", ReceivePush);
+        return app;
+    }
+
+    private static async Task VerifyUrl(string account, HttpContext context, AccountDirectory accounts, PushProcessor processor, ILogger<PushProcessor> logger)
+    {
+        var answer = accounts.Find(account) is { } found
+            ? processor.Verify(found, PushQuery.From(context.Request.Query), context.Request.Query["echostr"].ToString())
+            : WebhookAnswer.Reject(404, "unknown account");
+        await WriteAsync(context, account, answer, logger);
+    }
+
+    private static async Task ReceivePush(
+        string account, HttpContext context, AccountDirectory accounts, PushProcessor processor,
+        IOptions<BrandBotOptions> options, ILogger<PushProcessor> logger)
+    {
+        WebhookAnswer answer;
+        if (accounts.Find(account) is not { } found)
+        {
+            answer = WebhookAnswer.Reject(404, "unknown account");
+        }
+        else
+        {
+            var maxBytes = options.Value.MaxBodyBytes;
+            var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
+            answer = body is null
+                ? WebhookAnswer.Reject(413, $"body larger than {maxBytes} bytes")
+                : processor.Process(found, PushQuery.From(context.Request.Query), body);
+        }
+
+        await WriteAsync(context, account, answer, logger);
+    }
+
+    private static async Task WriteAsync(HttpContext context, string account, WebhookAnswer answer, ILogger logger)
+    {
+        if (answer.RejectReason is { } reason)
+        {
+            Log.Rejected(logger, context.Request.Method, Sanitize(account), answer.Status, reason);
+            if (answer.Status == 413)
+            {
+                // Do not keep the connection open to drain a body we refused to read.
+                context.Response.Headers.Connection = "close";
+            }
+        }
+
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = answer.ContentType;
+        context.Response.ContentLength = answer.Body.Length;
+        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+    }
+
+    // The account segment comes from the URL: keep log lines to a short, printable form.
+    private static string Sanitize(string account) =>
+        new([.. account.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '?')]);
+}
