@@ -6,6 +6,7 @@ using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BrandBot.Hosting;
@@ -26,6 +27,10 @@ public static class BrandBotApp
             EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production",
         });
         AddSettingsFile(builder.Configuration, args);
+        // ASP.NET's request lines carry the full query string (openid, signatures): never log them,
+        // whatever level an operator configures.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         builder.Services.AddBrandBot();
         configure?.Invoke(builder);
 

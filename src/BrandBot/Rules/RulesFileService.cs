@@ -17,7 +17,6 @@ public sealed class RulesFileService(
     AccountDirectory accounts,
     IRuleStore store,
     RulesActivator activator,
-    TimeProvider time,
     ILogger<RulesFileService> logger) : BackgroundService
 {
     /// <summary>How often files are re-read; a FileSystemWatcher makes most changes show up sooner.</summary>
@@ -86,7 +85,7 @@ public sealed class RulesFileService(
                 }
 
                 // Editors write in several steps; let the file settle before reading it.
-                await Task.Delay(TimeSpan.FromMilliseconds(100), time, stoppingToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken);
                 await ReloadChangedFilesAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

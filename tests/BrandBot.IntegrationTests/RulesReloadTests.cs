@@ -1,0 +1,38 @@
+using BrandBot.Simulation;
+
+namespace BrandBot.IntegrationTests;
+
+public class RulesReloadTests
+{
+    [Fact]
+    public async Task EditedRulesFile_IsLiveWithinSeconds_AndABrokenEditIsIgnored()
+    {
+        var file = TestAccounts.WriteRules(TestAccounts.Rules);
+        await using var server = await TestServer.StartAsync(TestAccounts.Settings(file));
+        Assert.Equal("We open 9:00-21:00", await ReplyToAsync(server, "hours"));
+
+        await File.WriteAllTextAsync(file, TestAccounts.Rules.Replace("We open 9:00-21:00", "Now open 8:00-22:00"));
+        Assert.Equal("Now open 8:00-22:00", await EventuallyAsync(server, "hours", "Now open 8:00-22:00"));
+
+        // A file with errors is not published: the previous version keeps answering.
+        await File.WriteAllTextAsync(file, "rules:\n  - name: broken\n    keywords: [ regex: \"(\" ]\n    replies: [ text: \"x\" ]\n");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal("Now open 8:00-22:00", await ReplyToAsync(server, "hours"));
+        Assert.Contains(server.Logs.Lines, l => l.Contains(" 2002 ") && l.Contains("regex"));
+    }
+
+    private static async Task<string?> EventuallyAsync(TestServer server, string text, string expected)
+    {
+        string? last = null;
+        for (var i = 0; i < 100 && last != expected; i++)
+        {
+            await Task.Delay(100);
+            last = await ReplyToAsync(server, text);
+        }
+
+        return last;
+    }
+
+    private static async Task<string?> ReplyToAsync(TestServer server, string text) =>
+        (await Wire.PushAsync(server.Client, Wire.Text(text), PushMode.Safe)).Reply()["Content"];
+}

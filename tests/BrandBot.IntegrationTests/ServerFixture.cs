@@ -1,0 +1,66 @@
+using System.Net.Http.Headers;
+using System.Text;
+using BrandBot.Protocol.Xml;
+using BrandBot.Simulation;
+
+namespace BrandBot.IntegrationTests;
+
+/// <summary>One running server with <see cref="TestAccounts.Rules"/>, shared by a test class.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public TestServer Server { get; private set; } = null!;
+
+    public string RulesFile { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        RulesFile = TestAccounts.WriteRules(TestAccounts.Rules);
+        Server = await TestServer.StartAsync(TestAccounts.Settings(RulesFile));
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>Sends pushes the way WeChat does and decodes what comes back.</summary>
+public static class Wire
+{
+    public static readonly byte[] Prefix = Encoding.ASCII.GetBytes("0123456789abcdef");
+
+    public static async Task<PushResponse> PushAsync(
+        HttpClient client, string xml, PushMode mode = PushMode.Plain, string account = "acme",
+        string? encodingAesKey = TestAccounts.Key, string nonce = "1514711492")
+    {
+        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, encodingAesKey, mode, xml, TestServer.Now.ToUnixTimeSeconds(), nonce, Prefix);
+        return await PostAsync(client, $"/wechat/{account}?{push.Query}", push.Body);
+    }
+
+    public static async Task<PushResponse> PostAsync(HttpClient client, string url, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/xml");
+        using var response = await client.PostAsync(url, content);
+        return new PushResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", await response.Content.ReadAsByteArrayAsync());
+    }
+
+    public static string Text(string content, string msgId = "4363689963896700987") =>
+        SampleMessages.Text(TestAccounts.Gh, TestAccounts.OpenId, 1714112445, content, long.Parse(msgId, System.Globalization.CultureInfo.InvariantCulture));
+
+    public static string Message(string msgType, params (string, string)[] fields) =>
+        SampleMessages.Build(TestAccounts.Gh, TestAccounts.OpenId, 1714112445, msgType, [.. fields, ("MsgId", "1")]);
+
+    public static string Event(string name, string? key = null) =>
+        SampleMessages.Event(TestAccounts.Gh, TestAccounts.OpenId, 1714112445, name, key);
+}
+
+public sealed record PushResponse(int Status, string ContentType, byte[] Body)
+{
+    public string Text => Encoding.UTF8.GetString(Body);
+
+    /// <summary>The reply XML, decrypted (and its MsgSignature checked) when it is an envelope.</summary>
+    public PushFields Reply(string? key = TestAccounts.Key)
+    {
+        Assert.Equal(200, Status);
+        var xml = SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, key, null, Body);
+        return PushXmlReader.Read(Encoding.UTF8.GetBytes(xml));
+    }
+}
