@@ -19,7 +19,7 @@ try
             return 0;
     }
 
-    await using var app = BrandBotApp.Build(args);
+    await using var app = await BrandBotApp.BuildAsync(args);
     await app.RunAsync();
     return 0;
 }

@@ -43,7 +43,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         var time = new FakeTimeProvider(Now);
         var logs = new CapturingLoggerProvider();
-        var app = BrandBotApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        var app = await BrandBotApp.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();

@@ -1,16 +1,29 @@
 namespace BrandBot.Rules.Store;
 
 /// <summary>
-/// Where published rule versions live: in process (the embedded store) or in Redis. Publishing must be
-/// atomic: a reader sees the old version or the new one, never a mix.
+/// Where published rule versions live: in process (the embedded store) or in Redis. A version is an
+/// immutable snapshot; committing one is atomic (a reader sees the old version or the new one, never
+/// a mix) and conditional on the version the publisher diffed against.
 /// </summary>
 public interface IRuleStore
 {
-    /// <summary>Raised after a new version becomes current (for any account); handlers must not block.</summary>
+    /// <summary>Raised when an account's current version may have changed; handlers must not block.</summary>
     event Action<string>? Changed;
+
+    /// <summary>The current version number, 0 when none was ever published. Cheap: used for catch-up polling.</summary>
+    Task<long> GetCurrentVersionAsync(string account, CancellationToken cancellationToken = default);
 
     Task<RuleSnapshot?> GetCurrentAsync(string account, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores <paramref name="yaml"/> as the account's next version and makes it current.</summary>
-    Task<RuleSnapshot> PublishAsync(string account, string yaml, string? publishedBy, string? message, CancellationToken cancellationToken = default);
+    Task<RuleSnapshot?> GetVersionAsync(string account, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>Audit records, oldest first.</summary>
+    Task<IReadOnlyList<AuditRecord>> GetHistoryAsync(string account, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="yaml"/> as the next version and makes it current, with its audit record,
+    /// only if the current version is still <paramref name="expectedCurrentVersion"/>; null otherwise.
+    /// The store assigns the version number into the returned snapshot and the stored audit record.
+    /// </summary>
+    Task<RuleSnapshot?> CommitAsync(string account, string yaml, AuditRecord audit, long expectedCurrentVersion, CancellationToken cancellationToken = default);
 }

@@ -1,13 +1,18 @@
 using BrandBot.Logging;
+using BrandBot.Metrics;
 using BrandBot.Options;
+using BrandBot.Redis;
 using BrandBot.Rules;
+using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
 using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace BrandBot.Hosting;
 
@@ -17,8 +22,10 @@ public static class BrandBotApp
     /// <summary>
     /// Creates the application. <paramref name="args"/> may carry <c>--settings FILE</c>, a JSON file
     /// layered under environment variables and the command line (which keep the last word).
+    /// Every configuration problem — including an unreachable Redis — is reported in one
+    /// <see cref="OptionsValidationException"/>, one line each.
     /// </summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -31,28 +38,70 @@ public static class BrandBotApp
         // whatever level an operator configures.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
-        builder.Services.AddBrandBot();
         configure?.Invoke(builder);
 
+        var options = new BrandBotOptions();
+        builder.Configuration.GetSection(BrandBotOptions.Section).Bind(options);
+        var problems = BrandBotOptionsValidator.Problems(options).ToList();
+        ConnectionMultiplexer? redis = null;
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            (redis, var problem) = await RedisConnection.ConnectAsync(options.Redis);
+            if (problem is not null)
+            {
+                problems.Add($"{BrandBotOptions.Section}:Redis {problem}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            if (redis is not null)
+            {
+                await redis.DisposeAsync();
+            }
+
+            throw new OptionsValidationException(BrandBotOptions.Section, typeof(BrandBotOptions), problems);
+        }
+
+        builder.Services.AddBrandBot(redis, TimeSpan.FromHours(options.StatsUtcOffsetHours));
         var app = builder.Build();
         app.MapHealth();
+        app.MapMetrics();
         app.MapWebhook();
         return app;
     }
 
-    public static IServiceCollection AddBrandBot(this IServiceCollection services)
+    public static IServiceCollection AddBrandBot(this IServiceCollection services, IConnectionMultiplexer? redis, TimeSpan statsOffset)
     {
         services.AddOptions<BrandBotOptions>().BindConfiguration(BrandBotOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BrandBotOptions>, BrandBotOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IEntropy, SystemEntropy>();
-        services.AddSingleton(Random.Shared);
+        // Time and randomness are inputs (STYLE.md §7): tests register their own before this runs.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IEntropy, SystemEntropy>();
+        services.TryAddSingleton(Random.Shared);
         services.AddSingleton<FollowerHasher>();
         services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<MetricsRegistry>();
+        services.AddSingleton<BrandBotMetrics>();
+        services.AddSingleton<HitRecorder>();
         services.AddSingleton<LiveRuleSets>();
-        services.AddSingleton<IRuleStore, InMemoryRuleStore>();
+        if (redis is null)
+        {
+            services.AddSingleton<IRuleStore, InMemoryRuleStore>();
+            services.AddSingleton<IHitStats>(sp => new InMemoryHitStats(sp.GetRequiredService<TimeProvider>(), statsOffset));
+        }
+        else
+        {
+            // One multiplexer per process, disposed with the container.
+            services.AddSingleton<IConnectionMultiplexer>(_ => redis);
+            services.AddSingleton<IRuleStore, RedisRuleStore>();
+            services.AddSingleton<IHitStats>(sp => new RedisHitStats(redis, sp.GetRequiredService<TimeProvider>(), statsOffset));
+        }
+
+        services.AddSingleton<RulePublisher>();
         services.AddSingleton<RulesActivator>();
         services.AddHostedService<RulesFileService>();
+        services.AddHostedService<RulesCatchUpService>();
         services.AddSingleton<PushProcessor>();
         return services;
     }

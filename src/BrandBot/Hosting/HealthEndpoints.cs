@@ -3,12 +3,15 @@ using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace BrandBot.Hosting;
 
 /// <summary>
 /// <c>/healthz</c>: the process is alive. <c>/readyz</c>: every account that has a rules file is answering
-/// with a loaded version. Mapped in every environment (STYLE.md §5).
+/// with a loaded version (200 "ready", or 200 "degraded: …" while Redis is away; 503 before rules load).
+/// Mapped in every environment (STYLE.md §5).
 /// </summary>
 public static class HealthEndpoints
 {
@@ -19,11 +22,21 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static IResult Ready(AccountDirectory accounts, LiveRuleSets rules)
+    private static IResult Ready(AccountDirectory accounts, LiveRuleSets rules, IServiceProvider services)
     {
         var missing = accounts.All.Where(a => a.RulesFile is not null && rules.Get(a.Name).Version == 0).Select(a => a.Name).ToList();
-        return missing.Count == 0
-            ? Results.Text("ready")
-            : Results.Text($"not ready: no rules loaded for {string.Join(", ", missing)}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        if (missing.Count > 0)
+        {
+            return Results.Text($"not ready: no rules loaded for {string.Join(", ", missing)}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        // Degraded, not unready: an instance without Redis still answers with the rules it has, so it
+        // must stay in rotation; the body says what is wrong for whoever looks.
+        if (services.GetService<IConnectionMultiplexer>() is { IsConnected: false })
+        {
+            return Results.Text("degraded: Redis unreachable; answering with the last loaded rules");
+        }
+
+        return Results.Text("ready");
     }
 }

@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(2005, LogLevel.Warning, "Could not read rules file {File} for account {Account}: {Reason}")]
     public static partial void RulesFileUnreadable(ILogger logger, string file, string account, string reason);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Rule store unavailable ({Error}: {Reason}); answering with the live rules until it is back")]
+    public static partial void StoreUnavailable(ILogger logger, string error, string reason);
+
+    [LoggerMessage(3002, LogLevel.Information, "Rule store reachable again; catching up")]
+    public static partial void StoreRecovered(ILogger logger);
 }

@@ -29,6 +29,16 @@ public sealed partial class BrandBotOptionsValidator : IValidateOptions<BrandBot
             yield return $"{root}:MaxBodyBytes must be between 1024 and 16777216 (got {options.MaxBodyBytes})";
         }
 
+        if (options.RulesCatchUpSeconds is < 0.1 or > 3600)
+        {
+            yield return $"{root}:RulesCatchUpSeconds must be between 0.1 and 3600 (got {options.RulesCatchUpSeconds})";
+        }
+
+        if (options.StatsUtcOffsetHours is < -12 or > 14)
+        {
+            yield return $"{root}:StatsUtcOffsetHours must be between -12 and 14 (got {options.StatsUtcOffsetHours})";
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Accounts.Count; i++)
         {

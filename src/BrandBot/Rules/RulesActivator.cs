@@ -15,6 +15,7 @@ public sealed class RulesActivator
     private readonly IRuleStore _store;
     private readonly LiveRuleSets _live;
     private readonly ILogger<RulesActivator> _logger;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     public RulesActivator(IRuleStore store, LiveRuleSets live, ILogger<RulesActivator> logger)
     {
@@ -24,24 +25,36 @@ public sealed class RulesActivator
         _store.Changed += account => _ = ActivateInBackgroundAsync(account);
     }
 
+    /// <summary>Compiles and swaps in the store's current version if it is newer than the live one.</summary>
     public async Task ActivateAsync(string account, CancellationToken cancellationToken = default)
     {
-        var snapshot = await _store.GetCurrentAsync(account, cancellationToken);
-        if (snapshot is null || _live.Get(account).Version >= snapshot.Version)
+        // Cheap check first: catch-up polling calls this every few seconds for every account.
+        if (await _store.GetCurrentVersionAsync(account, cancellationToken) <= _live.Get(account).Version)
         {
             return;
         }
 
-        var parsed = RulesFile.Parse(snapshot.Yaml);
-        if (parsed.Definition is null)
+        // One compile at a time: a burst of notifications must not compile the same version N times.
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
         {
-            throw new InvalidOperationException($"version {snapshot.Version} does not parse");
-        }
+            var snapshot = await _store.GetCurrentAsync(account, cancellationToken);
+            if (snapshot is null || snapshot.Version <= _live.Get(account).Version)
+            {
+                return;
+            }
 
-        var compiled = new CompiledRuleSet(parsed.Definition, snapshot.Version);
-        if (_live.Swap(account, compiled))
+            var parsed = RulesFile.Parse(snapshot.Yaml);
+            var definition = parsed.Definition ?? throw new InvalidOperationException($"version {snapshot.Version} does not parse");
+            var compiled = new CompiledRuleSet(definition, snapshot.Version);
+            if (_live.Swap(account, compiled))
+            {
+                Log.RulesLive(_logger, account, snapshot.Version, definition.Rules.Count, compiled.KeywordCount);
+            }
+        }
+        finally
         {
-            Log.RulesLive(_logger, account, snapshot.Version, parsed.Definition.Rules.Count, compiled.KeywordCount);
+            _oneAtATime.Release();
         }
     }
 

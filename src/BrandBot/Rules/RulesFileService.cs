@@ -9,13 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace BrandBot.Rules;
 
 /// <summary>
-/// Loads each account's <c>RulesFile</c> at startup (refusing to start on errors, one line per problem),
-/// publishes it when the store holds no version yet, and republishes the file whenever it changes.
-/// A changed file with errors is logged and ignored: the previous version stays live.
+/// Loads each account's <c>RulesFile</c> at startup (refusing to start on errors, one line per problem)
+/// and publishes it as version 1 when the store holds no version yet. With the embedded store it also
+/// republishes the file whenever it changes; a changed file with errors is logged and ignored, and the
+/// previous version stays live. With Redis, operators publish with <c>rules publish</c> instead, so
+/// replicas with their own copy of the file never race to publish it.
 /// </summary>
 public sealed class RulesFileService(
     AccountDirectory accounts,
     IRuleStore store,
+    RulePublisher publisher,
     RulesActivator activator,
     ILogger<RulesFileService> logger) : BackgroundService
 {
@@ -45,13 +48,12 @@ public sealed class RulesFileService(
             }
 
             _lastSeenHash[account.Name] = RuleSnapshot.HashOf(yaml);
-            if (await store.GetCurrentAsync(account.Name, cancellationToken) is null)
-            {
-                await store.PublishAsync(account.Name, yaml, "startup", $"initial load of {Path.GetFileName(path)}", cancellationToken);
-            }
-
+            await publisher.PublishInitialAsync(account.Name, yaml, "startup", $"initial load of {Path.GetFileName(path)}", cancellationToken);
             await activator.ActivateAsync(account.Name, cancellationToken);
-            Watch(path);
+            if (WatchesFiles)
+            {
+                Watch(path);
+            }
         }
 
         if (problems.Count > 0)
@@ -72,8 +74,15 @@ public sealed class RulesFileService(
         await base.StopAsync(cancellationToken);
     }
 
+    private bool WatchesFiles => store is InMemoryRuleStore;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!WatchesFiles)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -133,7 +142,7 @@ public sealed class RulesFileService(
                 continue;
             }
 
-            var snapshot = await store.PublishAsync(account.Name, yaml, "file-watcher", $"{Path.GetFileName(path)} changed", cancellationToken);
+            var (snapshot, _) = await publisher.PublishAsync(account.Name, yaml, "file-watcher", $"{Path.GetFileName(path)} changed", cancellationToken);
             Log.RulesFilePublished(logger, path, snapshot.Version, account.Name);
             await activator.ActivateAsync(account.Name, cancellationToken);
         }

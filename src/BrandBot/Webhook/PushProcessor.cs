@@ -1,5 +1,6 @@
 using System.Globalization;
 using BrandBot.Logging;
+using BrandBot.Metrics;
 using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
@@ -21,6 +22,7 @@ public sealed class PushProcessor(
     IEntropy entropy,
     Random random,
     FollowerHasher hasher,
+    HitRecorder hits,
     ILogger<PushProcessor> logger)
 {
     public WebhookAnswer Verify(WeChatAccount account, PushQuery query, string? echostr)
@@ -103,6 +105,7 @@ public sealed class PushProcessor(
     private WebhookAnswer Answer(WeChatAccount account, InboundMessage message, byte[]? sealKey, PushQuery query)
     {
         var route = rules.Get(account.Name).Route(message);
+        hits.Record(account.Name, message, route);
         var body = route.HasReply ? PickBody(route.Replies!, message.IsUserMessage) : null;
         LogAnswer(account, message, route, body);
         if (body is null)

@@ -1,4 +1,5 @@
 using BrandBot.Logging;
+using BrandBot.Metrics;
 using BrandBot.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,9 +33,10 @@ public static class WebhookEndpoints
 
     private static async Task ReceivePush(
         string account, HttpContext context, AccountDirectory accounts, PushProcessor processor,
-        IOptions<BrandBotOptions> options, ILogger<PushProcessor> logger)
+        IOptions<BrandBotOptions> options, BrandBotMetrics metrics, ILogger<PushProcessor> logger)
     {
         WebhookAnswer answer;
+        var query = PushQuery.From(context.Request.Query);
         if (accounts.Find(account) is not { } found)
         {
             answer = WebhookAnswer.Reject(404, "unknown account");
@@ -45,8 +47,13 @@ public static class WebhookEndpoints
             var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
             answer = body is null
                 ? WebhookAnswer.Reject(413, $"body larger than {maxBytes} bytes")
-                : processor.Process(found, PushQuery.From(context.Request.Query), body);
+                : processor.Process(found, query, body);
         }
+
+        metrics.Pushes.Inc(
+            accounts.Find(account)?.Name ?? "(unknown)",
+            query.IsEncrypted ? "aes" : "plain",
+            answer.Status != 200 ? "rejected_" + answer.Status : ReferenceEquals(answer, WebhookAnswer.Success) ? "success" : "reply");
 
         await WriteAsync(context, account, answer, logger);
     }

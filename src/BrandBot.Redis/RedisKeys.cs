@@ -1,0 +1,34 @@
+using StackExchange.Redis;
+
+namespace BrandBot.Redis;
+
+/// <summary>
+/// Every Redis key BrandBot uses. The account is a hash tag (<c>{acct}</c>), so all of one account's keys
+/// live in one slot on Redis Cluster and the publish script may touch them together.
+/// </summary>
+public static class RedisKeys
+{
+    /// <summary>Pub/sub channel announcing "account\nversion" after every publish.</summary>
+    public static readonly RedisChannel RulesChanged = RedisChannel.Literal("brandbot:rules:changed");
+
+    /// <summary>String: the live version number.</summary>
+    public static RedisKey RulesCurrent(string account) => $"brandbot:{{{account}}}:rules:current";
+
+    /// <summary>Hash: version number → snapshot JSON. Versions are never rewritten.</summary>
+    public static RedisKey RulesVersions(string account) => $"brandbot:{{{account}}}:rules:versions";
+
+    /// <summary>List: audit records (JSON), oldest first.</summary>
+    public static RedisKey RulesAudit(string account) => $"brandbot:{{{account}}}:rules:audit";
+
+    /// <summary>Hash: rule name → hits on <paramref name="day"/> (yyyyMMdd).</summary>
+    public static RedisKey RuleHits(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:rules";
+
+    /// <summary>Hash: follow / unfollow → count on <paramref name="day"/>.</summary>
+    public static RedisKey FollowEvents(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:events";
+
+    /// <summary>Hash: QR scene → follows on <paramref name="day"/>.</summary>
+    public static RedisKey SceneFollows(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:scenes";
+
+    /// <summary>Sorted set: normalised text no rule answered → count on <paramref name="day"/>.</summary>
+    public static RedisKey Unanswered(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:unanswered";
+}

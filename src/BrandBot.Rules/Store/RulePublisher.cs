@@ -1,0 +1,88 @@
+using BrandBot.Rules.Loading;
+
+namespace BrandBot.Rules.Store;
+
+/// <summary>Refused: the rules have errors, or the version to roll back to does not exist.</summary>
+public sealed class PublishRefusedException(string reason, IReadOnlyList<RuleProblem>? problems = null) : Exception(reason)
+{
+    public IReadOnlyList<RuleProblem> Problems { get; } = problems ?? [];
+}
+
+/// <summary>
+/// The one way rules become live: validate, diff against the live version, commit with an audit
+/// record, retrying when another publisher committed in between.
+/// </summary>
+public sealed class RulePublisher(IRuleStore store, TimeProvider time)
+{
+    private const int Attempts = 5;
+
+    public async Task<(RuleSnapshot Snapshot, RuleSetDiff Diff)> PublishAsync(
+        string account, string yaml, string? by, string? message, CancellationToken cancellationToken = default) =>
+        await CommitAsync(account, yaml, by, message, AuditRecord.Publish, onlyIfEmpty: false, cancellationToken);
+
+    /// <summary>Publishes <paramref name="yaml"/> as version 1 unless some version already exists; null if one did.</summary>
+    public async Task<RuleSnapshot?> PublishInitialAsync(string account, string yaml, string by, string message, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await CommitAsync(account, yaml, by, message, AuditRecord.Publish, onlyIfEmpty: true, cancellationToken)).Snapshot;
+        }
+        catch (InitialVersionExistsException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Makes the content of <paramref name="version"/> current again, as a new version.</summary>
+    public async Task<(RuleSnapshot Snapshot, RuleSetDiff Diff)> RollbackAsync(
+        string account, long version, string? by, string? message, CancellationToken cancellationToken = default)
+    {
+        var target = await store.GetVersionAsync(account, version, cancellationToken)
+            ?? throw new PublishRefusedException($"account '{account}' has no version {version}");
+        return await CommitAsync(account, target.Yaml, by, message ?? $"rollback to version {version}", AuditRecord.Rollback, onlyIfEmpty: false, cancellationToken);
+    }
+
+    /// <summary>What publishing <paramref name="yaml"/> would change against the live version.</summary>
+    public async Task<(RuleSetDiff Diff, long LiveVersion)> DiffAsync(string account, string yaml, CancellationToken cancellationToken = default)
+    {
+        var parsed = Validated(yaml);
+        var live = await store.GetCurrentAsync(account, cancellationToken);
+        return (RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed), live?.Version ?? 0);
+    }
+
+    private async Task<(RuleSnapshot Snapshot, RuleSetDiff Diff)> CommitAsync(
+        string account, string yaml, string? by, string? message, string action, bool onlyIfEmpty, CancellationToken cancellationToken)
+    {
+        var parsed = Validated(yaml);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var live = await store.GetCurrentAsync(account, cancellationToken);
+            if (onlyIfEmpty && live is not null)
+            {
+                throw new InitialVersionExistsException();
+            }
+
+            var diff = RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed);
+            var audit = new AuditRecord(0, time.GetUtcNow(), by, message, RuleSnapshot.HashOf(yaml), action, diff.Added, diff.Changed, diff.Removed);
+            if (await store.CommitAsync(account, yaml, audit, live?.Version ?? 0, cancellationToken) is { } snapshot)
+            {
+                return (snapshot, diff);
+            }
+        }
+
+        throw new PublishRefusedException($"account '{account}' kept changing while publishing; try again");
+    }
+
+    private static Model.RuleSetDefinition Validated(string yaml)
+    {
+        var parsed = RulesFile.Parse(yaml);
+        if (parsed.HasErrors)
+        {
+            throw new PublishRefusedException("the rules have errors", [.. parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error)]);
+        }
+
+        return parsed.Definition!;
+    }
+
+    private sealed class InitialVersionExistsException : Exception;
+}

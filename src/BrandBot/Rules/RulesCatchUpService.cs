@@ -1,0 +1,75 @@
+using BrandBot.Logging;
+using BrandBot.Options;
+using BrandBot.Redis;
+using BrandBot.Rules.Store;
+using BrandBot.Webhook;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BrandBot.Rules;
+
+/// <summary>
+/// Keeps every instance on the latest rules: listens for publish notifications (Redis pub/sub) and,
+/// as a safety net for missed ones, compares versions every <c>RulesCatchUpSeconds</c>. While the
+/// store is unreachable the live version keeps answering; one line is logged per outage, not per poll.
+/// </summary>
+public sealed class RulesCatchUpService(
+    AccountDirectory accounts,
+    IRuleStore store,
+    RulesActivator activator,
+    IOptions<BrandBotOptions> options,
+    ILogger<RulesCatchUpService> logger) : BackgroundService
+{
+    private bool _failing;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (store is RedisRuleStore redis)
+        {
+            await redis.SubscribeAsync();
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RulesCatchUpSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await CatchUpAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var account in accounts.All)
+            {
+                await activator.ActivateAsync(account.Name, cancellationToken);
+            }
+
+            if (_failing)
+            {
+                _failing = false;
+                Log.StoreRecovered(logger);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (!_failing)
+            {
+                _failing = true;
+                Log.StoreUnavailable(logger, ex.GetType().Name, ex.Message);
+            }
+        }
+    }
+}
