@@ -11,7 +11,7 @@ public static class RedisKeys
     /// <summary>Pub/sub channel announcing "account\nversion" after every publish.</summary>
     public static readonly RedisChannel RulesChanged = RedisChannel.Literal("brandbot:rules:changed");
 
-    /// <summary>String: the live version number.</summary>
+    /// <summary>String: the live version as "version:contentHash" (see RuleStamp).</summary>
     public static RedisKey RulesCurrent(string account) => $"brandbot:{{{account}}}:rules:current";
 
     /// <summary>Hash: version number → snapshot JSON. Versions are never rewritten.</summary>

@@ -11,14 +11,16 @@ namespace BrandBot.Redis;
 /// </summary>
 public sealed class RedisRuleStore : IRuleStore
 {
-    // KEYS: versions, current, audit. ARGV: expected version, snapshot JSON, audit JSON (without version), channel, account.
+    // KEYS: versions, current, audit.
+    // ARGV: expected version, snapshot JSON, audit JSON (without version), channel, account, content hash.
+    // The current pointer holds "version:hash" (a RuleStamp) so pollers see content changes in one GET.
     private const string CommitScript = """
-        local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local current = tonumber(string.match(redis.call('GET', KEYS[2]) or '0', '^%d+')) or 0
         if current ~= tonumber(ARGV[1]) then return 0 end
         local v = current + 1
         redis.call('HSET', KEYS[1], tostring(v), ARGV[2])
         redis.call('RPUSH', KEYS[3], '{"version":' .. v .. ',' .. string.sub(ARGV[3], 2))
-        redis.call('SET', KEYS[2], tostring(v))
+        redis.call('SET', KEYS[2], v .. ':' .. ARGV[6])
         redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\n' .. v)
         return v
         """;
@@ -46,12 +48,12 @@ public sealed class RedisRuleStore : IRuleStore
             Changed?.Invoke(newline > 0 ? text[..newline] : text);
         });
 
-    public async Task<long> GetCurrentVersionAsync(string account, CancellationToken cancellationToken = default) =>
-        (long?)await Db.StringGetAsync(RedisKeys.RulesCurrent(account)) ?? 0;
+    public async Task<RuleStamp> GetCurrentStampAsync(string account, CancellationToken cancellationToken = default) =>
+        RuleStamp.Parse(await Db.StringGetAsync(RedisKeys.RulesCurrent(account)));
 
     public async Task<RuleSnapshot?> GetCurrentAsync(string account, CancellationToken cancellationToken = default)
     {
-        var version = await GetCurrentVersionAsync(account, cancellationToken);
+        var version = (await GetCurrentStampAsync(account, cancellationToken)).Version;
         return version == 0 ? null : await GetVersionAsync(account, version, cancellationToken);
     }
 
@@ -82,7 +84,7 @@ public sealed class RedisRuleStore : IRuleStore
         var result = (long)await Db.ScriptEvaluateAsync(
             CommitScript,
             [RedisKeys.RulesVersions(account), RedisKeys.RulesCurrent(account), RedisKeys.RulesAudit(account)],
-            [expectedCurrentVersion, snapshotJson, auditJson, RedisKeys.RulesChanged.ToString(), account]);
+            [expectedCurrentVersion, snapshotJson, auditJson, RedisKeys.RulesChanged.ToString(), account, audit.ContentHash]);
         return result == 0 ? null : new RuleSnapshot(account, result, yaml, audit.ContentHash, audit.At, audit.By, audit.Message);
     }
 }

@@ -22,9 +22,10 @@ public sealed class CompiledRuleSet
     private readonly Dictionary<string, CompiledReplyGroup> _scenes;
     private readonly CompiledReplyGroup? _default;
 
-    public CompiledRuleSet(RuleSetDefinition definition, long version = 0)
+    public CompiledRuleSet(RuleSetDefinition definition, long version = 0, string contentHash = "")
     {
         Version = version;
+        ContentHash = contentHash;
         Definition = definition;
         // OrderBy is stable, so equal priorities keep file order: ties go to the earlier rule.
         _ranked = [.. definition.Rules.OrderByDescending(r => r.Priority)];
@@ -68,6 +69,9 @@ public sealed class CompiledRuleSet
     public static CompiledRuleSet Empty { get; } = new(new RuleSetDefinition(null, null, []));
 
     public long Version { get; }
+
+    /// <summary>Hash of the YAML this set was compiled from (see RuleStamp).</summary>
+    public string ContentHash { get; }
 
     public RuleSetDefinition Definition { get; }
 

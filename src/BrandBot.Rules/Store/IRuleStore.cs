@@ -10,8 +10,8 @@ public interface IRuleStore
     /// <summary>Raised when an account's current version may have changed; handlers must not block.</summary>
     event Action<string>? Changed;
 
-    /// <summary>The current version number, 0 when none was ever published. Cheap: used for catch-up polling.</summary>
-    Task<long> GetCurrentVersionAsync(string account, CancellationToken cancellationToken = default);
+    /// <summary>The current version's stamp, <see cref="RuleStamp.None"/> when none exists. Cheap: used for catch-up polling.</summary>
+    Task<RuleStamp> GetCurrentStampAsync(string account, CancellationToken cancellationToken = default);
 
     Task<RuleSnapshot?> GetCurrentAsync(string account, CancellationToken cancellationToken = default);
 
@@ -26,4 +26,10 @@ public interface IRuleStore
     /// The store assigns the version number into the returned snapshot and the stored audit record.
     /// </summary>
     Task<RuleSnapshot?> CommitAsync(string account, string yaml, AuditRecord audit, long expectedCurrentVersion, CancellationToken cancellationToken = default);
+}
+
+public static class RuleStoreExtensions
+{
+    public static async Task<long> GetCurrentVersionAsync(this IRuleStore store, string account, CancellationToken cancellationToken = default) =>
+        (await store.GetCurrentStampAsync(account, cancellationToken)).Version;
 }

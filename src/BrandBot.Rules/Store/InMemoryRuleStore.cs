@@ -8,11 +8,13 @@ public sealed class InMemoryRuleStore : IRuleStore
 
     public event Action<string>? Changed;
 
-    public Task<long> GetCurrentVersionAsync(string account, CancellationToken cancellationToken = default)
+    public Task<RuleStamp> GetCurrentStampAsync(string account, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            return Task.FromResult((long)(_versions.TryGetValue(account, out var list) ? list.Count : 0));
+            return Task.FromResult(_versions.TryGetValue(account, out var list) && list.Count > 0
+                ? new RuleStamp(list.Count, list[^1].Snapshot.ContentHash)
+                : RuleStamp.None);
         }
     }
 

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(3002, LogLevel.Information, "Rule store reachable again; catching up")]
     public static partial void StoreRecovered(ILogger logger);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Rule store had no rules for account {Account}; republished the live rules as version {Version}")]
+    public static partial void RulesReseeded(ILogger logger, string account, long version);
 }

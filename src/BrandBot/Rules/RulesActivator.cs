@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BrandBot.Logging;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
@@ -14,22 +15,26 @@ public sealed class RulesActivator
 {
     private readonly IRuleStore _store;
     private readonly LiveRuleSets _live;
+    private readonly RulePublisher _publisher;
     private readonly ILogger<RulesActivator> _logger;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly ConcurrentDictionary<string, string> _liveYaml = new(StringComparer.Ordinal);
 
-    public RulesActivator(IRuleStore store, LiveRuleSets live, ILogger<RulesActivator> logger)
+    public RulesActivator(IRuleStore store, LiveRuleSets live, RulePublisher publisher, ILogger<RulesActivator> logger)
     {
         _store = store;
         _live = live;
+        _publisher = publisher;
         _logger = logger;
         _store.Changed += account => _ = ActivateInBackgroundAsync(account);
     }
 
-    /// <summary>Compiles and swaps in the store's current version if it is newer than the live one.</summary>
+    /// <summary>Compiles and installs the store's current version when it differs from the live one.</summary>
     public async Task ActivateAsync(string account, CancellationToken cancellationToken = default)
     {
         // Cheap check first: catch-up polling calls this every few seconds for every account.
-        if (await _store.GetCurrentVersionAsync(account, cancellationToken) <= _live.Get(account).Version)
+        var stamp = await _store.GetCurrentStampAsync(account, cancellationToken);
+        if (IsLive(account, stamp))
         {
             return;
         }
@@ -39,22 +44,47 @@ public sealed class RulesActivator
         try
         {
             var snapshot = await _store.GetCurrentAsync(account, cancellationToken);
-            if (snapshot is null || snapshot.Version <= _live.Get(account).Version)
+            if (snapshot is null)
+            {
+                await ReseedAsync(account, cancellationToken);
+                return;
+            }
+
+            if (IsLive(account, new RuleStamp(snapshot.Version, snapshot.ContentHash)))
             {
                 return;
             }
 
             var parsed = RulesFile.Parse(snapshot.Yaml);
             var definition = parsed.Definition ?? throw new InvalidOperationException($"version {snapshot.Version} does not parse");
-            var compiled = new CompiledRuleSet(definition, snapshot.Version);
-            if (_live.Swap(account, compiled))
-            {
-                Log.RulesLive(_logger, account, snapshot.Version, definition.Rules.Count, compiled.KeywordCount);
-            }
+            var compiled = new CompiledRuleSet(definition, snapshot.Version, snapshot.ContentHash);
+            _live.Install(account, compiled);
+            _liveYaml[account] = snapshot.Yaml;
+            Log.RulesLive(_logger, account, snapshot.Version, definition.Rules.Count, compiled.KeywordCount);
         }
         finally
         {
             _oneAtATime.Release();
+        }
+    }
+
+    private bool IsLive(string account, RuleStamp stamp)
+    {
+        var live = _live.Get(account);
+        // An empty store while rules are live means the store lost its data: go on to reseed it.
+        return stamp.Version == 0 ? !_liveYaml.ContainsKey(account) : live.Version == stamp.Version && live.ContentHash == stamp.ContentHash;
+    }
+
+    /// <summary>
+    /// The store is empty although this instance has live rules (a Redis restarted without persistence):
+    /// put them back as version 1, so a restart of Redis never leaves the deployment without rules.
+    /// </summary>
+    private async Task ReseedAsync(string account, CancellationToken cancellationToken)
+    {
+        if (_liveYaml.TryGetValue(account, out var yaml)
+            && await _publisher.PublishInitialAsync(account, yaml, "reseed", "store was empty; republished the live rules", cancellationToken) is { } snapshot)
+        {
+            Log.RulesReseeded(_logger, account, snapshot.Version);
         }
     }
 
