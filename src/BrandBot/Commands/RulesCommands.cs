@@ -1,28 +1,48 @@
-using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Import;
 using BrandBot.Rules.Loading;
-using BrandBot.Rules.Matching;
-using BrandBot.Rules.Model;
-using BrandBot.Simulation;
+using BrandBot.Rules.Store;
 
 namespace BrandBot.Commands;
 
-/// <summary><c>rules validate FILE</c> and <c>rules test --account NAME "text"</c>.</summary>
+/// <summary>The <c>rules …</c> operator verbs. Exit codes: 0 done, 1 refused or problems found, 2 usage or environment.</summary>
 internal static class RulesCommands
 {
     public const string Usage = """
         brandbot rules validate FILE
             Checks a rules file; prints every problem with its line; exit 1 on errors.
-        brandbot rules test --account NAME [--settings FILE] [--file RULES] "text"
-        brandbot rules test --account NAME --event subscribe|scan|click [--key KEY]
-            Shows which rule fires and the reply it would give.
+        brandbot rules test --account NAME [--file RULES] ("text" | --event subscribe|scan|click [--key KEY])
+            Which rule fires and the reply it gives: against the live version (Redis), or RULES / the RulesFile.
+        brandbot rules publish FILE --account NAME [--by WHO] [--message TEXT]
+        brandbot rules diff FILE --account NAME
+        brandbot rules history --account NAME
+        brandbot rules rollback --account NAME --to VERSION [--by WHO] [--message TEXT]
+        brandbot rules export --account NAME
+        brandbot rules stats --account NAME [--days N]
+            Versioned rules and statistics in the shared store (needs BrandBot:Redis).
+        brandbot rules import-console FILE.json [--out RULES.yaml]
+            Converts the console's get_current_autoreply_info JSON into a rules file.
+        All verbs accept --settings FILE like the server.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        var line = new CommandLine(args.Skip(1));
+        if (line.Errors.Count > 0)
+        {
+            return Fail(error, string.Join(Environment.NewLine, line.Errors));
+        }
+
         return args.FirstOrDefault() switch
         {
-            "validate" => await ValidateAsync(new CommandLine(args.Skip(1)), output, error),
-            "test" => await TestAsync(args, new CommandLine(args.Skip(1)), output, error),
+            "validate" => await ValidateAsync(line, output, error),
+            "test" => await RulesTestCommand.RunAsync(args, line, output, error),
+            "publish" => await WithStoreAsync(args, line, error, store => PublishAsync(store, line, output, error)),
+            "diff" => await WithStoreAsync(args, line, error, store => DiffAsync(store, line, output, error)),
+            "history" => await WithStoreAsync(args, line, error, store => HistoryAsync(store, line, output, error)),
+            "rollback" => await WithStoreAsync(args, line, error, store => RollbackAsync(store, line, output, error)),
+            "export" => await WithStoreAsync(args, line, error, store => ExportAsync(store, line, output, error)),
+            "stats" => await WithStoreAsync(args, line, error, store => RulesStatsCommand.RunAsync(store, line, output, error)),
+            "import-console" => await ImportConsoleAsync(line, output, error),
             _ => Fail(error, Usage),
         };
     }
@@ -41,97 +61,228 @@ internal static class RulesCommands
         }
 
         var result = RulesFile.Parse(await File.ReadAllTextAsync(path));
-        foreach (var problem in result.Problems)
-        {
-            (problem.Severity == ProblemSeverity.Error ? error : output).WriteLine($"{path}:{problem}");
-        }
-
+        PrintProblems(path, result.Problems, output, error);
         var errors = result.Problems.Count(p => p.Severity == ProblemSeverity.Error);
         var warnings = result.Problems.Count - errors;
-        var rules = result.Definition?.Rules.Count ?? 0;
         output.WriteLine(errors == 0
-            ? $"{path}: OK — {rules} rules, {warnings} warnings"
+            ? $"{path}: OK — {result.Definition?.Rules.Count ?? 0} rules, {warnings} warnings"
             : $"{path}: {errors} errors, {warnings} warnings");
         return errors == 0 ? 0 : 1;
     }
 
-    private static async Task<int> TestAsync(string[] rawArgs, CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> PublishAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
     {
-        var path = line["file"];
-        if (path is null)
+        if (line.Positional.Count != 1 || line["account"] is not { } account)
         {
-            var account = CommandSettings.FindAccount(CommandSettings.Load(rawArgs), line["account"]);
-            if (account is null)
+            return Fail(error, "usage: brandbot rules publish FILE --account NAME [--by WHO] [--message TEXT]");
+        }
+
+        var yaml = await ReadFileAsync(line.Positional[0], error);
+        if (yaml is null)
+        {
+            return 2;
+        }
+
+        try
+        {
+            var (snapshot, diff) = await store.Publisher.PublishAsync(account, yaml, line["by"] ?? Environment.UserName, line["message"]);
+            output.WriteLine($"published version {snapshot.Version} for account '{account}' ({Summary(diff)})");
+            return 0;
+        }
+        catch (PublishRefusedException ex)
+        {
+            PrintProblems(line.Positional[0], ex.Problems, output, error);
+            error.WriteLine($"not published: {ex.Message}; the live version is unchanged");
+            return 1;
+        }
+    }
+
+    private static async Task<int> DiffAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    {
+        if (line.Positional.Count != 1 || line["account"] is not { } account)
+        {
+            return Fail(error, "usage: brandbot rules diff FILE --account NAME");
+        }
+
+        var yaml = await ReadFileAsync(line.Positional[0], error);
+        if (yaml is null)
+        {
+            return 2;
+        }
+
+        try
+        {
+            var (diff, live) = await store.Publisher.DiffAsync(account, yaml);
+            output.WriteLine($"against live version {live} of account '{account}':");
+            if (diff.IsEmpty)
             {
-                return Fail(error, $"no account named '{line["account"]}' in the configuration (pass --settings FILE or --file RULES)");
+                output.WriteLine("  no changes");
             }
 
-            path = account.RulesFile;
-            if (string.IsNullOrEmpty(path))
+            foreach (var name in diff.Added)
             {
-                return Fail(error, $"account '{account.Name}' has no RulesFile");
+                output.WriteLine($"  + {name}");
             }
-        }
 
-        if (!File.Exists(path))
+            foreach (var name in diff.Changed)
+            {
+                output.WriteLine($"  ~ {name}");
+            }
+
+            foreach (var name in diff.Removed)
+            {
+                output.WriteLine($"  - {name}");
+            }
+
+            return 0;
+        }
+        catch (PublishRefusedException ex)
         {
-            return Fail(error, $"{path}: file not found");
+            PrintProblems(line.Positional[0], ex.Problems, output, error);
+            return 1;
         }
+    }
 
-        var parsed = RulesFile.Parse(await File.ReadAllTextAsync(path));
-        if (parsed.HasErrors)
+    private static async Task<int> HistoryAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    {
+        if (line["account"] is not { } account)
         {
-            return Fail(error, $"{path} has errors; run: brandbot rules validate {path}");
+            return Fail(error, "usage: brandbot rules history --account NAME");
         }
 
-        var rules = new CompiledRuleSet(parsed.Definition!);
-        var @event = line["event"];
-        var xml = @event is null
-            ? SampleMessages.Text("gh_account", "o-operator", 0, string.Join(' ', line.Positional), 1)
-            : EventXml(@event, line["key"]);
-        var message = Protocol.Inbound.InboundParser.Parse(System.Text.Encoding.UTF8.GetBytes(xml));
-        var route = rules.Route(message);
-        Print(route, message.IsUserMessage, output);
+        var history = await store.Store.GetHistoryAsync(account);
+        var live = await store.Store.GetCurrentVersionAsync(account);
+        output.WriteLine($"{"version",7}  {"time (UTC)",-19}  {"by",-12}  {"action",-8}  {"hash",-12}  changes / message");
+        foreach (var record in history)
+        {
+            var marker = record.Version == live ? "*" : " ";
+            output.WriteLine($"{record.Version,6}{marker}  {record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {Short(record.By, 12),-12}  {record.Action,-8}  {record.ContentHash[..12]}  +{record.Added.Count} ~{record.Changed.Count} -{record.Removed.Count}  {record.Message}");
+        }
+
+        if (history.Count == 0)
+        {
+            output.WriteLine($"(account '{account}' has no published versions)");
+        }
+
         return 0;
     }
 
-    private static string EventXml(string @event, string? key) => @event.ToLowerInvariant() switch
+    private static async Task<int> RollbackAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
     {
-        "subscribe" => SampleMessages.Event("gh_account", "o-operator", 0, "subscribe", key is null ? "" : SubscribeEventKey(key)),
-        "scan" => SampleMessages.Event("gh_account", "o-operator", 0, "SCAN", key ?? ""),
-        "click" => SampleMessages.Event("gh_account", "o-operator", 0, "CLICK", key ?? ""),
-        _ => SampleMessages.Event("gh_account", "o-operator", 0, @event, key),
-    };
-
-    private static string SubscribeEventKey(string scene) => Protocol.Inbound.SubscribeEvent.ScenePrefix + scene;
-
-    private static void Print(RouteResult route, bool userMessage, TextWriter output)
-    {
-        var what = route.Kind switch
+        if (line["account"] is not { } account || !long.TryParse(line["to"], out var version))
         {
-            MatchKind.Keyword => $"rule '{route.RuleName}' (keyword)",
-            MatchKind.Menu => $"rule '{route.RuleName}' (menu key)",
-            MatchKind.Scene => $"follow reply for scene '{route.RuleName}'",
-            MatchKind.Follow => "follow reply",
-            MatchKind.Default => "default reply",
-            _ => "nothing — answered with: success",
-        };
-        output.WriteLine($"matched: {what}");
-        if (route.Replies is not { } group)
-        {
-            return;
+            return Fail(error, "usage: brandbot rules rollback --account NAME --to VERSION [--by WHO] [--message TEXT]");
         }
 
-        output.WriteLine($"mode: {(group.Mode == ReplyMode.RandomOne ? "random_one (one of these, at random)" : "reply_all (first passively, the rest by customer-service message)")}");
-        for (var i = 0; i < group.Replies.Count; i++)
+        try
         {
-            var body = group.Replies[i].BodyFor(userMessage);
-            var xml = body is null ? "(computed when the push arrives)" : System.Text.Encoding.UTF8.GetString(ReplyWriter.Write("o-operator", "gh_account", 0, body));
-            output.WriteLine($"  [{i + 1}] {xml}");
+            var (snapshot, diff) = await store.Publisher.RollbackAsync(account, version, line["by"] ?? Environment.UserName, line["message"]);
+            output.WriteLine($"rolled back account '{account}' to the content of version {version}, live as version {snapshot.Version} ({Summary(diff)})");
+            return 0;
+        }
+        catch (PublishRefusedException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 1;
         }
     }
 
-    private static int Fail(TextWriter error, string message)
+    private static async Task<int> ExportAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    {
+        if (line["account"] is not { } account)
+        {
+            return Fail(error, "usage: brandbot rules export --account NAME");
+        }
+
+        var live = await store.Store.GetCurrentAsync(account);
+        if (live is null)
+        {
+            error.WriteLine($"account '{account}' has no published version");
+            return 1;
+        }
+
+        // Exactly what was published, comments and all.
+        output.Write(live.Yaml);
+        return 0;
+    }
+
+    private static async Task<int> ImportConsoleAsync(CommandLine line, TextWriter output, TextWriter error)
+    {
+        if (line.Positional.Count != 1)
+        {
+            return Fail(error, "usage: brandbot rules import-console FILE.json [--out RULES.yaml]");
+        }
+
+        var json = await ReadFileAsync(line.Positional[0], error);
+        if (json is null)
+        {
+            return 2;
+        }
+
+        ConsoleImport.Result result;
+        try
+        {
+            result = ConsoleImport.Convert(json);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            error.WriteLine($"{line.Positional[0]}: not JSON ({ex.Message})");
+            return 1;
+        }
+
+        foreach (var note in result.Notes)
+        {
+            error.WriteLine($"note: {note}");
+        }
+
+        var parsed = RulesFile.Parse(result.Yaml);
+        if (line["out"] is { } outPath)
+        {
+            await File.WriteAllTextAsync(outPath, result.Yaml);
+            output.WriteLine($"wrote {outPath}; check it with: brandbot rules validate {outPath}");
+        }
+        else
+        {
+            output.Write(result.Yaml);
+        }
+
+        PrintProblems(line["out"] ?? "(imported)", parsed.Problems, error, error);
+        return parsed.HasErrors ? 1 : 0;
+    }
+
+    private static async Task<int> WithStoreAsync(string[] rawArgs, CommandLine line, TextWriter error, Func<CommandStore, Task<int>> verb)
+    {
+        await using var store = await CommandStore.OpenAsync(CommandSettings.Load(rawArgs), error);
+        return store is null ? 2 : await verb(store);
+    }
+
+    internal static void PrintProblems(string path, IEnumerable<RuleProblem> problems, TextWriter output, TextWriter error)
+    {
+        foreach (var problem in problems)
+        {
+            (problem.Severity == ProblemSeverity.Error ? error : output).WriteLine($"{path}:{problem}");
+        }
+    }
+
+    private static async Task<string?> ReadFileAsync(string path, TextWriter error)
+    {
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"{path}: file not found");
+            return null;
+        }
+
+        return await File.ReadAllTextAsync(path);
+    }
+
+    private static string Summary(RuleSetDiff diff) =>
+        diff.IsEmpty ? "no rule changes" : $"added: {List(diff.Added)}; changed: {List(diff.Changed)}; removed: {List(diff.Removed)}";
+
+    private static string List(IReadOnlyList<string> names) => names.Count == 0 ? "-" : string.Join(", ", names);
+
+    private static string Short(string? text, int max) => text is null ? "-" : text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    internal static int Fail(TextWriter error, string message)
     {
         error.WriteLine(message);
         return 2;

@@ -1,0 +1,115 @@
+using System.Text;
+using BrandBot.Protocol.Inbound;
+using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Loading;
+using BrandBot.Rules.Matching;
+using BrandBot.Rules.Model;
+using BrandBot.Simulation;
+
+namespace BrandBot.Commands;
+
+/// <summary><c>rules test</c>: which rule a message or event fires, and the reply it would give.</summary>
+internal static class RulesTestCommand
+{
+    public static async Task<int> RunAsync(string[] rawArgs, CommandLine line, TextWriter output, TextWriter error)
+    {
+        var (yaml, source) = await LoadRulesAsync(rawArgs, line, error);
+        if (yaml is null)
+        {
+            return 2;
+        }
+
+        var parsed = RulesFile.Parse(yaml);
+        if (parsed.HasErrors)
+        {
+            return RulesCommands.Fail(error, $"{source} has errors; run: brandbot rules validate");
+        }
+
+        output.WriteLine($"rules: {source}");
+        var rules = new CompiledRuleSet(parsed.Definition!);
+        var @event = line["event"];
+        var xml = @event is null
+            ? SampleMessages.Text("gh_account", "o-operator", 0, string.Join(' ', line.Positional), 1)
+            : EventXml(@event, line["key"]);
+        var message = InboundParser.Parse(Encoding.UTF8.GetBytes(xml));
+        Print(rules.Route(message), message.IsUserMessage, output);
+        return 0;
+    }
+
+    /// <summary>--file wins; otherwise the live version in Redis when configured; otherwise the account's RulesFile.</summary>
+    private static async Task<(string? Yaml, string Source)> LoadRulesAsync(string[] rawArgs, CommandLine line, TextWriter error)
+    {
+        if (line["file"] is { } file)
+        {
+            return File.Exists(file) ? (await File.ReadAllTextAsync(file), file) : Missing(file, error);
+        }
+
+        var options = CommandSettings.Load(rawArgs);
+        var name = line["account"] ?? CommandSettings.FindAccount(options, null)?.Name;
+        if (!string.IsNullOrWhiteSpace(options.Redis) && name is not null)
+        {
+            await using var store = await CommandStore.OpenAsync(options, error);
+            if (store is null)
+            {
+                return (null, "");
+            }
+
+            var live = await store.Store.GetCurrentAsync(name);
+            if (live is not null)
+            {
+                return (live.Yaml, $"live version {live.Version} of account '{name}'");
+            }
+        }
+
+        var account = CommandSettings.FindAccount(options, name);
+        if (account is null)
+        {
+            error.WriteLine($"no account named '{name}' in the configuration or the store (pass --settings FILE or --file RULES)");
+            return (null, "");
+        }
+
+        return string.IsNullOrEmpty(account.RulesFile)
+            ? Missing($"account '{account.Name}' RulesFile", error)
+            : File.Exists(account.RulesFile) ? (await File.ReadAllTextAsync(account.RulesFile), account.RulesFile) : Missing(account.RulesFile, error);
+    }
+
+    private static (string?, string) Missing(string what, TextWriter error)
+    {
+        error.WriteLine($"{what}: file not found");
+        return (null, "");
+    }
+
+    private static string EventXml(string @event, string? key) => @event.ToLowerInvariant() switch
+    {
+        "subscribe" => SampleMessages.Event("gh_account", "o-operator", 0, "subscribe", key is null ? "" : SubscribeEvent.ScenePrefix + key),
+        "scan" => SampleMessages.Event("gh_account", "o-operator", 0, "SCAN", key ?? ""),
+        "click" => SampleMessages.Event("gh_account", "o-operator", 0, "CLICK", key ?? ""),
+        _ => SampleMessages.Event("gh_account", "o-operator", 0, @event, key),
+    };
+
+    private static void Print(RouteResult route, bool userMessage, TextWriter output)
+    {
+        var what = route.Kind switch
+        {
+            MatchKind.Keyword => $"rule '{route.RuleName}' (keyword)",
+            MatchKind.Menu => $"rule '{route.RuleName}' (menu key)",
+            MatchKind.Scene => $"follow reply for scene '{route.RuleName}'",
+            MatchKind.Follow => "follow reply",
+            MatchKind.Default => "default reply",
+            _ => "nothing — answered with: success",
+        };
+        output.WriteLine($"matched: {what}");
+        if (route.Replies is not { } group)
+        {
+            return;
+        }
+
+        output.WriteLine($"mode: {(group.Mode == ReplyMode.RandomOne ? "random_one (one of these, at random)" : "reply_all (first passively, the rest by customer-service message)")}");
+        for (var i = 0; i < group.Replies.Count; i++)
+        {
+            var body = group.Replies[i].BodyFor(userMessage);
+            var xml = body is null ? "(computed when the push arrives)" : Encoding.UTF8.GetString(ReplyWriter.Write("o-operator", "gh_account", 0, body));
+            output.WriteLine($"  [{i + 1}] {xml}");
+        }
+    }
+}
