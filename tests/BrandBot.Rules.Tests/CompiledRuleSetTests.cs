@@ -38,7 +38,7 @@ public class CompiledRuleSetTests
             keywords: [ contain: "tie" ]
             replies: [ text: "first" ]
           - name: tie-second
-            keywords: [ contain: "tie" ]
+            keywords: [ contain: "tie", equal: "bow" ]
             replies: [ text: "second" ]
         """;
 

@@ -83,3 +83,56 @@ public class RuleSetValidatorTests
 
     private static IReadOnlyList<RuleProblem> Problems(string yaml) => RulesFile.Parse(yaml).Problems;
 }
+
+public class ShadowAnalysisTests
+{
+    [Fact]
+    public void EqualKeywordContainingAHigherPriorityContainKeyword_IsShadowed()
+    {
+        var problems = RulesFile.Parse("""
+            rules:
+              - name: general
+                priority: 5
+                keywords: [ contain: "store" ]
+                replies: [ text: "stores" ]
+              - name: specific
+                keywords:
+                  - equal: "Store hours"
+                  - equal: "opening"
+                replies: [ text: "hours" ]
+            """).Problems;
+        Assert.Contains(problems, p => p.Line == 8 && p.Severity == ProblemSeverity.Warning && p.Message.Contains("rule 'general'"));
+        Assert.DoesNotContain(problems, p => p.Severity == ProblemSeverity.Error);
+    }
+
+    [Fact]
+    public void RuleWhoseEveryKeywordIsShadowed_CanNeverFire()
+    {
+        var problems = RulesFile.Parse("""
+            rules:
+              - { name: first, keywords: [ contain: "vip" ], menuKeys: [ VIP ], replies: [ text: "1" ] }
+              - { name: second, keywords: [ contain: "VIP club", equal: "my vip" ], menuKeys: [ VIP ], replies: [ text: "2" ] }
+            """).Problems;
+        Assert.Contains(problems, p => p.Line == 3 && p.Severity == ProblemSeverity.Error && p.Message.Contains("'second' can never fire"));
+    }
+
+    [Fact]
+    public void SameRankOrLowerPriority_DoesNotShadow_AndRegexIsAssumedLive()
+    {
+        var problems = RulesFile.Parse("""
+            rules:
+              - { name: a, keywords: [ equal: "vip club" ], replies: [ text: "1" ] }
+              - { name: b, keywords: [ contain: "vip" ], replies: [ text: "2" ] }
+              - { name: c, priority: -1, keywords: [ regex: "vip" ], replies: [ text: "3" ] }
+            """).Problems;
+        Assert.DoesNotContain(problems, p => p.Message.Contains("never"));
+    }
+
+    [Fact]
+    public void ReplyAllWithoutAppSecret_IsAWarningOnlyWhenKnown()
+    {
+        const string yaml = "rules:\n  - { name: a, keywords: [ equal: \"x\" ], replies: [ text: \"1\", text: \"2\" ] }\n";
+        Assert.Contains(RulesFile.Parse(yaml, hasAppSecret: false).Problems, p => p.Severity == ProblemSeverity.Warning && p.Message.Contains("AppSecret"));
+        Assert.DoesNotContain(RulesFile.Parse(yaml).Problems, p => p.Message.Contains("AppSecret"));
+    }
+}

@@ -8,7 +8,8 @@ namespace BrandBot.Rules.Loading;
 /// <summary>Checks what the YAML shape cannot: names, keywords, regexes, reply contents and limits.</summary>
 public static class RuleSetValidator
 {
-    public static List<RuleProblem> Validate(RuleSetDefinition rules)
+    /// <param name="hasAppSecret">False when the account is known to have no AppSecret, so replies after the first of a reply_all group could never be sent.</param>
+    public static List<RuleProblem> Validate(RuleSetDefinition rules, bool hasAppSecret = true)
     {
         var problems = new List<RuleProblem>();
         void Error(int line, string message) => problems.Add(new(line, ProblemSeverity.Error, message));
@@ -49,6 +50,16 @@ public static class RuleSetValidator
             CheckGroup(rule.Replies, $"rule '{rule.Name}'", answersMessages: rule.Keywords.Count > 0, answersEvents: rule.MenuKeys.Count > 0, Error, Warn);
         }
 
+        foreach (var group in Groups(rules))
+        {
+            if (!hasAppSecret && group.Group.Mode == ReplyMode.ReplyAll && group.Group.Replies.Count > 1)
+            {
+                Warn(group.Group.Line, $"{group.Where}: reply_all with {group.Group.Replies.Count} replies, but the account has no AppSecret: only the first can be sent");
+            }
+        }
+
+        problems.AddRange(ShadowAnalysis.Find(rules.Rules));
+
         if (rules.Default is { } fallback)
         {
             CheckGroup(fallback, "default", answersMessages: true, answersEvents: false, Error, Warn);
@@ -65,6 +76,29 @@ public static class RuleSetValidator
         }
 
         return [.. problems.OrderBy(p => p.Line)];
+    }
+
+    private static IEnumerable<(string Where, ReplyGroupDefinition Group)> Groups(RuleSetDefinition rules)
+    {
+        foreach (var rule in rules.Rules)
+        {
+            yield return ($"rule '{rule.Name}'", rule.Replies);
+        }
+
+        if (rules.Default is { } fallback)
+        {
+            yield return ("default", fallback);
+        }
+
+        if (rules.Follow?.Replies is { } follow)
+        {
+            yield return ("follow", follow);
+        }
+
+        foreach (var (scene, group) in rules.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
+        {
+            yield return ($"scene '{scene}'", group);
+        }
     }
 
     private static void CheckKeyword(

@@ -11,12 +11,12 @@ public sealed record RulesFileResult(RuleSetDefinition? Definition, IReadOnlyLis
 public static class RulesFile
 {
     /// <summary>Loads and validates YAML text: every structural and semantic problem, in line order.</summary>
-    public static RulesFileResult Parse(string yaml)
+    public static RulesFileResult Parse(string yaml, bool hasAppSecret = true)
     {
         var (definition, problems) = RulesYamlLoader.Load(yaml);
         if (definition is not null)
         {
-            problems.AddRange(RuleSetValidator.Validate(definition));
+            problems.AddRange(RuleSetValidator.Validate(definition, hasAppSecret));
         }
 
         return new RulesFileResult(definition, [.. problems.OrderBy(p => p.Line)]);

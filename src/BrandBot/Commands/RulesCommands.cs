@@ -8,8 +8,9 @@ namespace BrandBot.Commands;
 internal static class RulesCommands
 {
     public const string Usage = """
-        brandbot rules validate FILE
+        brandbot rules validate FILE [--account NAME]
             Checks a rules file; prints every problem with its line; exit 1 on errors.
+            With --account, also checks against that account's settings (e.g. reply_all needs an AppSecret).
         brandbot rules test --account NAME [--file RULES] ("text" | --event subscribe|scan|click [--key KEY])
             Which rule fires and the reply it gives: against the live version (Redis), or RULES / the RulesFile.
         brandbot rules publish FILE --account NAME [--by WHO] [--message TEXT]
@@ -34,7 +35,7 @@ internal static class RulesCommands
 
         return args.FirstOrDefault() switch
         {
-            "validate" => await ValidateAsync(line, output, error),
+            "validate" => await ValidateAsync(args, line, output, error),
             "test" => await RulesTestCommand.RunAsync(args, line, output, error),
             "publish" => await WithStoreAsync(args, line, error, store => PublishAsync(store, line, output, error)),
             "diff" => await WithStoreAsync(args, line, error, store => DiffAsync(store, line, output, error)),
@@ -47,7 +48,7 @@ internal static class RulesCommands
         };
     }
 
-    private static async Task<int> ValidateAsync(CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> ValidateAsync(string[] rawArgs, CommandLine line, TextWriter output, TextWriter error)
     {
         if (line.Positional.Count != 1)
         {
@@ -60,7 +61,7 @@ internal static class RulesCommands
             return Fail(error, $"{path}: file not found");
         }
 
-        var result = RulesFile.Parse(await File.ReadAllTextAsync(path));
+        var result = RulesFile.Parse(await File.ReadAllTextAsync(path), HasAppSecret(rawArgs, line["account"]));
         PrintProblems(path, result.Problems, output, error);
         var errors = result.Problems.Count(p => p.Severity == ProblemSeverity.Error);
         var warnings = result.Problems.Count - errors;
@@ -83,6 +84,9 @@ internal static class RulesCommands
             return 2;
         }
 
+        var warnings = RulesFile.Parse(yaml, store.Options.Accounts.FirstOrDefault(a => a.Name == account) is not { } configured || !string.IsNullOrEmpty(configured.AppSecret))
+            .Problems.Where(p => p.Severity == ProblemSeverity.Warning);
+        PrintProblems(line.Positional[0], warnings, output, error);
         try
         {
             var (snapshot, diff) = await store.Publisher.PublishAsync(account, yaml, line["by"] ?? Environment.UserName, line["message"]);
@@ -263,6 +267,12 @@ internal static class RulesCommands
             (problem.Severity == ProblemSeverity.Error ? error : output).WriteLine($"{path}:{problem}");
         }
     }
+
+    /// <summary>False only when the account is configured and has no AppSecret (reply_all could not send the rest).</summary>
+    private static bool HasAppSecret(string[] rawArgs, string? account) =>
+        account is null
+        || CommandSettings.FindAccount(CommandSettings.Load(rawArgs), account) is not { } configured
+        || !string.IsNullOrEmpty(configured.AppSecret);
 
     private static async Task<string?> ReadFileAsync(string path, TextWriter error)
     {

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using BrandBot.Rules.Loading;
+
+namespace BrandBot.Rules.Tests;
+
+/// <summary>The published JSON Schema must describe exactly what the loader accepts.</summary>
+public class RulesSchemaTests
+{
+    private static readonly JsonElement Schema =
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Examples", "rules.schema.json"))).RootElement;
+
+    [Fact]
+    public void Schema_NamesTheSameKeysAsTheLoader()
+    {
+        Assert.Equal(["default", "follow", "rules"], Keys(Schema.GetProperty("properties")));
+        var defs = Schema.GetProperty("$defs");
+        Assert.Equal(["keywords", "menuKeys", "mode", "name", "priority", "replies"], Keys(defs.GetProperty("rule").GetProperty("properties")));
+        Assert.Equal(["contain", "equal", "regex"], Keys(defs.GetProperty("rule").GetProperty("properties").GetProperty("keywords").GetProperty("items").GetProperty("properties")));
+        Assert.Equal(["image", "music", "news", "text", "transfer", "video", "voice"], Keys(defs.GetProperty("reply").GetProperty("properties")));
+        Assert.Equal(["random_one", "reply_all"], defs.GetProperty("mode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
+    }
+
+    [Theory]
+    [InlineData("sms: \"x\"")]
+    [InlineData("txt: \"x\"")]
+    public void LoaderRejects_ReplyKindsTheSchemaDoesNotList(string reply)
+    {
+        var kinds = Keys(Schema.GetProperty("$defs").GetProperty("reply").GetProperty("properties"));
+        Assert.DoesNotContain(reply.Split(':')[0], kinds);
+        Assert.True(RulesFile.Parse($"default:\n  replies:\n    - {reply}\n").HasErrors);
+    }
+
+    private static List<string> Keys(JsonElement properties) => [.. properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+}
