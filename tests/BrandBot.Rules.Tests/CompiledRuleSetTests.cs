@@ -177,3 +177,29 @@ public class CompiledRuleSetTests
 
     private static PushFields Read(ReplyBody body) => PushXmlReader.Read(ReplyWriter.Write("o", "g", 1, body));
 }
+
+public class RegexPrefilterTests
+{
+    [Theory]
+    [InlineData("order #12", "a")]
+    [InlineData("REFUND 7", "b")]
+    [InlineData("ab", "c")]          // backreference: backtracking engine, no combined prefilter
+    [InlineData("nothing here", null)]
+    public void ManyRegexes_StillMatchTheRightRule(string text, string? rule)
+    {
+        var withBackreference = RuleTestData.Compile("""
+            rules:
+              - { name: a, keywords: [ regex: "^order\\s*#\\d+$" ], replies: [ text: "a" ] }
+              - { name: b, keywords: [ regex: "refund\\s+\\d" ], replies: [ text: "b" ] }
+              - { name: c, keywords: [ regex: "^(a)b$|^(x)\\2$" ], replies: [ text: "c" ] }
+            """);
+        var combinable = RuleTestData.Compile("""
+            rules:
+              - { name: a, keywords: [ regex: "^order\\s*#\\d+$" ], replies: [ text: "a" ] }
+              - { name: b, keywords: [ regex: "refund\\s+\\d" ], replies: [ text: "b" ] }
+              - { name: c, keywords: [ regex: "^ab$" ], replies: [ text: "c" ] }
+            """);
+        Assert.Equal(rule, withBackreference.Route(RuleTestData.Text(text)).RuleName);
+        Assert.Equal(rule, combinable.Route(RuleTestData.Text(text)).RuleName);
+    }
+}

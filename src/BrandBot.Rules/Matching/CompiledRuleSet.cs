@@ -17,6 +17,7 @@ public sealed class CompiledRuleSet
     private readonly Dictionary<string, int> _equal = new(StringComparer.Ordinal);
     private readonly AhoCorasick _contain;
     private readonly (Regex Regex, int Rank)[] _regexes;
+    private readonly Regex? _anyRegex;
     private readonly Dictionary<string, int> _menu = new(StringComparer.Ordinal);
     private readonly CompiledReplyGroup? _follow;
     private readonly Dictionary<string, CompiledReplyGroup> _scenes;
@@ -59,6 +60,7 @@ public sealed class CompiledRuleSet
 
         _contain = AhoCorasick.Build(contains);
         _regexes = [.. regexes];
+        _anyRegex = RegexFactory.CombineOrNull(_regexes.Select(r => r.Regex));
         _follow = definition.Follow?.Replies is { } follow ? new CompiledReplyGroup(follow) : null;
         _scenes = (definition.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
             .ToDictionary(s => s.Key, s => new CompiledReplyGroup(s.Value), StringComparer.Ordinal);
@@ -111,6 +113,12 @@ public sealed class CompiledRuleSet
         if (_contain.BestMatch(normalized) is { } containRank && containRank < best)
         {
             best = containRank;
+        }
+
+        // Most messages match no regex: one pass of the combined pattern says so, whatever their number.
+        if (_regexes.Length == 0 || _regexes[0].Rank >= best || (_anyRegex is not null && !SafeIsMatch(_anyRegex, normalized)))
+        {
+            return best == int.MaxValue ? null : best;
         }
 
         // Regexes are in rank order: stop as soon as none left could beat what we have.

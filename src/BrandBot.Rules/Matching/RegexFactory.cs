@@ -39,4 +39,27 @@ public static class RegexFactory
             return ex.Message;
         }
     }
+
+    /// <summary>
+    /// One non-backtracking pattern that matches wherever any of <paramref name="regexes"/> does: a
+    /// prefilter, so a message that matches none costs one linear pass, not one per regex. Null when a
+    /// pattern needs the backtracking engine (then each is tried on its own) or there is nothing to combine.
+    /// </summary>
+    public static Regex? CombineOrNull(IEnumerable<Regex> regexes)
+    {
+        var list = regexes.ToList();
+        if (list.Count < 2 || list.Any(r => (r.Options & RegexOptions.NonBacktracking) == 0))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new Regex(string.Join('|', list.Select(r => $"(?:{r})")), Common | RegexOptions.NonBacktracking, MatchTimeout);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
 }
