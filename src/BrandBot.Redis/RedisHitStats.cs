@@ -1,43 +1,90 @@
+using System.Collections.Concurrent;
 using BrandBot.Rules.Stats;
 using StackExchange.Redis;
 
 namespace BrandBot.Redis;
 
 /// <summary>
-/// Statistics in Redis, shared by every instance. Writes are fire-and-forget: a push never waits for
-/// them, and while Redis is away they are dropped rather than queued without bound; counting resumes
-/// by itself once the multiplexer reconnects.
+/// Statistics in Redis, shared by every instance. A push only adds to an in-process tally (no Redis
+/// command on the request path); <see cref="FlushAsync"/> writes the tally as one pipelined batch,
+/// every second and at shutdown. While Redis is away the tally is kept (up to a bound) and written
+/// when it is back, so counting resumes without losing what happened meanwhile.
 /// </summary>
 public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider time, TimeSpan utcOffset) : IHitStats
 {
     /// <summary>Daily keys expire after this long.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(400);
 
-    public void RuleHit(string account, string rule) => Increment(RedisKeys.RuleHits(account, Today()), rule);
+    /// <summary>Distinct pending counters kept while Redis is unreachable; beyond this, new ones are dropped.</summary>
+    public const int MaxPending = 100_000;
+
+    private readonly ConcurrentDictionary<Counter, long> _pending = new();
+
+    private enum Kind
+    {
+        Hash,
+        SortedSet,
+    }
+
+    private readonly record struct Counter(Kind Kind, string Key, string Field);
+
+    public void RuleHit(string account, string rule) => Add(Kind.Hash, RedisKeys.RuleHits(account, Today()), rule);
 
     public void Follow(string account, string? scene)
     {
         var day = Today();
-        Increment(RedisKeys.FollowEvents(account, day), "follow");
+        Add(Kind.Hash, RedisKeys.FollowEvents(account, day), "follow");
         if (scene is not null)
         {
-            Increment(RedisKeys.SceneFollows(account, day), scene);
+            Add(Kind.Hash, RedisKeys.SceneFollows(account, day), scene);
         }
     }
 
-    public void Unfollow(string account) => Increment(RedisKeys.FollowEvents(account, Today()), "unfollow");
+    public void Unfollow(string account) => Add(Kind.Hash, RedisKeys.FollowEvents(account, Today()), "unfollow");
 
-    public void Unanswered(string account, string normalizedText)
+    public void Unanswered(string account, string normalizedText) =>
+        Add(Kind.SortedSet, RedisKeys.Unanswered(account, Today()), StatsDay.Shorten(normalizedText));
+
+    /// <summary>Writes everything counted so far. On failure the counts go back into the tally.</summary>
+    public async Task FlushAsync()
     {
-        if (!redis.IsConnected)
+        if (_pending.IsEmpty || !redis.IsConnected)
         {
             return;
         }
 
-        var key = RedisKeys.Unanswered(account, Today());
+        var batch = TakeAll();
         var db = redis.GetDatabase();
-        db.SortedSetIncrement(key, StatsDay.Shorten(normalizedText), 1, CommandFlags.FireAndForget);
-        db.KeyExpire(key, Retention, CommandFlags.FireAndForget);
+        var writes = new List<Task>(batch.Count + 8);
+        foreach (var (counter, count) in batch)
+        {
+            writes.Add(counter.Kind == Kind.Hash
+                ? db.HashIncrementAsync(counter.Key, counter.Field, count)
+                : db.SortedSetIncrementAsync(counter.Key, counter.Field, count));
+        }
+
+        foreach (var key in batch.Select(c => c.Counter.Key).Distinct(StringComparer.Ordinal))
+        {
+            writes.Add(db.KeyExpireAsync(key, Retention));
+        }
+
+        try
+        {
+            await Task.WhenAll(writes);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Some increments may have landed; re-adding all of them could double-count those, so only
+            // the ones that visibly failed go back.
+            var index = 0;
+            foreach (var (counter, count) in batch)
+            {
+                if (!writes[index++].IsCompletedSuccessfully)
+                {
+                    Add(counter, count);
+                }
+            }
+        }
     }
 
     public async Task<DailyStats> ReadAsync(string account, DateOnly day, int topUnanswered = 20, CancellationToken cancellationToken = default)
@@ -61,16 +108,40 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
             [.. unanswered.Result.Select(e => new KeyValuePair<string, long>(e.Element!, (long)e.Score))]);
     }
 
-    private void Increment(RedisKey key, string field)
+    /// <summary>
+    /// Takes every pending count with a compare-and-swap per counter, so an increment racing with the
+    /// flush lands either in this batch or in the next one, never nowhere.
+    /// </summary>
+    private List<(Counter Counter, long Count)> TakeAll()
     {
-        if (!redis.IsConnected)
+        var taken = new List<(Counter, long)>(_pending.Count);
+        foreach (var (counter, _) in _pending)
+        {
+            while (_pending.TryGetValue(counter, out var count) && count != 0)
+            {
+                if (_pending.TryUpdate(counter, 0, count))
+                {
+                    taken.Add((counter, count));
+                    break;
+                }
+            }
+
+            _pending.TryRemove(new KeyValuePair<Counter, long>(counter, 0));
+        }
+
+        return taken;
+    }
+
+    private void Add(Kind kind, RedisKey key, string field) => Add(new Counter(kind, key!, field), 1);
+
+    private void Add(Counter counter, long count)
+    {
+        if (_pending.Count >= MaxPending && !_pending.ContainsKey(counter))
         {
             return;
         }
 
-        var db = redis.GetDatabase();
-        db.HashIncrement(key, field, 1, CommandFlags.FireAndForget);
-        db.KeyExpire(key, Retention, CommandFlags.FireAndForget);
+        _pending.AddOrUpdate(counter, static (_, add) => add, static (_, n, add) => n + add, count);
     }
 
     private string Today() => StatsDay.Key(StatsDay.Of(time.GetUtcNow(), utcOffset));

@@ -102,6 +102,7 @@ public static class BrandBotApp
         services.AddSingleton<RulesActivator>();
         services.AddHostedService<RulesFileService>();
         services.AddHostedService<RulesCatchUpService>();
+        services.AddHostedService<StatsFlushService>();
         services.AddSingleton<PushProcessor>();
         return services;
     }
