@@ -18,6 +18,19 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
     /// <summary>Distinct pending counters kept while Redis is unreachable; beyond this, new ones are dropped.</summary>
     public const int MaxPending = 100_000;
 
+    // ARGV: command (HINCRBY or ZINCRBY), ttl seconds, then field/member and count pairs.
+    private const string FlushScript = """
+        for i = 3, #ARGV, 2 do
+          if ARGV[1] == 'HINCRBY' then
+            redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+          else
+            redis.call('ZINCRBY', KEYS[1], ARGV[i + 1], ARGV[i])
+          end
+        end
+        redis.call('EXPIRE', KEYS[1], ARGV[2])
+        return 1
+        """;
+
     private readonly ConcurrentDictionary<Counter, long> _pending = new();
 
     private enum Kind
@@ -55,18 +68,13 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
 
         var batch = TakeAll();
         var db = redis.GetDatabase();
-        var writes = new List<Task>(batch.Count + 8);
-        foreach (var (counter, count) in batch)
-        {
-            writes.Add(counter.Kind == Kind.Hash
-                ? db.HashIncrementAsync(counter.Key, counter.Field, count)
-                : db.SortedSetIncrementAsync(counter.Key, counter.Field, count));
-        }
-
-        foreach (var key in batch.Select(c => c.Counter.Key).Distinct(StringComparer.Ordinal))
-        {
-            writes.Add(db.KeyExpireAsync(key, Retention));
-        }
+        // One script call per key (rules, events, scenes, unanswered of one account and day), however
+        // many fields it carries: a flush costs a handful of commands, not one per counter.
+        var groups = batch.GroupBy(c => (c.Counter.Kind, c.Counter.Key)).ToList();
+        var writes = groups.Select(g => db.ScriptEvaluateAsync(
+            FlushScript,
+            [g.Key.Key],
+            [g.Key.Kind == Kind.Hash ? "HINCRBY" : "ZINCRBY", (long)Retention.TotalSeconds, .. g.SelectMany(c => new RedisValue[] { c.Counter.Field, c.Count })])).ToList();
 
         try
         {
@@ -74,14 +82,15 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // Some increments may have landed; re-adding all of them could double-count those, so only
-            // the ones that visibly failed go back.
-            var index = 0;
-            foreach (var (counter, count) in batch)
+            // A script either ran whole or not at all: put back exactly the groups that failed.
+            for (var i = 0; i < groups.Count; i++)
             {
-                if (!writes[index++].IsCompletedSuccessfully)
+                if (!writes[i].IsCompletedSuccessfully)
                 {
-                    Add(counter, count);
+                    foreach (var (counter, count) in groups[i])
+                    {
+                        Add(counter, count);
+                    }
                 }
             }
         }
