@@ -80,6 +80,7 @@ public static class BrandBotApp
         services.TryAddSingleton<IEntropy, SystemEntropy>();
         services.TryAddSingleton(Random.Shared);
         services.AddSingleton<FollowerHasher>();
+        services.AddSingleton<RejectionLog>();
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<MetricsRegistry>();
         services.AddSingleton<BrandBotMetrics>();

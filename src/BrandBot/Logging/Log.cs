@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Warning, "Rule store had no rules for account {Account}; republished the live rules as version {Version}")]
     public static partial void RulesReseeded(ILogger logger, string account, long version);
+
+    [LoggerMessage(1005, LogLevel.Warning, "{Count} more refused requests were not logged (at most 20 lines a second); see brandbot_pushes_total")]
+    public static partial void RejectionsSuppressed(ILogger logger, int count);
 }

@@ -4,7 +4,6 @@ using BrandBot.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BrandBot.Webhook;
@@ -23,7 +22,7 @@ public static class WebhookEndpoints
         return app;
     }
 
-    private static async Task VerifyUrl(string account, HttpContext context, AccountDirectory accounts, PushProcessor processor, ILogger<PushProcessor> logger)
+    private static async Task VerifyUrl(string account, HttpContext context, AccountDirectory accounts, PushProcessor processor, RejectionLog logger)
     {
         var answer = accounts.Find(account) is { } found
             ? processor.Verify(found, PushQuery.From(context.Request.Query), context.Request.Query["echostr"].ToString())
@@ -33,7 +32,7 @@ public static class WebhookEndpoints
 
     private static async Task ReceivePush(
         string account, HttpContext context, AccountDirectory accounts, PushProcessor processor,
-        IOptions<BrandBotOptions> options, BrandBotMetrics metrics, ILogger<PushProcessor> logger)
+        IOptions<BrandBotOptions> options, BrandBotMetrics metrics, RejectionLog logger)
     {
         WebhookAnswer answer;
         var query = PushQuery.From(context.Request.Query);
@@ -58,11 +57,11 @@ public static class WebhookEndpoints
         await WriteAsync(context, account, answer, logger);
     }
 
-    private static async Task WriteAsync(HttpContext context, string account, WebhookAnswer answer, ILogger logger)
+    private static async Task WriteAsync(HttpContext context, string account, WebhookAnswer answer, RejectionLog logger)
     {
         if (answer.RejectReason is { } reason)
         {
-            Log.Rejected(logger, context.Request.Method, Sanitize(account), answer.Status, reason);
+            logger.Write(context.Request.Method, Sanitize(account), answer.Status, reason);
             if (answer.Status == 413)
             {
                 // Do not keep the connection open to drain a body we refused to read.
