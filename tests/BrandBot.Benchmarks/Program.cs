@@ -18,4 +18,20 @@ if (args is ["memory", var count])
     return;
 }
 
+if (args is ["yaml", var ruleCount])
+{
+    // Peak memory of loading a rules file of RULECOUNT one-keyword rules (what startup and publish do).
+    var yaml = new System.Text.StringBuilder("rules:\n");
+    for (var i = 0; i < int.Parse(ruleCount, System.Globalization.CultureInfo.InvariantCulture); i++)
+    {
+        yaml.Append($"  - {{ name: r{i}, keywords: [ equal: \"kw{i}\" ], replies: [ text: \"answer {i}\" ] }}\n");
+    }
+
+    var text = yaml.ToString();
+    var watch = Stopwatch.StartNew();
+    var parsed = BrandBot.Rules.Loading.RulesFile.Parse(text);
+    Console.WriteLine($"yaml_mb={text.Length / 1048576.0:F1} parse_validate_ms={watch.ElapsedMilliseconds} errors={parsed.HasErrors} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F1}");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(MatcherBenchmarks).Assembly).Run(args);
