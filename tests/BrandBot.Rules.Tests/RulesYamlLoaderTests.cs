@@ -114,3 +114,41 @@ public class RulesYamlLoaderTests
         Assert.True(RulesFile.Parse("- just\n- a list\n").HasErrors);
     }
 }
+
+public class YamlTreeTests
+{
+    [Fact]
+    public void DuplicateKey_IsASyntaxErrorOnItsLine()
+    {
+        var result = RulesFile.Parse("default:\n  replies: [ text: \"a\" ]\ndefault:\n  replies: [ text: \"b\" ]\n");
+        Assert.Contains(result.Problems, p => p.Line == 3 && p.Message.Contains("duplicate key 'default'"));
+    }
+
+    [Fact]
+    public void AnchorsAndAliases_ShareReplies()
+    {
+        var result = RulesFile.Parse("""
+            default:
+              replies: &common
+                - text: "shared"
+            rules:
+              - { name: a, keywords: [ equal: "a" ], replies: *common }
+            """);
+        Assert.False(result.HasErrors, string.Join("\n", result.Problems));
+        Assert.Equal(new Protocol.Replies.TextReply("shared"), ((StaticReply)result.Definition!.Rules[0].Replies.Replies[0]).Reply);
+    }
+
+    [Fact]
+    public void UnknownAlias_IsAnError()
+    {
+        Assert.True(RulesFile.Parse("default:\n  replies: *nothing\n").HasErrors);
+    }
+
+    [Fact]
+    public void QuotedNull_IsText_PlainNullIsNothing()
+    {
+        var quoted = RulesFile.Parse("default:\n  replies: [ text: \"null\" ]\n");
+        Assert.False(quoted.HasErrors);
+        Assert.True(RulesFile.Parse("default:\n  replies: [ text: null ]\n").HasErrors);
+    }
+}

@@ -1,6 +1,5 @@
 using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Model;
-using YamlDotNet.RepresentationModel;
 
 namespace BrandBot.Rules.Loading;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Model;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace BrandBot.Rules.Loading;
 
@@ -15,10 +14,10 @@ public static class RulesYamlLoader
     public static (RuleSetDefinition? Definition, List<RuleProblem> Problems) Load(string yaml)
     {
         var problems = new List<RuleProblem>();
-        var stream = new YamlStream();
+        List<YamlNode> documents;
         try
         {
-            stream.Load(new StringReader(yaml));
+            documents = YamlTree.Parse(yaml);
         }
         catch (YamlException ex)
         {
@@ -26,18 +25,18 @@ public static class RulesYamlLoader
             return (null, problems);
         }
 
-        if (stream.Documents.Count == 0)
+        if (documents.Count == 0)
         {
             return (new RuleSetDefinition(null, null, []), problems);
         }
 
-        if (stream.Documents.Count > 1)
+        if (documents.Count > 1)
         {
-            problems.Add(new(YamlReader.LineOf(stream.Documents[1].RootNode), ProblemSeverity.Error, "a rules file holds one YAML document"));
+            problems.Add(new(documents[1].Line, ProblemSeverity.Error, "a rules file holds one YAML document"));
         }
 
         var reader = new YamlReader(problems);
-        var root = reader.Mapping(stream.Documents[0].RootNode, "the rules file");
+        var root = reader.Mapping(documents[0], "the rules file");
         if (root is null)
         {
             return (new RuleSetDefinition(null, null, []), problems);
@@ -103,7 +102,7 @@ public static class RulesYamlLoader
             }
         }
 
-        var hasReplies = mapping.Children.Keys.Any(k => (k as YamlScalarNode)?.Value == "replies");
+        var hasReplies = mapping.Children.Any(c => (c.Key as YamlScalarNode)?.Value == "replies");
         return new FollowDefinition(hasReplies ? ReadRepliesAndMode(reader, mapping, "follow") : null, scenes);
     }
 

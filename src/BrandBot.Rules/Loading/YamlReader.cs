@@ -1,4 +1,3 @@
-using YamlDotNet.RepresentationModel;
 
 namespace BrandBot.Rules.Loading;
 
@@ -8,7 +7,7 @@ namespace BrandBot.Rules.Loading;
 /// </summary>
 internal sealed class YamlReader(List<RuleProblem> problems)
 {
-    public static int LineOf(YamlNode node) => (int)node.Start.Line;
+    public static int LineOf(YamlNode node) => node.Line;
 
     public void Error(YamlNode node, string message) => problems.Add(new(LineOf(node), ProblemSeverity.Error, message));
 
@@ -50,7 +49,8 @@ internal sealed class YamlReader(List<RuleProblem> problems)
     {
         if (node is YamlScalarNode scalar)
         {
-            return scalar.Value ?? "";
+            // A plain null (~, null, nothing) is no value, not the text "null".
+            return IsNull(scalar) ? "" : scalar.Value;
         }
 
         Error(node, $"{what} must be a single value");
@@ -74,5 +74,5 @@ internal sealed class YamlReader(List<RuleProblem> problems)
     }
 
     public static bool IsNull(YamlNode node) =>
-        node is YamlScalarNode { Value: null or "" or "~" or "null", Style: YamlDotNet.Core.ScalarStyle.Plain };
+        node is YamlScalarNode { Value: "" or "~" or "null", IsPlain: true };
 }
