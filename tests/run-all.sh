@@ -5,13 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the integration tests drive for real. Installed only when missing.
+# Debian packages the integration tests drive for real (package name = command name).
+# Installed only when missing.
 REQUIRED_PACKAGES=(redis-server nginx)
 
 ensure_packages() {
   local missing=()
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  for package in "${REQUIRED_PACKAGES[@]}"; do
+    command -v "$package" >/dev/null 2>&1 || [ -x "/usr/sbin/$package" ] || missing+=("$package")
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     local sudo=""

@@ -13,7 +13,7 @@ public class ExecutableTests
     [Fact]
     public async Task ExampleConfiguration_ServesAndSimulateShowsTheReply()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         using var process = Start($"--settings appsettings.example.json --urls http://127.0.0.1:{port}", ("ASPNETCORE_ENVIRONMENT", "Production"));
         try
         {
@@ -105,12 +105,6 @@ public class ExecutableTests
         return (code, output.ToString());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string FindRepoRoot()
     {

@@ -113,10 +113,7 @@ public static class RulesYamlLoader
             return null;
         }
 
-        foreach (var _ in reader.Entries(mapping, where, "replies", "mode"))
-        {
-            // Only reports unknown keys; the values are read below.
-        }
+        reader.CheckKeys(mapping, where, "replies", "mode");
 
         return ReadRepliesAndMode(reader, mapping, where);
     }

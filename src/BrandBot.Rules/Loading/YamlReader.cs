@@ -73,6 +73,9 @@ internal sealed class YamlReader(List<RuleProblem> problems)
         }
     }
 
+    /// <summary>Reports keys of <paramref name="mapping"/> not in <paramref name="known"/>; for mappings whose values are read elsewhere.</summary>
+    public void CheckKeys(YamlMappingNode mapping, string where, params string[] known) => _ = Entries(mapping, where, known).Count();
+
     public static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Value: "" or "~" or "null", IsPlain: true };
 }

@@ -14,33 +14,9 @@ public sealed class LiveRuleSets
     /// <summary>The account's current set, or <see cref="CompiledRuleSet.Empty"/> before any is loaded.</summary>
     public CompiledRuleSet Get(string account) => _current.TryGetValue(account, out var set) ? set : CompiledRuleSet.Empty;
 
-    /// <summary>Installs <paramref name="set"/> whatever is live: the store is the source of truth, even when its numbering restarted.</summary>
+    /// <summary>
+    /// Installs <paramref name="set"/> whatever is live: the store is the source of truth, even when its
+    /// numbering restarted. Callers serialise installs (RulesActivator compiles one version at a time).
+    /// </summary>
     public void Install(string account, CompiledRuleSet set) => _current[account] = set;
-
-    /// <summary>Installs <paramref name="set"/> unless the same or a newer version is already live (notifications can race).</summary>
-    public bool Swap(string account, CompiledRuleSet set)
-    {
-        while (true)
-        {
-            if (!_current.TryGetValue(account, out var existing))
-            {
-                if (_current.TryAdd(account, set))
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (existing.Version >= set.Version)
-            {
-                return false;
-            }
-
-            if (_current.TryUpdate(account, set, existing))
-            {
-                return true;
-            }
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using BrandBot.Options;
 using BrandBot.Rules.Import;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Store;
@@ -73,20 +74,13 @@ internal static class RulesCommands
 
     private static async Task<int> PublishAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
     {
-        if (line.Positional.Count != 1 || line["account"] is not { } account)
-        {
-            return Fail(error, "usage: brandbot rules publish FILE --account NAME [--by WHO] [--message TEXT]");
-        }
-
-        var yaml = await ReadFileAsync(line.Positional[0], error);
-        if (yaml is null)
+        if (await FileAndAccountAsync(line, "usage: brandbot rules publish FILE --account NAME [--by WHO] [--message TEXT]", error) is not (var path, var account, var yaml))
         {
             return 2;
         }
 
-        var warnings = RulesFile.Parse(yaml, store.Options.Accounts.FirstOrDefault(a => a.Name == account) is not { } configured || !string.IsNullOrEmpty(configured.AppSecret))
-            .Problems.Where(p => p.Severity == ProblemSeverity.Warning);
-        PrintProblems(line.Positional[0], warnings, output, error);
+        var warnings = RulesFile.Parse(yaml, HasAppSecret(store.Options, account)).Problems.Where(p => p.Severity == ProblemSeverity.Warning);
+        PrintProblems(path, warnings, output, error);
         try
         {
             var (snapshot, diff) = await store.Publisher.PublishAsync(account, yaml, line["by"] ?? Environment.UserName, line["message"]);
@@ -95,7 +89,7 @@ internal static class RulesCommands
         }
         catch (PublishRefusedException ex)
         {
-            PrintProblems(line.Positional[0], ex.Problems, output, error);
+            PrintProblems(path, ex.Problems, output, error);
             error.WriteLine($"not published: {ex.Message}; the live version is unchanged");
             return 1;
         }
@@ -103,13 +97,7 @@ internal static class RulesCommands
 
     private static async Task<int> DiffAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
     {
-        if (line.Positional.Count != 1 || line["account"] is not { } account)
-        {
-            return Fail(error, "usage: brandbot rules diff FILE --account NAME");
-        }
-
-        var yaml = await ReadFileAsync(line.Positional[0], error);
-        if (yaml is null)
+        if (await FileAndAccountAsync(line, "usage: brandbot rules diff FILE --account NAME", error) is not (var path, var account, var yaml))
         {
             return 2;
         }
@@ -142,7 +130,7 @@ internal static class RulesCommands
         }
         catch (PublishRefusedException ex)
         {
-            PrintProblems(line.Positional[0], ex.Problems, output, error);
+            PrintProblems(path, ex.Problems, output, error);
             return 1;
         }
     }
@@ -270,9 +258,22 @@ internal static class RulesCommands
 
     /// <summary>False only when the account is configured and has no AppSecret (reply_all could not send the rest).</summary>
     private static bool HasAppSecret(string[] rawArgs, string? account) =>
-        account is null
-        || CommandSettings.FindAccount(CommandSettings.Load(rawArgs), account) is not { } configured
-        || !string.IsNullOrEmpty(configured.AppSecret);
+        account is null || HasAppSecret(CommandSettings.Load(rawArgs), account);
+
+    private static bool HasAppSecret(BrandBotOptions options, string account) =>
+        CommandSettings.FindAccount(options, account) is not { } configured || !string.IsNullOrEmpty(configured.AppSecret);
+
+    /// <summary>The FILE and --account NAME a verb needs, and the file's text; null (after saying why) otherwise.</summary>
+    private static async Task<(string Path, string Account, string Yaml)?> FileAndAccountAsync(CommandLine line, string usage, TextWriter error)
+    {
+        if (line.Positional.Count != 1 || line["account"] is not { } account)
+        {
+            error.WriteLine(usage);
+            return null;
+        }
+
+        return await ReadFileAsync(line.Positional[0], error) is { } yaml ? (line.Positional[0], account, yaml) : null;
+    }
 
     private static async Task<string?> ReadFileAsync(string path, TextWriter error)
     {

@@ -30,7 +30,7 @@ internal static class RulesTestCommand
         var @event = line["event"];
         var xml = @event is null
             ? SampleMessages.Text("gh_account", "o-operator", 0, string.Join(' ', line.Positional), 1)
-            : EventXml(@event, line["key"]);
+            : SampleMessages.OperatorEvent("gh_account", "o-operator", 0, @event, line["key"]);
         var message = InboundParser.Parse(Encoding.UTF8.GetBytes(xml));
         Print(rules.Route(message), message.IsUserMessage, output);
         return 0;
@@ -69,23 +69,17 @@ internal static class RulesTestCommand
         }
 
         return string.IsNullOrEmpty(account.RulesFile)
-            ? Missing($"account '{account.Name}' RulesFile", error)
+            ? NoRules($"account '{account.Name}' has no RulesFile and no published version", error)
             : File.Exists(account.RulesFile) ? (await File.ReadAllTextAsync(account.RulesFile), account.RulesFile) : Missing(account.RulesFile, error);
     }
 
-    private static (string?, string) Missing(string what, TextWriter error)
+    private static (string?, string) Missing(string path, TextWriter error) => NoRules($"{path}: file not found", error);
+
+    private static (string?, string) NoRules(string message, TextWriter error)
     {
-        error.WriteLine($"{what}: file not found");
+        error.WriteLine(message);
         return (null, "");
     }
-
-    private static string EventXml(string @event, string? key) => @event.ToLowerInvariant() switch
-    {
-        "subscribe" => SampleMessages.Event("gh_account", "o-operator", 0, "subscribe", key is null ? "" : SubscribeEvent.ScenePrefix + key),
-        "scan" => SampleMessages.Event("gh_account", "o-operator", 0, "SCAN", key ?? ""),
-        "click" => SampleMessages.Event("gh_account", "o-operator", 0, "CLICK", key ?? ""),
-        _ => SampleMessages.Event("gh_account", "o-operator", 0, @event, key),
-    };
 
     private static void Print(RouteResult route, bool userMessage, TextWriter output)
     {

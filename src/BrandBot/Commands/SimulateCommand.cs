@@ -76,7 +76,7 @@ internal static class SimulateCommand
         var to = "gh_simulated";
         var msgId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
         var xml = line["event"] is { } @event
-            ? SampleMessages.Event(to, from, now, EventName(@event), EventKey(@event, line["key"]))
+            ? SampleMessages.OperatorEvent(to, from, now, @event, line["key"])
             : SampleMessages.Text(to, from, now, string.Join(' ', line.Positional), msgId);
         var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var push = SignedPush.Create(account.Token, account.AppId, account.EncodingAESKey, mode.Value, xml, now, nonce, RandomNumberGenerator.GetBytes(16));
@@ -107,16 +107,4 @@ internal static class SimulateCommand
             _ => null,
         };
     }
-
-    private static string EventName(string @event) => @event.ToLowerInvariant() switch
-    {
-        "scan" => "SCAN",
-        "click" => "CLICK",
-        var other => other,
-    };
-
-    private static string? EventKey(string @event, string? key) =>
-        @event.Equals("subscribe", StringComparison.OrdinalIgnoreCase) && key is not null
-            ? Protocol.Inbound.SubscribeEvent.ScenePrefix + key
-            : key;
 }

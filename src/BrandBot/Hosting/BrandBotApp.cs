@@ -73,8 +73,8 @@ public static class BrandBotApp
 
     public static IServiceCollection AddBrandBot(this IServiceCollection services, IConnectionMultiplexer? redis, TimeSpan statsOffset)
     {
-        services.AddOptions<BrandBotOptions>().BindConfiguration(BrandBotOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BrandBotOptions>, BrandBotOptionsValidator>();
+        // Validated once, in BuildAsync, before the host exists (together with Redis reachability).
+        services.AddOptions<BrandBotOptions>().BindConfiguration(BrandBotOptions.Section);
         // Time and randomness are inputs (STYLE.md §7): tests register their own before this runs.
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEntropy, SystemEntropy>();

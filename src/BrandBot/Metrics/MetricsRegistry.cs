@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace BrandBot.Metrics;
@@ -14,9 +14,6 @@ public sealed class MetricsRegistry
 
     public Counter Counter(string name, string help, params string[] labels) =>
         (Counter)_families.GetOrAdd(name, _ => new Counter(name, help, labels));
-
-    public Histogram Histogram(string name, string help, double[] buckets, params string[] labels) =>
-        (Histogram)_families.GetOrAdd(name, _ => new Histogram(name, help, buckets, labels));
 
     public string Render()
     {
@@ -44,18 +41,11 @@ public sealed class MetricsRegistry
 
         protected abstract void RenderSamples(StringBuilder text);
 
-        protected string LabelText(string[] values, string? extraName = null, string? extraValue = null)
+        protected string LabelText(string[] values)
         {
             var parts = Labels.Select((l, i) => $"{l}=\"{Escape(i < values.Length ? values[i] : "")}\"").ToList();
-            if (extraName is not null)
-            {
-                parts.Add($"{extraName}=\"{extraValue}\"");
-            }
-
             return parts.Count == 0 ? "" : "{" + string.Join(',', parts) + "}";
         }
-
-        protected static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
         private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
     }
@@ -73,9 +63,6 @@ public sealed class Counter(string name, string help, string[] labels) : Metrics
         Interlocked.Add(ref series.Count.Value, amount);
     }
 
-    public long Value(params string[] labelValues) =>
-        _series.TryGetValue(string.Join('\u0001', labelValues), out var series) ? Interlocked.Read(ref series.Count.Value) : 0;
-
     protected override void RenderSamples(StringBuilder text)
     {
         foreach (var (values, count) in _series.Values)
@@ -83,53 +70,4 @@ public sealed class Counter(string name, string help, string[] labels) : Metrics
             text.Append(Name).Append(LabelText(values)).Append(' ').Append(Interlocked.Read(ref count.Value)).Append('\n');
         }
     }
-}
-
-public sealed class Histogram(string name, string help, double[] buckets, string[] labels) : MetricsRegistry.Family(name, help, "histogram", labels)
-{
-    private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
-
-    public void Observe(double value, params string[] labelValues)
-    {
-        var series = _series.GetOrAdd(string.Join('\u0001', labelValues), static (_, state) => new Series(state.Values, state.Buckets.Length), (Values: labelValues, Buckets: buckets));
-        var index = Array.FindIndex(buckets, b => value <= b);
-        Interlocked.Increment(ref series.Counts[index < 0 ? buckets.Length : index]);
-        lock (series)
-        {
-            series.Sum += value;
-        }
-    }
-
-    protected override void RenderSamples(StringBuilder text)
-    {
-        foreach (var series in _series.Values)
-        {
-            long cumulative = 0;
-            for (var i = 0; i < buckets.Length; i++)
-            {
-                cumulative += Interlocked.Read(ref series.Counts[i]);
-                text.Append(Name).Append("_bucket").Append(LabelText(series.Values, "le", Number(buckets[i]))).Append(' ').Append(cumulative).Append('\n');
-            }
-
-            cumulative += Interlocked.Read(ref series.Counts[buckets.Length]);
-            text.Append(Name).Append("_bucket").Append(LabelText(series.Values, "le", "+Inf")).Append(' ').Append(cumulative).Append('\n');
-            text.Append(Name).Append("_sum").Append(LabelText(series.Values)).Append(' ').Append(Number(series.Sum)).Append('\n');
-            text.Append(Name).Append("_count").Append(LabelText(series.Values)).Append(' ').Append(cumulative).Append('\n');
-        }
-    }
-
-    private sealed class Series(string[] values, int buckets)
-    {
-        public string[] Values { get; } = values;
-
-        public long[] Counts { get; } = new long[buckets + 1];
-
-        public double Sum { get; set; }
-    }
-}
-
-/// <summary>A mutable box for a counter value that Interlocked can update in place.</summary>
-public sealed class StrongBox<T>
-{
-    public T Value = default!;
 }

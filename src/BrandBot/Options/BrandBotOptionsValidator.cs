@@ -1,21 +1,14 @@
 using System.Text.RegularExpressions;
 using BrandBot.Protocol.Crypto;
-using Microsoft.Extensions.Options;
 
 namespace BrandBot.Options;
 
 /// <summary>
 /// Checks every setting at startup and reports each problem on its own line, naming the setting
-/// (never its value when it is a secret).
+/// (never its value when it is a secret). <c>BrandBotApp.BuildAsync</c> runs it once, before the host is built.
 /// </summary>
-public sealed partial class BrandBotOptionsValidator : IValidateOptions<BrandBotOptions>
+public static partial class BrandBotOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, BrandBotOptions options)
-    {
-        var failures = Problems(options).ToList();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
     public static IEnumerable<string> Problems(BrandBotOptions options)
     {
         const string root = BrandBotOptions.Section;

@@ -15,6 +15,19 @@ public static class SampleMessages
             ? Build(to, from, createTime, "event", ("Event", @event))
             : Build(to, from, createTime, "event", ("Event", @event), ("EventKey", eventKey));
 
+    /// <summary>
+    /// An event as an operator names it on the command line: <c>scan</c> and <c>click</c> get WeChat's
+    /// upper-case spelling, and a subscribe with a key becomes a follow through that QR scene.
+    /// </summary>
+    public static string OperatorEvent(string to, string from, long createTime, string @event, string? key) =>
+        @event.ToLowerInvariant() switch
+        {
+            "scan" => Event(to, from, createTime, "SCAN", key ?? ""),
+            "click" => Event(to, from, createTime, "CLICK", key ?? ""),
+            "subscribe" => Event(to, from, createTime, "subscribe", key is null ? "" : Protocol.Inbound.SubscribeEvent.ScenePrefix + key),
+            _ => Event(to, from, createTime, @event, key),
+        };
+
     public static string Build(string to, string from, long createTime, string msgType, params (string Name, string Value)[] fields)
     {
         var xml = new StringBuilder("<xml><ToUserName>");

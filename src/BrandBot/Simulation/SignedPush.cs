@@ -26,7 +26,7 @@ public sealed record SignedPush(string Query, byte[] Body)
         var key = AesKey.Decode(encodingAesKey ?? throw new ArgumentException("An EncodingAESKey is needed for encrypted modes."));
         var encrypt = Envelope.Seal(key, prefix16, Encoding.UTF8.GetBytes(messageXml), appId ?? "");
         var msgSignature = Signature.Compute(token, ts, nonce, encrypt);
-        var fields = ReadTopLevel(messageXml);
+        var fields = PushXmlReader.Read(Encoding.UTF8.GetBytes(messageXml));
         var body = new StringBuilder("<xml>");
         if (mode == PushMode.Compatible)
         {
@@ -69,6 +69,4 @@ public sealed record SignedPush(string Query, byte[] Body)
         var crypto = new AccountCrypto(appId ?? "", encodingAesKey ?? "", previousEncodingAesKey);
         return Encoding.UTF8.GetString(crypto.Open(encrypt).Message);
     }
-
-    private static PushFields ReadTopLevel(string xml) => PushXmlReader.Read(Encoding.UTF8.GetBytes(xml));
 }

@@ -36,7 +36,8 @@ public static class WebhookEndpoints
     {
         WebhookAnswer answer;
         var query = PushQuery.From(context.Request.Query);
-        if (accounts.Find(account) is not { } found)
+        var found = accounts.Find(account);
+        if (found is null)
         {
             answer = WebhookAnswer.Reject(404, "unknown account");
         }
@@ -50,7 +51,7 @@ public static class WebhookEndpoints
         }
 
         metrics.Pushes.Inc(
-            accounts.Find(account)?.Name ?? "(unknown)",
+            found?.Name ?? "(unknown)",
             query.IsEncrypted ? "aes" : "plain",
             answer.Status != 200 ? "rejected_" + answer.Status : ReferenceEquals(answer, WebhookAnswer.Success) ? "success" : "reply");
 
