@@ -34,13 +34,15 @@ public sealed class RedisRuleStore : IRuleStore
 
     public event Action<string>? Changed;
 
+    public bool IsShared => true;
+
     private IDatabase Db => _redis.GetDatabase();
 
     /// <summary>
     /// Listens for publishes from any instance. The multiplexer restores the subscription after a
     /// reconnect; notifications missed meanwhile are caught up by version polling.
     /// </summary>
-    public Task SubscribeAsync() =>
+    public Task StartListeningAsync() =>
         _redis.GetSubscriber().SubscribeAsync(RedisKeys.RulesChanged, (_, message) =>
         {
             var text = (string?)message ?? "";

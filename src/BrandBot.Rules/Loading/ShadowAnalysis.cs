@@ -14,9 +14,9 @@ internal static class ShadowAnalysis
 {
     public static IEnumerable<RuleProblem> Find(IReadOnlyList<RuleDefinition> rules)
     {
-        var ranked = rules.OrderByDescending(r => r.Priority).ToList();
+        var ranked = RuleRanking.Rank(rules);
         var rankOf = new Dictionary<RuleDefinition, int>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < ranked.Count; i++)
+        for (var i = 0; i < ranked.Length; i++)
         {
             rankOf[ranked[i]] = i;
         }

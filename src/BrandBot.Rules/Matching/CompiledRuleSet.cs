@@ -28,8 +28,7 @@ public sealed class CompiledRuleSet
         Version = version;
         ContentHash = contentHash;
         Definition = definition;
-        // OrderBy is stable, so equal priorities keep file order: ties go to the earlier rule.
-        _ranked = [.. definition.Rules.OrderByDescending(r => r.Priority)];
+        _ranked = RuleRanking.Rank(definition.Rules);
         _groups = [.. _ranked.Select(r => new CompiledReplyGroup(r.Replies))];
 
         var contains = new List<(string, int)>();

@@ -16,6 +16,9 @@ public interface IHitStats
     /// <summary>A follower text that no rule answered (normalised, shortened).</summary>
     void Unanswered(string account, string normalizedText);
 
+    /// <summary>Writes what was counted to durable storage, if the implementation has any.</summary>
+    Task FlushAsync();
+
     Task<DailyStats> ReadAsync(string account, DateOnly day, int topUnanswered = 20, CancellationToken cancellationToken = default);
 }
 

@@ -22,6 +22,8 @@ public sealed class InMemoryHitStats(TimeProvider time, TimeSpan utcOffset) : IH
 
     public void Unanswered(string account, string normalizedText) => Add(account, "unanswered", StatsDay.Shorten(normalizedText));
 
+    public Task FlushAsync() => Task.CompletedTask;
+
     public Task<DailyStats> ReadAsync(string account, DateOnly day, int topUnanswered = 20, CancellationToken cancellationToken = default)
     {
         var key = StatsDay.Key(day);

@@ -10,6 +10,12 @@ public interface IRuleStore
     /// <summary>Raised when an account's current version may have changed; handlers must not block.</summary>
     event Action<string>? Changed;
 
+    /// <summary>True when several instances share the store (Redis); false for the embedded, in-process store.</summary>
+    bool IsShared { get; }
+
+    /// <summary>Starts hearing about publishes made by other instances (nothing to do for an in-process store).</summary>
+    Task StartListeningAsync();
+
     /// <summary>The current version's stamp, <see cref="RuleStamp.None"/> when none exists. Cheap: used for catch-up polling.</summary>
     Task<RuleStamp> GetCurrentStampAsync(string account, CancellationToken cancellationToken = default);
 

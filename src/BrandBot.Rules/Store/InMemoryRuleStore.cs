@@ -8,6 +8,10 @@ public sealed class InMemoryRuleStore : IRuleStore
 
     public event Action<string>? Changed;
 
+    public bool IsShared => false;
+
+    public Task StartListeningAsync() => Task.CompletedTask;
+
     public Task<RuleStamp> GetCurrentStampAsync(string account, CancellationToken cancellationToken = default)
     {
         lock (_gate)

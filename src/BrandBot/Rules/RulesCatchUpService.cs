@@ -1,6 +1,5 @@
 using BrandBot.Logging;
 using BrandBot.Options;
-using BrandBot.Redis;
 using BrandBot.Rules.Store;
 using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
@@ -25,11 +24,7 @@ public sealed class RulesCatchUpService(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (store is RedisRuleStore redis)
-        {
-            await redis.SubscribeAsync();
-        }
-
+        await store.StartListeningAsync();
         await base.StartAsync(cancellationToken);
     }
 

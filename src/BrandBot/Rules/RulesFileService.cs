@@ -40,15 +40,18 @@ public sealed class RulesFileService(
             }
 
             var yaml = await File.ReadAllTextAsync(path, cancellationToken);
-            var parsed = RulesFile.Parse(yaml);
-            if (parsed.HasErrors)
+            try
             {
-                problems.AddRange(parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => $"{path}:{p}"));
+                // The publisher validates (even when the store already has a version), so the file is parsed once here.
+                await publisher.PublishInitialAsync(account.Name, yaml, "startup", $"initial load of {Path.GetFileName(path)}", cancellationToken);
+            }
+            catch (PublishRefusedException refused)
+            {
+                problems.AddRange(refused.Problems.Select(p => $"{path}:{p}"));
                 continue;
             }
 
             _lastSeenHash[account.Name] = RuleSnapshot.HashOf(yaml);
-            await publisher.PublishInitialAsync(account.Name, yaml, "startup", $"initial load of {Path.GetFileName(path)}", cancellationToken);
             await activator.ActivateAsync(account.Name, cancellationToken);
             if (WatchesFiles)
             {
@@ -74,7 +77,8 @@ public sealed class RulesFileService(
         await base.StopAsync(cancellationToken);
     }
 
-    private bool WatchesFiles => store is InMemoryRuleStore;
+    // A shared store is published to by operators; replicas watching their own copies would race.
+    private bool WatchesFiles => !store.IsShared;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -131,10 +135,14 @@ public sealed class RulesFileService(
             }
 
             _lastSeenHash[account.Name] = hash;
-            var parsed = RulesFile.Parse(yaml);
-            if (parsed.HasErrors)
+            RuleSnapshot snapshot;
+            try
             {
-                foreach (var problem in parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error))
+                (snapshot, _) = await publisher.PublishAsync(account.Name, yaml, "file-watcher", $"{Path.GetFileName(path)} changed", cancellationToken);
+            }
+            catch (PublishRefusedException refused)
+            {
+                foreach (var problem in refused.Problems)
                 {
                     Log.RulesRejected(logger, path, account.Name, problem.ToString());
                 }
@@ -142,7 +150,6 @@ public sealed class RulesFileService(
                 continue;
             }
 
-            var (snapshot, _) = await publisher.PublishAsync(account.Name, yaml, "file-watcher", $"{Path.GetFileName(path)} changed", cancellationToken);
             Log.RulesFilePublished(logger, path, snapshot.Version, account.Name);
             await activator.ActivateAsync(account.Name, cancellationToken);
         }
