@@ -33,30 +33,42 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
 
     private readonly ConcurrentDictionary<Counter, long> _pending = new();
 
+    private readonly StatsCalendar _calendar = new(time, utcOffset);
+
+    /// <summary>Which daily key a count goes to; the Redis key itself is only built when flushing.</summary>
     private enum Kind
     {
-        Hash,
-        SortedSet,
+        RuleHits,
+        FollowEvents,
+        SceneFollows,
+        Unanswered,
     }
 
-    private readonly record struct Counter(Kind Kind, string Key, string Field);
+    private readonly record struct Counter(Kind Kind, string Account, string Day, string Field)
+    {
+        public RedisKey Key => Kind switch
+        {
+            Kind.RuleHits => RedisKeys.RuleHits(Account, Day),
+            Kind.FollowEvents => RedisKeys.FollowEvents(Account, Day),
+            Kind.SceneFollows => RedisKeys.SceneFollows(Account, Day),
+            _ => RedisKeys.Unanswered(Account, Day),
+        };
+    }
 
-    public void RuleHit(string account, string rule) => Add(Kind.Hash, RedisKeys.RuleHits(account, Today()), rule);
+    public void RuleHit(string account, string rule) => Add(Kind.RuleHits, account, rule);
 
     public void Follow(string account, string? scene)
     {
-        var day = Today();
-        Add(Kind.Hash, RedisKeys.FollowEvents(account, day), "follow");
+        Add(Kind.FollowEvents, account, "follow");
         if (scene is not null)
         {
-            Add(Kind.Hash, RedisKeys.SceneFollows(account, day), scene);
+            Add(Kind.SceneFollows, account, scene);
         }
     }
 
-    public void Unfollow(string account) => Add(Kind.Hash, RedisKeys.FollowEvents(account, Today()), "unfollow");
+    public void Unfollow(string account) => Add(Kind.FollowEvents, account, "unfollow");
 
-    public void Unanswered(string account, string normalizedText) =>
-        Add(Kind.SortedSet, RedisKeys.Unanswered(account, Today()), StatsDay.Shorten(normalizedText));
+    public void Unanswered(string account, string normalizedText) => Add(Kind.Unanswered, account, StatsDay.Shorten(normalizedText));
 
     /// <summary>Writes everything counted so far. On failure the counts go back into the tally.</summary>
     public async Task FlushAsync()
@@ -70,11 +82,11 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         var db = redis.GetDatabase();
         // One script call per key (rules, events, scenes, unanswered of one account and day), however
         // many fields it carries: a flush costs a handful of commands, not one per counter.
-        var groups = batch.GroupBy(c => (c.Counter.Kind, c.Counter.Key)).ToList();
+        var groups = batch.GroupBy(c => (c.Counter.Kind, c.Counter.Account, c.Counter.Day)).ToList();
         var writes = groups.Select(g => db.ScriptEvaluateAsync(
             FlushScript,
-            [g.Key.Key],
-            [g.Key.Kind == Kind.Hash ? "HINCRBY" : "ZINCRBY", (long)Retention.TotalSeconds, .. g.SelectMany(c => new RedisValue[] { c.Counter.Field, c.Count })])).ToList();
+            [g.First().Counter.Key],
+            [g.Key.Kind == Kind.Unanswered ? "ZINCRBY" : "HINCRBY", (long)Retention.TotalSeconds, .. g.SelectMany(c => new RedisValue[] { c.Counter.Field, c.Count })])).ToList();
 
         try
         {
@@ -141,7 +153,7 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         return taken;
     }
 
-    private void Add(Kind kind, RedisKey key, string field) => Add(new Counter(kind, key!, field), 1);
+    private void Add(Kind kind, string account, string field) => Add(new Counter(kind, account, _calendar.Today(), field), 1);
 
     private void Add(Counter counter, long count)
     {
@@ -152,8 +164,6 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
 
         _pending.AddOrUpdate(counter, static (_, add) => add, static (_, n, add) => n + add, count);
     }
-
-    private string Today() => StatsDay.Key(StatsDay.Of(time.GetUtcNow(), utcOffset));
 
     private static Dictionary<string, long> ToDictionary(HashEntry[] entries) =>
         entries.ToDictionary(e => (string)e.Name!, e => (long)e.Value, StringComparer.Ordinal);

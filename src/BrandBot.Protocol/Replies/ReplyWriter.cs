@@ -24,9 +24,10 @@ public static class ReplyWriter
         XmlText.AppendCdata(head, fromUser);
         head.Append("</FromUserName><CreateTime>").Append(createTime.ToString(CultureInfo.InvariantCulture)).Append("</CreateTime>");
 
-        var headLength = Encoding.UTF8.GetByteCount(head.ToString());
+        var headText = head.ToString();
+        var headLength = Encoding.UTF8.GetByteCount(headText);
         var result = new byte[headLength + body.Tail.Length];
-        Encoding.UTF8.GetBytes(head.ToString(), result);
+        Encoding.UTF8.GetBytes(headText, result);
         body.Tail.Span.CopyTo(result.AsSpan(headLength));
         return result;
     }

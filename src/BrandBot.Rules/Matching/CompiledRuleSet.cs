@@ -13,15 +13,17 @@ namespace BrandBot.Rules.Matching;
 public sealed class CompiledRuleSet
 {
     private readonly RuleDefinition[] _ranked;
-    private readonly CompiledReplyGroup[] _groups;
     private readonly Dictionary<string, int> _equal = new(StringComparer.Ordinal);
     private readonly AhoCorasick _contain;
     private readonly (Regex Regex, int Rank)[] _regexes;
     private readonly Regex? _anyRegex;
     private readonly Dictionary<string, int> _menu = new(StringComparer.Ordinal);
-    private readonly CompiledReplyGroup? _follow;
-    private readonly Dictionary<string, CompiledReplyGroup> _scenes;
-    private readonly CompiledReplyGroup? _default;
+    // Every possible answer is built once here, so routing a push allocates nothing.
+    private readonly RouteResult[] _keywordResults;
+    private readonly RouteResult[] _menuResults;
+    private readonly Dictionary<string, RouteResult> _sceneResults;
+    private readonly RouteResult _followResult;
+    private readonly RouteResult _defaultResult;
 
     public CompiledRuleSet(RuleSetDefinition definition, long version = 0, string contentHash = "")
     {
@@ -29,7 +31,9 @@ public sealed class CompiledRuleSet
         ContentHash = contentHash;
         Definition = definition;
         _ranked = RuleRanking.Rank(definition.Rules);
-        _groups = [.. _ranked.Select(r => new CompiledReplyGroup(r.Replies))];
+        var groups = _ranked.Select(r => new CompiledReplyGroup(r.Replies)).ToArray();
+        _keywordResults = [.. _ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]))];
+        _menuResults = [.. _ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]))];
 
         var contains = new List<(string, int)>();
         var regexes = new List<(Regex, int)>();
@@ -60,10 +64,10 @@ public sealed class CompiledRuleSet
         _contain = AhoCorasick.Build(contains);
         _regexes = [.. regexes];
         _anyRegex = RegexFactory.CombineOrNull(_regexes.Select(r => r.Regex));
-        _follow = definition.Follow?.Replies is { } follow ? new CompiledReplyGroup(follow) : null;
-        _scenes = (definition.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
-            .ToDictionary(s => s.Key, s => new CompiledReplyGroup(s.Value), StringComparer.Ordinal);
-        _default = definition.Default is { } fallback ? new CompiledReplyGroup(fallback) : null;
+        _followResult = definition.Follow?.Replies is { } follow ? new RouteResult(MatchKind.Follow, null, new CompiledReplyGroup(follow)) : RouteResult.Nothing;
+        _sceneResults = (definition.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
+            .ToDictionary(s => s.Key, s => new RouteResult(MatchKind.Scene, s.Key, new CompiledReplyGroup(s.Value)), StringComparer.Ordinal);
+        _defaultResult = definition.Default is { } fallback ? new RouteResult(MatchKind.Default, null, new CompiledReplyGroup(fallback)) : RouteResult.Nothing;
     }
 
     /// <summary>An empty rule set: every push is answered with <c>success</c>.</summary>
@@ -79,25 +83,44 @@ public sealed class CompiledRuleSet
     public int KeywordCount => _equal.Count + _contain.PatternCount + _regexes.Length;
 
     /// <summary>Routes a push to its replies (README "Semantics to keep").</summary>
-    public RouteResult Route(InboundMessage message) => message switch
+    public RouteResult Route(InboundMessage message) => Route(message, NormalizedTextOf(message));
+
+    /// <summary>
+    /// Routes a push whose text the caller has already normalised with <see cref="NormalizedTextOf"/>,
+    /// so the request path normalises once for matching and statistics alike.
+    /// </summary>
+    public RouteResult Route(InboundMessage message, string? normalizedText) => message switch
     {
-        TextMessage text => MatchOrDefault(text.Content),
-        // Voice with speech recognition matches like text.
-        VoiceMessage { Recognition: { Length: > 0 } recognition } => MatchOrDefault(recognition),
-        UserMessage => Default(),
-        SubscribeEvent follow => FollowReply(follow.Scene),
-        ScanEvent scan => _scenes.TryGetValue(scan.Scene, out var group) ? new RouteResult(MatchKind.Scene, scan.Scene, group) : RouteResult.Nothing,
-        ClickEvent click => _menu.TryGetValue(click.Key, out var rank) ? Rule(MatchKind.Menu, rank) : RouteResult.Nothing,
+        _ when normalizedText is not null => MatchNormalized(normalizedText) is { } rank ? _keywordResults[rank] : _defaultResult,
+        UserMessage => _defaultResult,
+        SubscribeEvent follow => follow.Scene is { } scene && _sceneResults.TryGetValue(scene, out var sceneFollow)
+            ? sceneFollow
+            // A follow through an unknown scene still gets the ordinary follow reply.
+            : _followResult,
+        ScanEvent scan => _sceneResults.GetValueOrDefault(scan.Scene, RouteResult.Nothing),
+        ClickEvent click => _menu.TryGetValue(click.Key, out var rank) ? _menuResults[rank] : RouteResult.Nothing,
         _ => RouteResult.Nothing,
     };
 
+    /// <summary>
+    /// The normalised text a push is matched on: a text message's content, or a voice message's speech
+    /// recognition (which matches like text); null for anything else.
+    /// </summary>
+    public static string? NormalizedTextOf(InboundMessage message) => message switch
+    {
+        TextMessage text => TextNormalizer.Normalize(text.Content),
+        VoiceMessage { Recognition: { Length: > 0 } recognition } => TextNormalizer.Normalize(recognition),
+        _ => null,
+    };
+
     /// <summary>The rule a follower's text would fire, or the default reply, or nothing.</summary>
-    public RouteResult MatchOrDefault(string text) => MatchText(text) is { } rank ? Rule(MatchKind.Keyword, rank) : Default();
+    public RouteResult MatchOrDefault(string text) => MatchText(text) is { } rank ? _keywordResults[rank] : _defaultResult;
 
     /// <summary>The best-ranked rule whose keywords match <paramref name="text"/>.</summary>
-    public int? MatchText(string text)
+    public int? MatchText(string text) => MatchNormalized(TextNormalizer.Normalize(text));
+
+    private int? MatchNormalized(string normalized)
     {
-        var normalized = TextNormalizer.Normalize(text);
         if (normalized.Length == 0)
         {
             return null;
@@ -149,20 +172,5 @@ public sealed class CompiledRuleSet
             // A pattern that times out on this text simply does not match it.
             return false;
         }
-    }
-
-    private RouteResult Rule(MatchKind kind, int rank) => new(kind, _ranked[rank].Name, _groups[rank]);
-
-    private RouteResult Default() => _default is null ? RouteResult.Nothing : new RouteResult(MatchKind.Default, null, _default);
-
-    private RouteResult FollowReply(string? scene)
-    {
-        if (scene is not null && _scenes.TryGetValue(scene, out var group))
-        {
-            return new RouteResult(MatchKind.Scene, scene, group);
-        }
-
-        // A follow through an unknown scene still gets the ordinary follow reply.
-        return _follow is null ? RouteResult.Nothing : new RouteResult(MatchKind.Follow, null, _follow);
     }
 }

@@ -5,6 +5,8 @@ namespace BrandBot.Rules.Stats;
 /// <summary>Statistics for the embedded store: kept in process, gone on restart.</summary>
 public sealed class InMemoryHitStats(TimeProvider time, TimeSpan utcOffset) : IHitStats
 {
+    private readonly StatsCalendar _calendar = new(time, utcOffset);
+
     private readonly ConcurrentDictionary<(string Account, string Day, string Kind, string Key), long> _counts = new();
 
     public void RuleHit(string account, string rule) => Add(account, "rule", rule);
@@ -40,5 +42,5 @@ public sealed class InMemoryHitStats(TimeProvider time, TimeSpan utcOffset) : IH
     }
 
     private void Add(string account, string kind, string key) =>
-        _counts.AddOrUpdate((account, StatsDay.Key(StatsDay.Of(time.GetUtcNow(), utcOffset)), kind, key), 1, static (_, n) => n + 1);
+        _counts.AddOrUpdate((account, _calendar.Today(), kind, key), 1, static (_, n) => n + 1);
 }

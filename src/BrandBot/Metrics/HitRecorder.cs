@@ -7,7 +7,8 @@ namespace BrandBot.Metrics;
 /// <summary>Turns a routed push into statistics (store) and counters (metrics). Never throws.</summary>
 public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
 {
-    public void Record(string account, InboundMessage message, RouteResult route)
+    /// <param name="normalizedText">What the push was matched on (<see cref="CompiledRuleSet.NormalizedTextOf"/>), if anything.</param>
+    public void Record(string account, InboundMessage message, RouteResult route, string? normalizedText)
     {
         try
         {
@@ -28,9 +29,9 @@ public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
                 stats.RuleHit(account, rule);
                 metrics.RuleHits.Inc(account, rule);
             }
-            else if (route.Kind is MatchKind.Default or MatchKind.None && TextOf(message) is { Length: > 0 } text)
+            else if (route.Kind is MatchKind.Default or MatchKind.None && normalizedText is { Length: > 0 })
             {
-                stats.Unanswered(account, TextNormalizer.Normalize(text));
+                stats.Unanswered(account, normalizedText);
                 metrics.Unanswered.Inc(account);
             }
         }
@@ -39,11 +40,4 @@ public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
             // Counting must never cost a follower their answer.
         }
     }
-
-    private static string? TextOf(InboundMessage message) => message switch
-    {
-        TextMessage text => text.Content,
-        VoiceMessage voice => voice.Recognition,
-        _ => null,
-    };
 }

@@ -104,8 +104,9 @@ public sealed class PushProcessor(
 
     private WebhookAnswer Answer(WeChatAccount account, InboundMessage message, byte[]? sealKey, PushQuery query)
     {
-        var route = rules.Get(account.Name).Route(message);
-        hits.Record(account.Name, message, route);
+        var text = CompiledRuleSet.NormalizedTextOf(message);
+        var route = rules.Get(account.Name).Route(message, text);
+        hits.Record(account.Name, message, route, text);
         var body = route.HasReply ? PickBody(route.Replies!, message.IsUserMessage) : null;
         LogAnswer(account, message, route, body);
         if (body is null)
