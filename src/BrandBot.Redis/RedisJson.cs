@@ -8,9 +8,22 @@ namespace BrandBot.Redis;
 /// <summary>The JSON shapes stored in Redis, source-generated (no reflection on any path).</summary>
 internal sealed record StoredSnapshot(string Yaml, string Hash, DateTimeOffset At, string? By, string? Message);
 
+/// <summary>
+/// An audit record as the commit script receives it: everything but the version, which only the script
+/// knows and writes in front. Read back, the stored JSON is a whole <see cref="AuditRecord"/>.
+/// </summary>
+internal sealed record StoredAudit(
+    DateTimeOffset At, string? By, string? Message, string ContentHash, string Action,
+    IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed)
+{
+    public static StoredAudit From(AuditRecord audit) =>
+        new(audit.At, audit.By, audit.Message, audit.ContentHash, audit.Action, audit.Added, audit.Changed, audit.Removed);
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredSnapshot))]
 [JsonSerializable(typeof(AuditRecord))]
+[JsonSerializable(typeof(StoredAudit))]
 internal sealed partial class RedisJsonContext : JsonSerializerContext
 {
     /// <summary>Raw UTF-8 for Chinese rule names and texts, so redis-cli shows them readably.</summary>

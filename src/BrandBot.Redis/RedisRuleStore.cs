@@ -80,9 +80,7 @@ public sealed class RedisRuleStore : IRuleStore
     public async Task<RuleSnapshot?> CommitAsync(string account, string yaml, AuditRecord audit, long expectedCurrentVersion, CancellationToken cancellationToken = default)
     {
         var snapshotJson = JsonSerializer.Serialize(new StoredSnapshot(yaml, audit.ContentHash, audit.At, audit.By, audit.Message), RedisJsonContext.Relaxed.StoredSnapshot);
-        var auditJson = JsonSerializer.Serialize(audit, RedisJsonContext.Relaxed.AuditRecord);
-        // The script writes its own version number first; drop the placeholder the serializer wrote.
-        auditJson = "{" + auditJson[(auditJson.IndexOf(',') + 1)..];
+        var auditJson = JsonSerializer.Serialize(StoredAudit.From(audit), RedisJsonContext.Relaxed.StoredAudit);
         var result = (long)await Db.ScriptEvaluateAsync(
             CommitScript,
             [RedisKeys.RulesVersions(account), RedisKeys.RulesCurrent(account), RedisKeys.RulesAudit(account)],

@@ -52,8 +52,8 @@ internal static class SimulateCommand
     private static async Task<int> VerifyAsync(HttpClient http, string url, AccountOptions account, TextWriter output, TextWriter error)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var echostr = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var nonce = RandomDigits();
+        var echostr = RandomDigits();
         var signature = Protocol.Crypto.Signature.Compute(account.Token, now.ToString(System.Globalization.CultureInfo.InvariantCulture), nonce);
         using var response = await http.GetAsync($"{url}?signature={signature}&timestamp={now}&nonce={nonce}&echostr={echostr}");
         var body = await response.Content.ReadAsStringAsync();
@@ -78,7 +78,7 @@ internal static class SimulateCommand
         var xml = line["event"] is { } @event
             ? SampleMessages.OperatorEvent(to, from, now, @event, line["key"])
             : SampleMessages.Text(to, from, now, string.Join(' ', line.Positional), msgId);
-        var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var nonce = RandomDigits();
         var push = SignedPush.Create(account.Token, account.AppId, account.EncodingAESKey, mode.Value, xml, now, nonce, RandomNumberGenerator.GetBytes(16));
 
         using var content = new ByteArrayContent(push.Body);
@@ -107,4 +107,8 @@ internal static class SimulateCommand
             _ => null,
         };
     }
+
+    /// <summary>A random nine- or ten-digit decimal string, like WeChat's nonces and echostrs.</summary>
+    private static string RandomDigits() =>
+        RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
