@@ -14,9 +14,11 @@ public class RulesSchemaTests
     {
         Assert.Equal(["default", "follow", "rules"], Keys(Schema.GetProperty("properties")));
         var defs = Schema.GetProperty("$defs");
-        Assert.Equal(["keywords", "menuKeys", "mode", "name", "priority", "replies"], Keys(defs.GetProperty("rule").GetProperty("properties")));
+        Assert.Equal(["fallback", "keywords", "menuKeys", "mode", "name", "priority", "replies"], Keys(defs.GetProperty("rule").GetProperty("properties")));
         Assert.Equal(["contain", "equal", "regex"], Keys(defs.GetProperty("rule").GetProperty("properties").GetProperty("keywords").GetProperty("items").GetProperty("properties")));
-        Assert.Equal(["image", "music", "news", "text", "transfer", "video", "voice"], Keys(defs.GetProperty("reply").GetProperty("properties")));
+        Assert.Equal(["image", "music", "news", "text", "transfer", "video", "voice", "webhook"], Keys(defs.GetProperty("reply").GetProperty("properties")));
+        Assert.Equal(["fallback", "mode", "replies"], Keys(defs.GetProperty("group").GetProperty("properties")));
+        Assert.Equal(["timeoutMs", "url"], Keys(defs.GetProperty("reply").GetProperty("properties").GetProperty("webhook").GetProperty("properties")));
         Assert.Equal(["random_one", "reply_all"], defs.GetProperty("mode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
     }
 

@@ -6,7 +6,7 @@ namespace BrandBot.Rules.Loading;
 /// <summary>Reads one entry of a <c>replies</c> list: a single-key mapping naming the reply kind.</summary>
 internal static class ReplyReader
 {
-    private const string Kinds = "text, news, image, voice, video, music, transfer";
+    private const string Kinds = "text, news, image, voice, video, music, transfer, webhook";
 
     public static RuleReply? Read(YamlReader reader, YamlNode node)
     {
@@ -19,6 +19,11 @@ internal static class ReplyReader
         var (keyNode, value) = mapping.Children.Single();
         var kind = (keyNode as YamlScalarNode)?.Value ?? "";
         var line = YamlReader.LineOf(keyNode);
+        if (kind == "webhook")
+        {
+            return ReadWebhook(reader, value, line);
+        }
+
         Reply? reply = kind switch
         {
             "text" => reader.Scalar(value, "text") is { } text ? new TextReply(text) : null,
@@ -35,6 +40,29 @@ internal static class ReplyReader
             _ => Unknown(reader, keyNode, kind),
         };
         return reply is null ? null : new StaticReply(reply, line);
+    }
+
+    private static WebhookReply? ReadWebhook(YamlReader reader, YamlNode node, int line)
+    {
+        if (Fields(reader, node, "webhook", "url", "timeoutMs") is not { } f)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(f["url"], UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
+        {
+            reader.Error(line, $"webhook url '{f["url"]}' must be an absolute http(s) URL");
+            return null;
+        }
+
+        var timeoutMs = WebhookReply.DefaultTimeoutMs;
+        if (f["timeoutMs"] is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out timeoutMs) || timeoutMs is < 1 or > 60_000))
+        {
+            reader.Error(line, $"webhook timeoutMs '{text}' must be a whole number of milliseconds from 1 to 60000");
+            return null;
+        }
+
+        return new WebhookReply(url, timeoutMs, line);
     }
 
     private static Reply? Unknown(YamlReader reader, YamlNode node, string kind)

@@ -57,7 +57,14 @@ public sealed record RuleSetDiff(IReadOnlyList<string> Added, IReadOnlyList<stri
     }
 
     private static string Fingerprint(ReplyGroupDefinition group) =>
-        Fingerprint(new { group.Mode, Replies = group.Replies.Select(r => r is StaticReply s ? (object)s.Reply : r) });
+        Fingerprint(new { group.Mode, Replies = Contents(group.Replies), Fallback = Contents(group.Fallback) });
+
+    private static IEnumerable<object> Contents(IEnumerable<RuleReply> replies) => replies.Select(r => r switch
+    {
+        StaticReply s => (object)s.Reply,
+        WebhookReply w => new { Webhook = w.Url.OriginalString, w.TimeoutMs },
+        _ => r,
+    });
 
     // Reflection-based JSON is fine here: diffs run at publish time, never per push.
     private static string Fingerprint(object value) => JsonSerializer.Serialize(value, value.GetType());

@@ -56,6 +56,8 @@ public static class RuleSetValidator
             {
                 Warn(group.Group.Line, $"{group.Where}: reply_all with {group.Group.Replies.Count} replies, but the account has no AppSecret: only the first can be sent");
             }
+
+            CheckBackend(group.Group, group.Where, rules.Default is not null, hasAppSecret, Error, Warn);
         }
 
         problems.AddRange(ShadowAnalysis.Find(rules.Rules));
@@ -143,9 +145,40 @@ public static class RuleSetValidator
             error(group.Line, $"{where} has no replies");
         }
 
-        foreach (var reply in group.Replies.OfType<StaticReply>())
+        foreach (var reply in group.Replies.Concat(group.Fallback).OfType<StaticReply>())
         {
             CheckReply(reply, where, answersMessages, answersEvents, error, warn);
+        }
+    }
+
+    private static void CheckBackend(
+        ReplyGroupDefinition group, string where, bool hasDefault, bool hasAppSecret,
+        Action<int, string> error, Action<int, string> warn)
+    {
+        foreach (var webhook in group.Fallback.OfType<WebhookReply>())
+        {
+            error(webhook.Line, $"{where}: a fallback must not call a backend itself (fallbacks are fixed replies)");
+        }
+
+        var webhooks = group.Replies.OfType<WebhookReply>().ToList();
+        if (webhooks.Count == 0)
+        {
+            if (group.Fallback.Count > 0)
+            {
+                warn(group.Line, $"{where}: fallback is only used when a webhook reply fails; this group has no webhook reply");
+            }
+
+            return;
+        }
+
+        if (group.Fallback.Count == 0 && !hasDefault)
+        {
+            warn(webhooks[0].Line, $"{where}: no fallback and no default reply, so a failing backend leaves the follower without an answer");
+        }
+
+        if (!hasAppSecret)
+        {
+            warn(webhooks[0].Line, $"{where}: the account has no AppSecret, so a backend answer that misses the push budget cannot be delivered later");
         }
     }
 

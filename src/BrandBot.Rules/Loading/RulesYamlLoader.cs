@@ -79,7 +79,7 @@ public static class RulesYamlLoader
         }
 
         var scenes = new Dictionary<string, ReplyGroupDefinition>(StringComparer.Ordinal);
-        foreach (var (key, value) in reader.Entries(mapping, "follow", "replies", "mode", "scenes"))
+        foreach (var (key, value) in reader.Entries(mapping, "follow", "replies", "mode", "fallback", "scenes"))
         {
             if (key != "scenes" || reader.Mapping(value, "follow.scenes") is not { } sceneMap)
             {
@@ -113,16 +113,17 @@ public static class RulesYamlLoader
             return null;
         }
 
-        reader.CheckKeys(mapping, where, "replies", "mode");
+        reader.CheckKeys(mapping, where, "replies", "mode", "fallback");
 
         return ReadRepliesAndMode(reader, mapping, where);
     }
 
-    /// <summary>Reads <c>replies</c> and <c>mode</c>; callers have already reported unknown keys.</summary>
+    /// <summary>Reads <c>replies</c>, <c>mode</c> and <c>fallback</c>; callers have already reported unknown keys.</summary>
     private static ReplyGroupDefinition ReadRepliesAndMode(YamlReader reader, YamlMappingNode mapping, string where)
     {
         var mode = ReplyMode.ReplyAll;
-        var replies = new List<RuleReply>();
+        List<RuleReply> replies = [];
+        List<RuleReply> fallback = [];
         foreach (var (keyNode, value) in mapping.Children)
         {
             switch ((keyNode as YamlScalarNode)?.Value)
@@ -131,20 +132,19 @@ public static class RulesYamlLoader
                     mode = ReadMode(reader, value) ?? mode;
                     break;
                 case "replies":
-                    foreach (var item in reader.Sequence(value, $"{where}.replies"))
-                    {
-                        if (ReplyReader.Read(reader, item) is { } reply)
-                        {
-                            replies.Add(reply);
-                        }
-                    }
-
+                    replies = ReadReplies(reader, value, $"{where}.replies");
+                    break;
+                case "fallback":
+                    fallback = ReadReplies(reader, value, $"{where}.fallback");
                     break;
             }
         }
 
-        return new ReplyGroupDefinition(mode, replies, YamlReader.LineOf(mapping));
+        return new ReplyGroupDefinition(mode, replies, YamlReader.LineOf(mapping)) { Fallback = fallback };
     }
+
+    private static List<RuleReply> ReadReplies(YamlReader reader, YamlNode node, string where) =>
+        [.. reader.Sequence(node, where).Select(item => ReplyReader.Read(reader, item)).OfType<RuleReply>()];
 
     private static ReplyMode? ReadMode(YamlReader reader, YamlNode node) => reader.Scalar(node, "mode") switch
     {
@@ -172,7 +172,7 @@ public static class RulesYamlLoader
         var priority = 0;
         var keywords = new List<KeywordDefinition>();
         var menuKeys = new List<string>();
-        foreach (var (key, value) in reader.Entries(mapping, "a rule", "name", "priority", "keywords", "menuKeys", "mode", "replies"))
+        foreach (var (key, value) in reader.Entries(mapping, "a rule", "name", "priority", "keywords", "menuKeys", "mode", "replies", "fallback"))
         {
             switch (key)
             {

@@ -17,11 +17,19 @@ public sealed class CompiledReplyGroup
     {
         Mode = definition.Mode;
         Replies = [.. definition.Replies.Select(Compile)];
+        Fallback = [.. definition.Fallback.OfType<StaticReply>().Select(r => r.Reply)];
+        CallsBackend = definition.Replies.Any(r => r is WebhookReply);
     }
 
     public ReplyMode Mode { get; }
 
     public IReadOnlyList<CompiledReply> Replies { get; }
+
+    /// <summary>True when some reply is a <c>webhook</c>: answering may take a backend call and needs the budget.</summary>
+    public bool CallsBackend { get; }
+
+    /// <summary>What to answer instead when a backend call fails (empty: the default reply).</summary>
+    public IReadOnlyList<Reply> Fallback { get; }
 
     /// <summary>
     /// The reply to send passively: the first for <c>reply_all</c>, a random one for <c>random_one</c>.

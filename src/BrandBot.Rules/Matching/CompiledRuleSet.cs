@@ -75,6 +75,9 @@ public sealed class CompiledRuleSet
 
     public long Version { get; }
 
+    /// <summary>The default reply's route (<see cref="RouteResult.Nothing"/> without one); also the fallback of failing backends.</summary>
+    public RouteResult Default => _defaultResult;
+
     /// <summary>Hash of the YAML this set was compiled from (see RuleStamp).</summary>
     public string ContentHash { get; }
 

@@ -12,7 +12,14 @@ public sealed record FollowDefinition(
     IReadOnlyDictionary<string, ReplyGroupDefinition> Scenes);
 
 /// <summary>A list of replies and how to use them.</summary>
-public sealed record ReplyGroupDefinition(ReplyMode Mode, IReadOnlyList<RuleReply> Replies, int Line);
+public sealed record ReplyGroupDefinition(ReplyMode Mode, IReadOnlyList<RuleReply> Replies, int Line)
+{
+    /// <summary>
+    /// Fixed replies used instead when a backend (webhook) reply fails or its circuit is open;
+    /// empty means the account's default reply.
+    /// </summary>
+    public IReadOnlyList<RuleReply> Fallback { get; init; } = [];
+}
 
 public sealed record RuleDefinition(
     string Name,
