@@ -1,0 +1,62 @@
+using System.Text;
+using BrandBot.Delivery.Dedup;
+using BrandBot.Protocol.Inbound;
+
+namespace BrandBot.Delivery.Tests;
+
+public class PushKeyTests
+{
+    private const string Follower = "o9AgO5Kd5ggOC-bXrbNODIiE3bGY";
+
+    [Fact]
+    public void SameFollowerAndMsgId_IsTheSamePush_WhateverElseDiffers()
+    {
+        // A retry carries identical content; even a different CreateTime must not split it.
+        Assert.Equal(PushKey.Of(Text(Follower, 42, 1000)), PushKey.Of(Text(Follower, 42, 1005)));
+    }
+
+    [Fact]
+    public void TwoFollowersWithTheSameMsgId_AreNeverConfused()
+    {
+        // peers.md §3.2 (WxJava#333): MsgId alone collided for simultaneous voice messages.
+        Assert.NotEqual(PushKey.Of(Text(Follower, 42, 1000)), PushKey.Of(Text("oOther", 42, 1000)));
+    }
+
+    [Fact]
+    public void Events_AreKeyedByFollowerTimeEventAndKey()
+    {
+        var click = Event(Follower, 1000, "CLICK", "HOURS");
+        Assert.Equal(PushKey.Of(click), PushKey.Of(Event(Follower, 1000, "CLICK", "HOURS")));
+        Assert.NotEqual(PushKey.Of(click), PushKey.Of(Event(Follower, 1000, "CLICK", "NEWS")));
+        Assert.NotEqual(PushKey.Of(click), PushKey.Of(Event(Follower, 1001, "CLICK", "HOURS")));
+        Assert.NotEqual(PushKey.Of(click), PushKey.Of(Event(Follower, 1000, "VIEW", "HOURS")));
+        // Unsubscribe then subscribe in the same second are two pushes.
+        Assert.NotEqual(PushKey.Of(Event(Follower, 1000, "unsubscribe", "")), PushKey.Of(Event(Follower, 1000, "subscribe", "")));
+    }
+
+    [Fact]
+    public void JobFinishedEvents_AlsoUseTheirMsgID()
+    {
+        // peers.md §3.2 (WeiXinMPSDK#2605): these arrive in bulk with equal timestamps, told apart by MsgID.
+        var a = Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{Follower}</FromUserName><CreateTime>1000</CreateTime><MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>1</MsgID><Status>success</Status></xml>");
+        var b = Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{Follower}</FromUserName><CreateTime>1000</CreateTime><MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>2</MsgID><Status>success</Status></xml>");
+        Assert.IsType<JobFinishedEvent>(a);
+        Assert.NotEqual(PushKey.Of(a), PushKey.Of(b));
+    }
+
+    [Fact]
+    public void StoredKey_IsHexAndHidesTheOpenId()
+    {
+        var key = PushKey.Of(Text(Follower, 42, 1000));
+        Assert.Matches("^[0-9a-f]{40}$", key);
+        Assert.DoesNotContain(Follower, PushKey.IdentityOf(Event("x", 1, "a", "b")) + key);
+    }
+
+    private static InboundMessage Text(string from, long msgId, long createTime) =>
+        Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{from}</FromUserName><CreateTime>{createTime}</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>{msgId}</MsgId></xml>");
+
+    private static InboundMessage Event(string from, long createTime, string name, string key) =>
+        Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{from}</FromUserName><CreateTime>{createTime}</CreateTime><MsgType>event</MsgType><Event>{name}</Event><EventKey>{key}</EventKey></xml>");
+
+    private static InboundMessage Parse(string xml) => InboundParser.Parse(Encoding.UTF8.GetBytes(xml));
+}
