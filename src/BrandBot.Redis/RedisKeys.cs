@@ -31,4 +31,19 @@ public static class RedisKeys
 
     /// <summary>Sorted set: normalised text no rule answered → count on <paramref name="day"/>.</summary>
     public static RedisKey Unanswered(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:unanswered";
+
+    /// <summary>String: a push's in-flight mark or remembered answer, by its hashed identity (PushKey).</summary>
+    public static RedisKey Push(string account, string pushKey) => $"brandbot:{{{account}}}:push:{pushKey}";
+
+    /// <summary>Counter: rate-limited pushes of one (hashed) follower in one fixed window.</summary>
+    public static RedisKey FollowerWindow(string account, string follower, long window) => $"brandbot:{{{account}}}:rate:f:{follower}:{window}";
+
+    /// <summary>Counter: rate-limited pushes of the whole account in one fixed window.</summary>
+    public static RedisKey AccountWindow(string account, long window) => $"brandbot:{{{account}}}:rate:a:{window}";
+
+    /// <summary>Hash: the shared access token (value, expires, fetched in Unix ms).</summary>
+    public static RedisKey Token(string account) => $"brandbot:{{{account}}}:token";
+
+    /// <summary>String: the owner of the token refresh lock.</summary>
+    public static RedisKey TokenLock(string account) => $"brandbot:{{{account}}}:token:lock";
 }

@@ -21,6 +21,9 @@ public sealed class ReplyBody
     /// <summary>UTF-8 bytes from <c>&lt;MsgType&gt;</c> to the closing <c>&lt;/xml&gt;</c>.</summary>
     public ReadOnlyMemory<byte> Tail { get; }
 
+    /// <summary>A body rendered earlier (e.g. remembered for a retry), from its MsgType and tail bytes.</summary>
+    public static ReplyBody FromTail(string msgType, ReadOnlyMemory<byte> tail) => new(msgType, tail.ToArray());
+
     /// <summary>Renders <paramref name="reply"/>; news keeps at most <paramref name="maxArticles"/> articles.</summary>
     public static ReplyBody Prepare(Reply reply, int maxArticles = ReplyLimits.MaxArticlesForEvent)
     {
