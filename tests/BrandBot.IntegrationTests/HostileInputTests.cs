@@ -30,7 +30,7 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task HostilePlainBody_Is400AndServerStillServes(string name, string body)
     {
         var watch = Stopwatch.StartNew();
-        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, "<xml/>", 1, "2", Wire.Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, "<xml/>", TestServer.Now.ToUnixTimeSeconds(), "2", Wire.Prefix);
         var response = await Wire.PostAsync(Client, $"/wechat/acme?{push.Query}", Encoding.UTF8.GetBytes(body));
 
         Assert.True(response.Status == 400, $"{name}: got {response.Status}");
@@ -53,7 +53,7 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task TenMegabyteBody_DeclaredLength_Is413WithoutReadingIt()
     {
         var watch = Stopwatch.StartNew();
-        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, "<xml/>", 1, "2", Wire.Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, "<xml/>", TestServer.Now.ToUnixTimeSeconds(), "2", Wire.Prefix);
         // Announce 10 MB but send only the first kilobyte: the answer must come anyway.
         var head = $"POST /wechat/acme?{push.Query} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: {10 * 1024 * 1024}\r\n\r\n";
         var status = await RawRequestAsync(Encoding.ASCII.GetBytes(head), new byte[1024]);
@@ -66,7 +66,7 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     [Fact]
     public async Task OversizedChunkedBody_Is413()
     {
-        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, "<xml/>", 1, "2", Wire.Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, "<xml/>", TestServer.Now.ToUnixTimeSeconds(), "2", Wire.Prefix);
         var head = $"POST /wechat/acme?{push.Query} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n";
         var chunk = new StringBuilder();
         for (var i = 0; i < 40; i++)
@@ -82,8 +82,9 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     [Fact]
     public async Task WrongSignature_Is401AndNotProcessed()
     {
-        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, Wire.Text("hours"), 1, "2", Wire.Prefix);
-        var response = await Wire.PostAsync(Client, "/wechat/acme?" + push.Query.Replace("timestamp=1", "timestamp=2"), push.Body);
+        var now = TestServer.Now.ToUnixTimeSeconds();
+        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, Wire.Text("hours"), now, "2", Wire.Prefix);
+        var response = await Wire.PostAsync(Client, "/wechat/acme?" + push.Query.Replace($"timestamp={now}", $"timestamp={now + 1}"), push.Body);
         Assert.Equal(401, response.Status);
         Assert.DoesNotContain("9:00", response.Text);
     }
@@ -98,7 +99,7 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     [Fact]
     public async Task WrongMsgSignature_Is401()
     {
-        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe, Wire.Text("hours"), 1, "2", Wire.Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe, Wire.Text("hours"), TestServer.Now.ToUnixTimeSeconds(), "2", Wire.Prefix);
         var query = System.Text.RegularExpressions.Regex.Replace(push.Query, "msg_signature=[0-9a-f]{40}", "msg_signature=" + new string('0', 40));
         Assert.Equal(401, (await Wire.PostAsync(Client, "/wechat/acme?" + query, push.Body)).Status);
     }
@@ -135,7 +136,7 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     [Fact]
     public async Task EnvelopeWithoutEncrypt_Is400()
     {
-        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe, Wire.Text("hours"), 1, "2", Wire.Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe, Wire.Text("hours"), TestServer.Now.ToUnixTimeSeconds(), "2", Wire.Prefix);
         var response = await Wire.PostAsync(Client, "/wechat/acme?" + push.Query, Encoding.UTF8.GetBytes("<xml><ToUserName>gh</ToUserName></xml>"));
         Assert.Equal(400, response.Status);
     }
@@ -143,7 +144,7 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     [Fact]
     public async Task UnknownEncryptType_Is400()
     {
-        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, Wire.Text("hours"), 1, "2", Wire.Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, Wire.Text("hours"), TestServer.Now.ToUnixTimeSeconds(), "2", Wire.Prefix);
         Assert.Equal(400, (await Wire.PostAsync(Client, $"/wechat/acme?{push.Query}&encrypt_type=rot13", push.Body)).Status);
     }
 
@@ -160,9 +161,23 @@ public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Contains(fixture.Server.Logs.Lines, l => l.Contains(" 1001 ") && l.Contains("400") && l.Contains("-40007"));
     }
 
+    [Fact]
+    public async Task StaleTimestamp_IsRefused_WithTheReasonLogged()
+    {
+        var now = TestServer.Now.ToUnixTimeSeconds();
+        var stale = await Wire.PushAsync(Client, Wire.Text("hours"), timestamp: now - 601);
+        Assert.Equal(403, stale.Status);
+        Assert.Contains("replay window", stale.Text);
+        Assert.Contains(fixture.Server.Logs.Lines, l => l.Contains(" 1001 ") && l.Contains("403") && l.Contains("replay window"));
+
+        Assert.Equal(403, (await Wire.PushAsync(Client, Wire.Text("hours"), timestamp: now + 601)).Status);
+        Assert.Equal(200, (await Wire.PushAsync(Client, Wire.Text("hours"), timestamp: now - 599)).Status);
+    }
+
     private async Task<PushResponse> PostEncryptedAsync(string encrypt)
     {
-        const string ts = "1714112445", nonce = "415670741";
+        const string nonce = "415670741";
+        var ts = TestServer.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = Signature.Compute(TestAccounts.Token, ts, nonce);
         var msgSignature = Signature.Compute(TestAccounts.Token, ts, nonce, encrypt);
         var body = Encoding.UTF8.GetBytes($"<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>");

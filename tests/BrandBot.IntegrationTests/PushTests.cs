@@ -56,6 +56,8 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
             ["BrandBot:Accounts:0:Token"] = "AAAAA",
             ["BrandBot:Accounts:0:AppId"] = "wx134c8103faa5a59e",
             ["BrandBot:Accounts:0:EncodingAESKey"] = new string('A', 43),
+            // The vector was signed in 2024: outside any replay window of today.
+            ["BrandBot:ReplayWindowSeconds"] = "0",
         });
         const string encrypt = "D7yzvUNAL930rd28wf21s4hvXhz0L6Uit/p2Di6C5DHyYGpEgdBRnKjBec34JwoQXicwaZC7fOVihW80F4VtsdvE//1vr7oAbqjDv8KenVp+ajKYpJnyQ4zMRhIC+a31fCVOMC03FfzV/QuC94kBP55a+Za3sJgvAn+ZbsNqZI5DkyuzkhQN8OBqCzFhizGmy0xpM0MEA4agpvE+RuNO1rhHTtuJB5yltw1FiYzecSXJ+y/D2r81VkRn2eYjh2ltsoyfbDR7Is6ookXIFxTfyeNyeHxMeT4KN5WpCDmSbTcUYrbBUlkGLJ9n/rU8YOywma6G7aTb7KZKOqCxgfoUlYEZPk4FUL/TK7ShriFDMVCLyjQJ15Ob++agDWtcxhfUfe6HIoIpRW8mKNBQiY/Jd1svvuskA1wLef1RTtzKfMpagSCX/laZINmdnX4zrF6kIaR9P4xQrWXbsTFHTYe0Mg==";
         var body = Encoding.UTF8.GetBytes($"<xml>\n    <ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\n    <Encrypt><![CDATA[{encrypt}]]></Encrypt>\n</xml>");
@@ -167,8 +169,33 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     [Fact]
     public async Task RawEncryptType_IsPlaintext()
     {
-        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, Wire.Text("hours"), 1, "2", Wire.Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, null, null, PushMode.Plain, Wire.Text("hours"), TestServer.Now.ToUnixTimeSeconds(), "2", Wire.Prefix);
         var response = await Wire.PostAsync(Client, $"/wechat/acme?{push.Query}&encrypt_type=raw", push.Body);
         Assert.Equal("We open 9:00-21:00", response.Reply()["Content"]);
     }
+
+    [Fact]
+    public async Task Retry_OnTheEmbeddedStore_GetsTheFirstInnerXml_FreshlyWrapped()
+    {
+        var push = Wire.Text("hours");
+        var first = await Wire.PushAsync(Client, push, PushMode.Safe);
+        fixture.Server.Time.Advance(TimeSpan.FromSeconds(5));
+        var retry = await Wire.PushAsync(Client, push, PushMode.Safe, nonce: "777");
+
+        Assert.Equal(Inner(first), Inner(retry));
+        Assert.Contains("We open 9:00-21:00", Inner(retry));
+        Assert.Contains("<Nonce><![CDATA[777]]></Nonce>", retry.Text);
+    }
+
+    [Fact]
+    public async Task SameMsgIdFromAnotherFollower_IsANewPush()
+    {
+        var first = await Wire.PushAsync(Client, Wire.Text("hours", msgId: 5), PushMode.Plain);
+        var other = await Wire.PushAsync(Client, Wire.Text("news", msgId: 5, openId: "oAnotherFollower"), PushMode.Plain);
+        Assert.Equal("We open 9:00-21:00", first.Reply()["Content"]);
+        Assert.Equal("news", other.Reply()["MsgType"]);
+    }
+
+    private static string Inner(PushResponse response) =>
+        BrandBot.Simulation.SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
 }

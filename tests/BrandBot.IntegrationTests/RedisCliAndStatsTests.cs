@@ -94,13 +94,13 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         {
             // The server's clock is fixed, so count against its day.
             await Wire.PushAsync(server.Client, Wire.Text("hours"), PushMode.Safe);
-            await Wire.PushAsync(server.Client, Wire.Text("营业时间?", "2"), PushMode.Safe);
+            await Wire.PushAsync(server.Client, Wire.Text("营业时间?"), PushMode.Safe);
             await Wire.PushAsync(server.Client, Wire.Event("CLICK", "HOURS"));
             await Wire.PushAsync(server.Client, Wire.Event("subscribe", "qrscene_poster-2026"));
             await Wire.PushAsync(server.Client, Wire.Event("subscribe"));
             await Wire.PushAsync(server.Client, Wire.Event("unsubscribe"));
-            await Wire.PushAsync(server.Client, Wire.Text("Where is the  PARKING?", "3"));
-            await Wire.PushAsync(server.Client, Wire.Text("where is the parking?", "4"));
+            await Wire.PushAsync(server.Client, Wire.Text("Where is the  PARKING?"));
+            await Wire.PushAsync(server.Client, Wire.Text("where is the parking?"));
 
             var stats = (BrandBot.Rules.Stats.IHitStats)server.Services.GetService(typeof(BrandBot.Rules.Stats.IHitStats))!;
             var day = BrandBot.Rules.Stats.StatsDay.Of(server.Time.GetUtcNow(), TimeSpan.FromHours(8));

@@ -28,9 +28,9 @@ public static class Wire
 
     public static async Task<PushResponse> PushAsync(
         HttpClient client, string xml, PushMode mode = PushMode.Plain, string account = "acme",
-        string? encodingAesKey = TestAccounts.Key, string nonce = "1514711492")
+        string? encodingAesKey = TestAccounts.Key, string nonce = "1514711492", long? timestamp = null)
     {
-        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, encodingAesKey, mode, xml, TestServer.Now.ToUnixTimeSeconds(), nonce, Prefix);
+        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, encodingAesKey, mode, xml, timestamp ?? TestServer.Now.ToUnixTimeSeconds(), nonce, Prefix);
         return await PostAsync(client, $"/wechat/{account}?{push.Query}", push.Body);
     }
 
@@ -42,14 +42,22 @@ public static class Wire
         return new PushResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", await response.Content.ReadAsByteArrayAsync());
     }
 
-    public static string Text(string content, string msgId = "4363689963896700987") =>
-        SampleMessages.Text(TestAccounts.Gh, TestAccounts.OpenId, 1714112445, content, long.Parse(msgId, System.Globalization.CultureInfo.InvariantCulture));
+    private static long _unique = 4363689963896700987;
+
+    /// <summary>
+    /// A fresh MsgId (or event CreateTime) per call: BrandBot answers a repeated push with the first
+    /// answer, so tests that mean "a new message" must send a new identity.
+    /// </summary>
+    public static long Unique() => Interlocked.Increment(ref _unique);
+
+    public static string Text(string content, long? msgId = null, string openId = TestAccounts.OpenId) =>
+        SampleMessages.Text(TestAccounts.Gh, openId, 1714112445, content, msgId ?? Unique());
 
     public static string Message(string msgType, params (string, string)[] fields) =>
-        SampleMessages.Build(TestAccounts.Gh, TestAccounts.OpenId, 1714112445, msgType, [.. fields, ("MsgId", "1")]);
+        SampleMessages.Build(TestAccounts.Gh, TestAccounts.OpenId, 1714112445, msgType, [.. fields, ("MsgId", Unique().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
     public static string Event(string name, string? key = null) =>
-        SampleMessages.Event(TestAccounts.Gh, TestAccounts.OpenId, 1714112445, name, key);
+        SampleMessages.Event(TestAccounts.Gh, TestAccounts.OpenId, 1714112445 + (Unique() % 1_000_000), name, key);
 }
 
 public sealed record PushResponse(int Status, string ContentType, byte[] Body)

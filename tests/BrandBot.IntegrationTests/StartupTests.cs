@@ -30,6 +30,29 @@ public class StartupTests
     }
 
     [Fact]
+    public async Task BadDeliverySettings_AreEachNamed()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["BrandBot:Accounts:0:Name"] = "acme",
+            ["BrandBot:Accounts:0:Token"] = "t",
+            ["BrandBot:WeChatApiBaseUrl"] = "api.weixin.qq.com",
+            ["BrandBot:PushBudgetMilliseconds"] = "5000",
+            ["BrandBot:DedupSeconds"] = "15",
+            ["BrandBot:ReplayWindowSeconds"] = "-1",
+            ["BrandBot:RateLimit:PerFollower"] = "-3",
+            ["BrandBot:Backends:FailureRatio"] = "2",
+            ["BrandBot:Backends:MinimumCalls"] = "1",
+        }));
+
+        var failures = ex.Failures.ToList();
+        foreach (var setting in new[] { "WeChatApiBaseUrl", "PushBudgetMilliseconds", "DedupSeconds", "ReplayWindowSeconds", "RateLimit:PerFollower", "Backends:FailureRatio", "Backends:MinimumCalls" })
+        {
+            Assert.Single(failures, f => f.StartsWith("BrandBot:" + setting, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task NoAccounts_FailsStartup()
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestServer.StartAsync(new Dictionary<string, string?>()));

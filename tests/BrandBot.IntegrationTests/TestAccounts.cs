@@ -46,6 +46,8 @@ public static class TestAccounts
     public static Dictionary<string, string?> Settings(string rulesFile, int maxBodyBytes = 256 * 1024) => new()
     {
         ["BrandBot:MaxBodyBytes"] = maxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // One test follower sends hundreds of messages here; DeliveryTests cover the limits themselves.
+        ["BrandBot:RateLimit:PerFollower"] = "0",
         ["BrandBot:Accounts:0:Name"] = "acme",
         ["BrandBot:Accounts:0:AppId"] = AppId,
         ["BrandBot:Accounts:0:Token"] = Token,

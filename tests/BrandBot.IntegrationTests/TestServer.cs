@@ -39,7 +39,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?> settings)
+    /// <param name="realClock">
+    /// Keep the system clock (for tests that race the push budget against real backends);
+    /// <see cref="Time"/> is then not wired in.
+    /// </param>
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?> settings, bool realClock = false)
     {
         var time = new FakeTimeProvider(Now);
         var logs = new CapturingLoggerProvider();
@@ -49,8 +53,12 @@ public sealed class TestServer : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(logs);
-            builder.Services.RemoveAll<TimeProvider>();
-            builder.Services.AddSingleton<TimeProvider>(time);
+            if (!realClock)
+            {
+                builder.Services.RemoveAll<TimeProvider>();
+                builder.Services.AddSingleton<TimeProvider>(time);
+            }
+
             builder.Services.RemoveAll<IEntropy>();
             builder.Services.AddSingleton<IEntropy>(new FixedEntropy());
         });

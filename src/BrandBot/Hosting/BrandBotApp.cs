@@ -1,3 +1,8 @@
+using BrandBot.Delivery;
+using BrandBot.Delivery.Backend;
+using BrandBot.Delivery.Dedup;
+using BrandBot.Delivery.Tokens;
+using BrandBot.Delivery.WeChatApi;
 using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.Options;
@@ -63,7 +68,7 @@ public static class BrandBotApp
             throw new OptionsValidationException(BrandBotOptions.Section, typeof(BrandBotOptions), problems);
         }
 
-        builder.Services.AddBrandBot(redis, TimeSpan.FromHours(options.StatsUtcOffsetHours));
+        builder.Services.AddBrandBot(redis, options);
         var app = builder.Build();
         app.MapHealth();
         app.MapMetrics();
@@ -71,8 +76,9 @@ public static class BrandBotApp
         return app;
     }
 
-    public static IServiceCollection AddBrandBot(this IServiceCollection services, IConnectionMultiplexer? redis, TimeSpan statsOffset)
+    public static IServiceCollection AddBrandBot(this IServiceCollection services, IConnectionMultiplexer? redis, BrandBotOptions options)
     {
+        var statsOffset = TimeSpan.FromHours(options.StatsUtcOffsetHours);
         // Validated once, in BuildAsync, before the host exists (together with Redis reachability).
         services.AddOptions<BrandBotOptions>().BindConfiguration(BrandBotOptions.Section);
         // Time and randomness are inputs (STYLE.md §7): tests register their own before this runs.
@@ -90,6 +96,8 @@ public static class BrandBotApp
         {
             services.AddSingleton<IRuleStore, InMemoryRuleStore>();
             services.AddSingleton<IHitStats>(sp => new InMemoryHitStats(sp.GetRequiredService<TimeProvider>(), statsOffset));
+            services.AddSingleton<IPushGate>(sp => sp.GetRequiredService<InMemoryPushGate>());
+            services.AddSingleton<ITokenStore, InMemoryTokenStore>();
         }
         else
         {
@@ -97,7 +105,11 @@ public static class BrandBotApp
             services.AddSingleton<IConnectionMultiplexer>(_ => redis);
             services.AddSingleton<IRuleStore, RedisRuleStore>();
             services.AddSingleton<IHitStats>(sp => new RedisHitStats(redis, sp.GetRequiredService<TimeProvider>(), statsOffset));
+            services.AddSingleton<IPushGate, RedisPushGate>();
+            services.AddSingleton<ITokenStore, RedisTokenStore>();
         }
+
+        services.AddDelivery(options);
 
         services.AddSingleton<RulePublisher>();
         services.AddSingleton<RulesActivator>();
@@ -106,6 +118,30 @@ public static class BrandBotApp
         services.AddHostedService<StatsFlushService>();
         services.AddSingleton<PushProcessor>();
         return services;
+    }
+
+    /// <summary>Exactly-once answers: the push gate, brand backends, tokens and customer-service sends (issue 5).</summary>
+    private static void AddDelivery(this IServiceCollection services, BrandBotOptions options)
+    {
+        var apiBase = options.WeChatApiBaseUrl.EndsWith('/') ? options.WeChatApiBaseUrl : options.WeChatApiBaseUrl + "/";
+        services.AddHttpClient(WeChatApiClient.HttpClientName, client =>
+        {
+            client.BaseAddress = new Uri(apiBase);
+            client.Timeout = TimeSpan.FromSeconds(15);
+        });
+        // Backend calls are bounded by their pipeline's per-attempt timeout, not by HttpClient's.
+        services.AddHttpClient(BackendClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton(options.Backends);
+        services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<BrandBotMetrics>());
+        services.AddSingleton<InMemoryPushGate>();
+        services.AddSingleton<WeChatApiClient>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<CustomerService>();
+        services.AddSingleton<BackendClient>();
+        services.AddSingleton<ReplyResolver>();
+        services.AddSingleton<PushAnswerer>();
+        services.AddSingleton<FollowUps>();
+        services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());
     }
 
     /// <summary>Adds the JSON file named by <c>--settings</c>, then re-adds env and command line on top of it.</summary>

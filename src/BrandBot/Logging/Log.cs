@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Warning, "Rejected {Method} for account {Account}: {Status} {Reason}")]
     public static partial void Rejected(ILogger logger, string method, string account, int status, string reason);
 
-    [LoggerMessage(1002, LogLevel.Debug, "Push {Account} {MsgType}/{Event} from {Follower}: {Kind} {Rule} -> {Answer}")]
-    public static partial void Answered(ILogger logger, string account, string msgType, string @event, string follower, string kind, string? rule, string answer);
+    [LoggerMessage(1002, LogLevel.Debug, "Push {Account} {MsgType}/{Event} from {Follower}: {How} -> {Answer}")]
+    public static partial void Answered(ILogger logger, string account, string msgType, string @event, string follower, string how, string answer);
 
     [LoggerMessage(1003, LogLevel.Error, "Push for account {Account} failed unexpectedly; answered success")]
     public static partial void PushFailed(ILogger logger, string account, Exception exception);
@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(1005, LogLevel.Warning, "{Count} more refused requests were not logged (at most 20 lines a second); see brandbot_pushes_total")]
     public static partial void RejectionsSuppressed(ILogger logger, int count);
+
+    [LoggerMessage(4001, LogLevel.Error, "A follow-up delivery for account {Account} failed unexpectedly")]
+    public static partial void FollowUpFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Shutting down with {Count} follow-up deliveries unfinished after the drain bound")]
+    public static partial void FollowUpsAbandoned(ILogger logger, int count);
 }

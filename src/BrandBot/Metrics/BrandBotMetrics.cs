@@ -1,7 +1,9 @@
+using BrandBot.Delivery;
+
 namespace BrandBot.Metrics;
 
 /// <summary>The series BrandBot exports on <c>/metrics</c>. Label values are account names, rule names, scenes and outcomes — never OpenIDs.</summary>
-public sealed class BrandBotMetrics(MetricsRegistry registry)
+public sealed class BrandBotMetrics(MetricsRegistry registry) : IDeliveryObserver
 {
     public MetricsRegistry Registry { get; } = registry;
 
@@ -14,4 +16,26 @@ public sealed class BrandBotMetrics(MetricsRegistry registry)
     public Counter Unanswered { get; } = registry.Counter("brandbot_unanswered_total", "Follower texts no rule matched.", "account");
 
     public Counter Pushes { get; } = registry.Counter("brandbot_pushes_total", "Pushes by account, mode and outcome.", "account", "mode", "outcome");
+
+    public Counter DedupHits { get; } = registry.Counter("brandbot_dedup_hits_total", "Retried pushes answered from the first attempt (replayed) or while it was still running (waited).", "account", "outcome");
+
+    public Counter BudgetFallbacks { get; } = registry.Counter("brandbot_budget_fallbacks_total", "Pushes answered success because the reply was not ready within the budget.", "account");
+
+    public Counter RateLimited { get; } = registry.Counter("brandbot_rate_limited_total", "Rule-triggering messages answered success because a rate limit was reached.", "account", "scope");
+
+    public Counter CustomerServiceSends { get; } = registry.Counter("brandbot_customer_service_sends_total", "Customer-service sends by outcome (sent, out_of_window, quota, error_CODE, failed, no_token, no_appsecret, unsupported).", "account", "outcome");
+
+    public Counter TokenRefreshes { get; } = registry.Counter("brandbot_token_refreshes_total", "stable_token calls by outcome.", "account", "outcome");
+
+    public Counter BackendCalls { get; } = registry.Counter("brandbot_backend_calls_total", "Brand backend calls by outcome (ok, failed, timeout, bad_answer, circuit_open).", "account", "backend", "outcome");
+
+    public Counter RedisErrors { get; } = registry.Counter("brandbot_redis_errors_total", "Request-path Redis calls that failed or were too slow and were answered from process memory.", "operation");
+
+    void IDeliveryObserver.TokenRefreshed(string account, string outcome) => TokenRefreshes.Inc(account, outcome);
+
+    void IDeliveryObserver.CustomerServiceSent(string account, string outcome) => CustomerServiceSends.Inc(account, outcome);
+
+    void IDeliveryObserver.BackendCalled(string account, string backend, string outcome) => BackendCalls.Inc(account, backend, outcome);
+
+    void IDeliveryObserver.StoreUnavailable(string operation) => RedisErrors.Inc(operation);
 }

@@ -1,3 +1,5 @@
+using BrandBot.Delivery.Backend;
+
 namespace BrandBot.Options;
 
 /// <summary>The <c>BrandBot</c> configuration section.</summary>
@@ -24,4 +26,42 @@ public sealed class BrandBotOptions
 
     /// <summary>Key for the hash that stands in for OpenIDs in logs; a random per-process key when empty.</summary>
     public string? LogHashKey { get; set; }
+
+    /// <summary>
+    /// Where the WeChat API lives (token and customer-service calls). Tests and air-gapped setups
+    /// point it at a stand-in.
+    /// </summary>
+    public string WeChatApiBaseUrl { get; set; } = "https://api.weixin.qq.com";
+
+    /// <summary>
+    /// How long a push may take before BrandBot answers <c>success</c> and delivers the reply
+    /// through the customer-service API instead (WeChat gives up after 5 s).
+    /// </summary>
+    public int PushBudgetMilliseconds { get; set; } = 4000;
+
+    /// <summary>How long a push's answer is kept for WeChat's retries (at least 60 s).</summary>
+    public int DedupSeconds { get; set; } = 60;
+
+    /// <summary>Pushes whose timestamp is further than this from now are refused; 0 switches the check off.</summary>
+    public int ReplayWindowSeconds { get; set; } = 600;
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Resilience settings for brand backends (webhook replies).</summary>
+    public BackendOptions Backends { get; set; } = new();
+}
+
+/// <summary>
+/// <c>BrandBot:RateLimit</c>: rule-triggering messages beyond these counts get <c>success</c>
+/// (follow events are never limited). A count of 0 switches that limit off.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public int PerFollower { get; set; } = 30;
+
+    public int PerFollowerWindowSeconds { get; set; } = 60;
+
+    public int PerAccount { get; set; }
+
+    public int PerAccountWindowSeconds { get; set; } = 1;
 }

@@ -32,6 +32,11 @@ public static partial class BrandBotOptionsValidator
             yield return $"{root}:StatsUtcOffsetHours must be between -12 and 14 (got {options.StatsUtcOffsetHours})";
         }
 
+        foreach (var problem in DeliveryProblems(options, root))
+        {
+            yield return problem;
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Accounts.Count; i++)
         {
@@ -41,6 +46,61 @@ public static partial class BrandBotOptionsValidator
             {
                 yield return problem;
             }
+        }
+    }
+
+    private static IEnumerable<string> DeliveryProblems(BrandBotOptions options, string root)
+    {
+        if (!Uri.TryCreate(options.WeChatApiBaseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http"))
+        {
+            yield return $"{root}:WeChatApiBaseUrl must be an absolute http(s) URL (got '{options.WeChatApiBaseUrl}')";
+        }
+
+        if (options.PushBudgetMilliseconds is < 100 or > 4800)
+        {
+            yield return $"{root}:PushBudgetMilliseconds must be between 100 and 4800, inside WeChat's 5 s (got {options.PushBudgetMilliseconds})";
+        }
+
+        if (options.DedupSeconds is < 60 or > 86400)
+        {
+            yield return $"{root}:DedupSeconds must be between 60 and 86400 (got {options.DedupSeconds})";
+        }
+
+        if (options.ReplayWindowSeconds is < 0 or > 86400)
+        {
+            yield return $"{root}:ReplayWindowSeconds must be between 0 (off) and 86400 (got {options.ReplayWindowSeconds})";
+        }
+
+        var limits = options.RateLimit;
+        if (limits.PerFollower < 0 || limits.PerAccount < 0)
+        {
+            yield return $"{root}:RateLimit:PerFollower and PerAccount must be 0 (off) or more";
+        }
+
+        if (limits.PerFollowerWindowSeconds is < 1 or > 86400 || limits.PerAccountWindowSeconds is < 1 or > 86400)
+        {
+            yield return $"{root}:RateLimit:PerFollowerWindowSeconds and PerAccountWindowSeconds must be between 1 and 86400";
+        }
+
+        var backends = options.Backends;
+        if (backends.Retries is < 0 or > 5)
+        {
+            yield return $"{root}:Backends:Retries must be between 0 and 5 (got {backends.Retries})";
+        }
+
+        if (backends.FailureRatio is <= 0 or > 1)
+        {
+            yield return $"{root}:Backends:FailureRatio must be above 0 and at most 1 (got {backends.FailureRatio})";
+        }
+
+        if (backends.MinimumCalls < 2)
+        {
+            yield return $"{root}:Backends:MinimumCalls must be at least 2 (got {backends.MinimumCalls})";
+        }
+
+        if (backends.SamplingSeconds is < 0.5 or > 86400 || backends.BreakSeconds is < 0.5 or > 86400)
+        {
+            yield return $"{root}:Backends:SamplingSeconds and BreakSeconds must be between 0.5 and 86400";
         }
     }
 

@@ -1,30 +1,32 @@
 using System.Globalization;
+using BrandBot.Delivery;
+using BrandBot.Delivery.Dedup;
 using BrandBot.Logging;
-using BrandBot.Metrics;
+using BrandBot.Options;
 using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Xml;
-using BrandBot.Rules.Matching;
-using BrandBot.Rules.Store;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BrandBot.Webhook;
 
 /// <summary>
-/// One push from signature to reply: verify, open the envelope, parse, route through the live rules,
-/// write the reply and seal it again. Every protocol failure becomes a 4xx with a reason; anything
+/// One push from signature to reply: verify, check freshness, open the envelope, parse, hand the
+/// message to <see cref="PushAnswerer"/>, write the reply and seal it again. Every protocol failure becomes a 4xx with a reason; anything
 /// unexpected is logged and answered with <c>success</c> so the follower never sees an error banner.
 /// </summary>
 public sealed class PushProcessor(
-    LiveRuleSets rules,
+    PushAnswerer answerer,
     TimeProvider time,
     IEntropy entropy,
-    Random random,
     FollowerHasher hasher,
-    HitRecorder hits,
+    IOptions<BrandBotOptions> options,
     ILogger<PushProcessor> logger)
 {
+    private readonly long replayWindow = options.Value.ReplayWindowSeconds;
+
     public WebhookAnswer Verify(WeChatAccount account, PushQuery query, string? echostr)
     {
         if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
@@ -42,7 +44,8 @@ public sealed class PushProcessor(
         return WebhookAnswer.Plain(echostr);
     }
 
-    public WebhookAnswer Process(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body)
+    /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); the push budget runs from there.</param>
+    public async Task<WebhookAnswer> ProcessAsync(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, long arrived, CancellationToken cancellationToken)
     {
         // protocol.md §11.3: the three-string signature first, in every mode; nothing is parsed before it.
         if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
@@ -50,14 +53,26 @@ public sealed class PushProcessor(
             return WebhookAnswer.Reject(401, "invalid signature");
         }
 
+        if (ReplayProblem(query.Timestamp) is { } stale)
+        {
+            return WebhookAnswer.Reject(403, stale);
+        }
+
+        InboundMessage message;
+        byte[]? sealKey = null;
         try
         {
-            return query switch
+            switch (query)
             {
-                { IsEncrypted: true } => ProcessEncrypted(account, query, body),
-                { IsPlain: true } => Answer(account, InboundParser.Parse(body), null, query),
-                _ => WebhookAnswer.Reject(400, "encrypt_type must be raw or aes"),
-            };
+                case { IsEncrypted: true }:
+                    (message, sealKey) = OpenEncrypted(account, query, body);
+                    break;
+                case { IsPlain: true }:
+                    message = InboundParser.Parse(body);
+                    break;
+                default:
+                    return WebhookAnswer.Reject(400, "encrypt_type must be raw or aes");
+            }
         }
         catch (InboundXmlException ex)
         {
@@ -71,18 +86,48 @@ public sealed class PushProcessor(
         {
             return WebhookAnswer.Reject(400, $"cannot decrypt: {ex.Reason} ({ex.Code})");
         }
-        catch (Exception ex)
+        catch (InvalidOperationException ex) when (ex.Message == NoKey)
+        {
+            return WebhookAnswer.Reject(400, NoKey);
+        }
+
+        try
+        {
+            var outcome = await answerer.AnswerAsync(account, message, arrived, cancellationToken);
+            LogAnswer(account, message, outcome);
+            return Render(account, message, sealKey, query, outcome);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             Log.PushFailed(logger, account.Name, ex);
             return WebhookAnswer.Success;
         }
     }
 
-    private WebhookAnswer ProcessEncrypted(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body)
+    private const string NoKey = "encrypted push but the account has no EncodingAESKey";
+
+    /// <summary>A push signed too far from now is a replay (or a badly wrong clock); either way it is refused, with the reason.</summary>
+    private string? ReplayProblem(string timestamp)
+    {
+        if (replayWindow <= 0)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return "timestamp is not a number";
+        }
+
+        var skew = Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds);
+        return skew > replayWindow ? $"timestamp is {skew} s from now, outside the replay window of {replayWindow} s" : null;
+    }
+
+    private (InboundMessage Message, byte[] SealKey) OpenEncrypted(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body)
     {
         if (account.Crypto is null)
         {
-            return WebhookAnswer.Reject(400, "encrypted push but the account has no EncodingAESKey");
+            throw new InvalidOperationException(NoKey);
         }
 
         // protocol.md §2.2: one path for compatible and safe mode; the decrypted XML is the only truth.
@@ -99,30 +144,21 @@ public sealed class PushProcessor(
         }
 
         var opened = account.Crypto.Open(encrypt);
-        return Answer(account, InboundParser.Parse(opened.Message), opened.Key, query);
+        return (InboundParser.Parse(opened.Message), opened.Key);
     }
 
-    private WebhookAnswer Answer(WeChatAccount account, InboundMessage message, byte[]? sealKey, PushQuery query)
+    /// <summary>The answer on the wire: the remembered reply with this push's header, sealed afresh in encrypted modes.</summary>
+    private WebhookAnswer Render(WeChatAccount account, InboundMessage message, byte[]? sealKey, PushQuery query, PushOutcome outcome)
     {
-        var text = CompiledRuleSet.NormalizedTextOf(message);
-        var route = rules.Get(account.Name).Route(message, text);
-        hits.Record(account.Name, message, route, text);
-        var body = route.HasReply ? PickBody(route.Replies!, message.IsUserMessage) : null;
-        LogAnswer(account, message, route, body);
-        if (body is null)
+        var answer = outcome.Answer;
+        if (answer.IsNothing)
         {
-            return WebhookAnswer.Success;
+            return outcome.FollowUp is null ? WebhookAnswer.Success : WebhookAnswer.Success with { FollowUp = outcome.FollowUp };
         }
 
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var xml = ReplyWriter.Write(message.FromUserName, message.ToUserName, now, body);
-        return sealKey is null ? WebhookAnswer.Xml(xml) : WebhookAnswer.Xml(Seal(account, sealKey, xml, now, query.Nonce));
-    }
-
-    private ReplyBody? PickBody(CompiledReplyGroup group, bool answeringUserMessage)
-    {
-        var index = group.PickPassive(random);
-        return group.Replies[index].BodyFor(answeringUserMessage);
+        var xml = ReplyWriter.Write(message.FromUserName, message.ToUserName, answer.CreateTime, ReplyBody.FromTail(answer.MsgType, answer.Tail));
+        var wire = sealKey is null ? xml : Seal(account, sealKey, xml, time.GetUtcNow().ToUnixTimeSeconds(), query.Nonce);
+        return WebhookAnswer.Xml(wire) with { FollowUp = outcome.FollowUp };
     }
 
     private byte[] Seal(WeChatAccount account, byte[] key, byte[] xml, long now, string nonce)
@@ -136,12 +172,13 @@ public sealed class PushProcessor(
         return ReplyWriter.WriteEncrypted(encrypt, signature, timeStamp, nonce);
     }
 
-    private void LogAnswer(WeChatAccount account, InboundMessage message, RouteResult route, ReplyBody? body)
+    private void LogAnswer(WeChatAccount account, InboundMessage message, PushOutcome outcome)
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var @event = message is EventMessage e ? e.Event : "-";
-            Log.Answered(logger, account.Name, message.MsgType, @event, hasher.Hash(message.FromUserName), route.Kind.ToString(), route.RuleName, body?.MsgType ?? ReplyWriter.Success);
+            var answer = outcome.Answer.IsNothing ? ReplyWriter.Success : outcome.Answer.MsgType;
+            Log.Answered(logger, account.Name, message.MsgType, @event, hasher.Hash(message.FromUserName), outcome.How, answer);
         }
     }
 }

@@ -1,3 +1,4 @@
+using BrandBot.Delivery.Tokens;
 using BrandBot.Options;
 using BrandBot.Protocol.Crypto;
 
@@ -15,7 +16,11 @@ public sealed class WeChatAccount
         Crypto = string.IsNullOrEmpty(options.EncodingAESKey)
             ? null
             : new AccountCrypto(options.AppId, options.EncodingAESKey, options.PreviousEncodingAESKey);
+        Credentials = string.IsNullOrEmpty(options.AppSecret) ? null : new ApiCredentials(options.Name, options.AppId, options.AppSecret);
     }
+
+    /// <summary>For customer-service sends; null without an AppSecret (then nothing can be sent later).</summary>
+    public ApiCredentials? Credentials { get; }
 
     public string Name { get; }
 

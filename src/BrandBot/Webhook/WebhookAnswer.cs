@@ -5,12 +5,17 @@ namespace BrandBot.Webhook;
 /// <summary>What goes back on the wire for one request: always a short, explicit body with a length.</summary>
 public sealed record WebhookAnswer(int Status, string ContentType, ReadOnlyMemory<byte> Body, string? RejectReason = null)
 {
+    /// <summary>Work to start once this answer is written (customer-service sends), so it never overtakes the passive reply.</summary>
+    public Func<CancellationToken, Task>? FollowUp { get; init; }
+
     private const string Text = "text/plain; charset=utf-8";
 
     private static readonly byte[] SuccessBytes = "success"u8.ToArray();
 
     /// <summary>protocol.md §4.9: "no passive reply" — never encrypted, never retried by WeChat.</summary>
     public static WebhookAnswer Success { get; } = new(200, Text, SuccessBytes);
+
+    public bool IsSuccess => Status == 200 && Body.Span.SequenceEqual(SuccessBytes);
 
     public static WebhookAnswer Xml(byte[] xml) => new(200, "application/xml; charset=utf-8", xml);
 

@@ -1,3 +1,4 @@
+using BrandBot.Delivery;
 using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.Options;
@@ -32,8 +33,9 @@ public static class WebhookEndpoints
 
     private static async Task ReceivePush(
         string account, HttpContext context, AccountDirectory accounts, PushProcessor processor,
-        IOptions<BrandBotOptions> options, BrandBotMetrics metrics, RejectionLog logger)
+        IOptions<BrandBotOptions> options, BrandBotMetrics metrics, RejectionLog logger, TimeProvider time, FollowUps followUps)
     {
+        var arrived = time.GetTimestamp();
         WebhookAnswer answer;
         var query = PushQuery.From(context.Request.Query);
         var found = accounts.Find(account);
@@ -47,15 +49,19 @@ public static class WebhookEndpoints
             var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
             answer = body is null
                 ? WebhookAnswer.Reject(413, $"body larger than {maxBytes} bytes")
-                : processor.Process(found, query, body);
+                : await processor.ProcessAsync(found, query, body, arrived, context.RequestAborted);
         }
 
         metrics.Pushes.Inc(
             found?.Name ?? "(unknown)",
             query.IsEncrypted ? "aes" : "plain",
-            answer.Status != 200 ? "rejected_" + answer.Status : ReferenceEquals(answer, WebhookAnswer.Success) ? "success" : "reply");
+            answer.Status != 200 ? "rejected_" + answer.Status : answer.IsSuccess ? "success" : "reply");
 
         await WriteAsync(context, account, answer, logger);
+        if (answer.FollowUp is { } followUp)
+        {
+            followUps.Start(found!.Name, followUp);
+        }
     }
 
     private static async Task WriteAsync(HttpContext context, string account, WebhookAnswer answer, RejectionLog logger)

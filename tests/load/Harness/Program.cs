@@ -36,6 +36,10 @@ foreach (var rules in new[] { options.Rules, options.BigRules })
         BrandBot = new
         {
             Redis = $"127.0.0.1:{redis.Port}",
+            // The corpus is signed once, before every target runs: keep it inside the replay window.
+            ReplayWindowSeconds = 3600,
+            // Counted on every push (the limit's cost is part of the figure) but never reached.
+            RateLimit = new { PerFollower = 1_000_000 },
             Accounts = new[] { new { Name = "demo", AppId = Corpus.AppId, Token = Corpus.Token, EncodingAESKey = Corpus.Key, RulesFile = Corpus.WriteRules(options.Work, rules) } },
         },
     }));

@@ -1,0 +1,142 @@
+using BrandBot.Delivery.Dedup;
+using BrandBot.Delivery.WeChatApi;
+using BrandBot.Metrics;
+using BrandBot.Options;
+using BrandBot.Protocol.Inbound;
+using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Matching;
+using BrandBot.Rules.Model;
+using BrandBot.Rules.Store;
+using BrandBot.Webhook;
+using Microsoft.Extensions.Options;
+
+namespace BrandBot.Delivery;
+
+/// <summary>
+/// What to answer a push with, and what (if anything) to send after the answer is written.
+/// <paramref name="How"/> says why, for the log: a match kind and rule, or replayed / waited / limited.
+/// </summary>
+public readonly record struct PushOutcome(RememberedAnswer Answer, string How, Func<CancellationToken, Task>? FollowUp = null);
+
+/// <summary>
+/// Answers every follower exactly once (issue 5). A push goes through the gate: a retry gets the
+/// first attempt's answer (waiting for it, within the budget, while it is still being computed);
+/// a follower over a rate limit gets <c>success</c>; a first attempt is routed and counted once.
+/// Replies fixed in the rules answer at once; replies that need a brand backend race the budget,
+/// and when they lose, the push is answered <c>success</c> in time and the reply follows through the
+/// customer-service API. The rest of a reply_all group always follows that way, in order.
+/// </summary>
+public sealed class PushAnswerer(
+    LiveRuleSets rules,
+    IPushGate gate,
+    ReplyResolver resolver,
+    CustomerService customerService,
+    HitRecorder hits,
+    BrandBotMetrics metrics,
+    TimeProvider time,
+    Random random,
+    IOptions<BrandBotOptions> options)
+{
+    private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
+    private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
+    // The in-flight mark outlives the budget a little, so a retry only takes over from an attempt whose instance died.
+    private readonly TimeSpan _lease = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds + 2000);
+    private readonly RateLimits _limits = new(
+        options.Value.RateLimit.PerFollower, options.Value.RateLimit.PerFollowerWindowSeconds,
+        options.Value.RateLimit.PerAccount, options.Value.RateLimit.PerAccountWindowSeconds);
+
+    /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
+    public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, CancellationToken cancellationToken)
+    {
+        var ruleSet = rules.Get(account.Name);
+        var text = CompiledRuleSet.NormalizedTextOf(message);
+        var route = ruleSet.Route(message, text);
+        var pushKey = PushKey.Of(message);
+        var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Hash("f\n" + message.FromUserName) : null, _lease, _limits, time.GetUtcNow());
+
+        var verdict = await gate.EnterAsync(ticket, cancellationToken);
+        if (verdict.Outcome == GateOutcome.InFlight)
+        {
+            metrics.DedupHits.Inc(account.Name, "waited");
+            verdict = await gate.WaitAsync(account.Name, pushKey, Remaining(arrived), cancellationToken);
+            if (verdict.Outcome == GateOutcome.Vacant)
+            {
+                // The first attempt's instance died before answering: this attempt takes over.
+                verdict = await gate.EnterAsync(ticket with { Now = time.GetUtcNow() }, cancellationToken);
+            }
+        }
+
+        switch (verdict.Outcome)
+        {
+            case GateOutcome.Answered:
+                metrics.DedupHits.Inc(account.Name, "replayed");
+                return new PushOutcome(verdict.Answer!, "replayed");
+            case GateOutcome.InFlight or GateOutcome.Vacant:
+                // Still being computed past our budget: whatever it yields goes out through customer service.
+                return new PushOutcome(RememberedAnswer.Nothing, "still in flight");
+            case GateOutcome.Limited:
+                metrics.RateLimited.Inc(account.Name, verdict.LimitedBy == LimitScope.Account ? "account" : "follower");
+                gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, _keep);
+                return new PushOutcome(RememberedAnswer.Nothing, "rate-limited");
+        }
+
+        hits.Record(account.Name, message, route, text);
+        var how = route.RuleName is null ? route.Kind.ToString() : $"{route.Kind} {route.RuleName}";
+        var outcome = route.HasReply
+            ? await ComposeAsync(account, message, route.Replies!, ruleSet.Default.Replies, arrived, how, cancellationToken)
+            : new PushOutcome(RememberedAnswer.Nothing, how);
+        gate.Remember(account.Name, pushKey, outcome.Answer, _keep);
+        return outcome;
+    }
+
+    /// <summary>Rule-triggering pushes count; follows and scans never do (a follow must never be lost).</summary>
+    private static bool CountsTowardLimits(RouteResult route) =>
+        route.HasReply && route.Kind is MatchKind.Keyword or MatchKind.Menu or MatchKind.Default;
+
+    private async Task<PushOutcome> ComposeAsync(
+        WeChatAccount account, InboundMessage message, CompiledReplyGroup group, CompiledReplyGroup? defaultGroup, long arrived,
+        string how, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        IReadOnlyList<CompiledReply> sequence = group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(random)]] : group.Replies;
+        if (!group.CallsBackend)
+        {
+            // Everything was rendered at publish time: no work here but choosing.
+            var body = sequence[0].BodyFor(message.IsUserMessage)!;
+            return new PushOutcome(new RememberedAnswer(now, body.MsgType, body.Tail), how, FollowUp(account, message, [.. sequence.Skip(1).Select(r => ((StaticReply)r.Source).Reply)]));
+        }
+
+        // The backend call is not tied to this request: if it outlives the budget its answer is still delivered.
+        var resolving = resolver.ResolveAsync(account.Name, message, sequence, group, defaultGroup, CancellationToken.None);
+        IReadOnlyList<Reply> replies;
+        try
+        {
+            replies = await resolving.WaitAsync(Remaining(arrived), time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            metrics.BudgetFallbacks.Inc(account.Name);
+            return new PushOutcome(RememberedAnswer.Nothing, how + " (over budget)", async stopping => await Deliver(account, message, await resolving.WaitAsync(stopping), stopping));
+        }
+
+        if (replies.Count == 0)
+        {
+            return new PushOutcome(RememberedAnswer.Nothing, how);
+        }
+
+        var first = ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent);
+        return new PushOutcome(new RememberedAnswer(now, first.MsgType, first.Tail), how, FollowUp(account, message, [.. replies.Skip(1)]));
+    }
+
+    private Func<CancellationToken, Task>? FollowUp(WeChatAccount account, InboundMessage message, IReadOnlyList<Reply> rest) =>
+        rest.Count == 0 ? null : stopping => Deliver(account, message, rest, stopping);
+
+    private Task Deliver(WeChatAccount account, InboundMessage message, IReadOnlyList<Reply> replies, CancellationToken stopping) =>
+        customerService.SendAsync(account.Name, account.Credentials, message.FromUserName, replies, stopping);
+
+    private TimeSpan Remaining(long arrived)
+    {
+        var left = _budget - time.GetElapsedTime(arrived);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+}

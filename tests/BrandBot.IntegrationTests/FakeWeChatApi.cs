@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace BrandBot.IntegrationTests;
+
+/// <summary>
+/// WeChat's API as BrandBot uses it (protocol.md §8.2, §8.3), on loopback over real HTTP:
+/// stable_token hands out TOKEN-1, TOKEN-2, … and counts calls; customer-service sends are
+/// recorded with their raw bytes and answered with queued error codes (0 when none are queued).
+/// </summary>
+public sealed class FakeWeChatApi : IAsyncDisposable
+{
+    private LoopbackHost _host = null!;
+    private int _tokens;
+
+    public string BaseUrl => _host.BaseUrl;
+
+    public int TokenCalls => Volatile.Read(ref _tokens);
+
+    /// <summary>Every stable_token request body, parsed.</summary>
+    public ConcurrentQueue<JsonElement> TokenRequests { get; } = new();
+
+    /// <summary>Every customer-service send: the access token used and the body as sent.</summary>
+    public ConcurrentQueue<(string Token, byte[] Body)> Sends { get; } = new();
+
+    /// <summary>Sends WeChat accepted (errcode 0).</summary>
+    public IEnumerable<(string Token, byte[] Body)> Delivered => Sends.Where((_, i) => _answers[i] == 0);
+
+    /// <summary>Error codes to answer the next sends with, in order.</summary>
+    public ConcurrentQueue<int> NextSendErrors { get; } = new();
+
+    public TimeSpan TokenDelay { get; set; }
+
+    private readonly ConcurrentDictionary<int, int> _answers = new();
+
+    public static async Task<FakeWeChatApi> StartAsync()
+    {
+        var api = new FakeWeChatApi();
+        api._host = await LoopbackHost.StartAsync(app =>
+        {
+            app.MapPost("/cgi-bin/stable_token", api.TokenAsync);
+            app.MapPost("/cgi-bin/message/custom/send", api.SendAsync);
+        });
+        return api;
+    }
+
+    public static string Text(byte[] body) => JsonDocument.Parse(body).RootElement.GetProperty("text").GetProperty("content").GetString()!;
+
+    private async Task TokenAsync(HttpContext context)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        TokenRequests.Enqueue(body.RootElement.Clone());
+        var n = Interlocked.Increment(ref _tokens);
+        await Task.Delay(TokenDelay);
+        await context.Response.WriteAsJsonAsync(new Dictionary<string, object> { ["access_token"] = $"TOKEN-{n}", ["expires_in"] = 7200 });
+    }
+
+    private async Task SendAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var code = NextSendErrors.TryDequeue(out var queued) ? queued : 0;
+        lock (Sends)
+        {
+            _answers[Sends.Count] = code;
+            Sends.Enqueue((context.Request.Query["access_token"].ToString(), buffer.ToArray()));
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(code == 0 ? """{"errcode":0,"errmsg":"ok"}""" : $$"""{"errcode":{{code}},"errmsg":"fake error"}""", Encoding.UTF8);
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+}
+
+/// <summary>A brand's backend on loopback: records what BrandBot posts and answers as the test says.</summary>
+public sealed class FakeBackend : IAsyncDisposable
+{
+    private LoopbackHost _host = null!;
+    private int _calls;
+
+    public string BaseUrl => _host.BaseUrl;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public ConcurrentQueue<JsonElement> Requests { get; } = new();
+
+    /// <summary>How to answer: delay, status and body. Default: 200 with a text reply echoing the content.</summary>
+    public Func<JsonElement, (TimeSpan Delay, int Status, string Body)> Behaviour { get; set; } =
+        push => (TimeSpan.Zero, 200, JsonSerializer.Serialize(new { text = "backend: " + push.GetProperty("content").GetString() }));
+
+    public static async Task<FakeBackend> StartAsync()
+    {
+        var backend = new FakeBackend();
+        backend._host = await LoopbackHost.StartAsync(app => app.MapPost("/hook", backend.HandleAsync));
+        return backend;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        var push = body.RootElement.Clone();
+        Requests.Enqueue(push);
+        Interlocked.Increment(ref _calls);
+        var (delay, status, answer) = Behaviour(push);
+        try
+        {
+            await Task.Delay(delay, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer, Encoding.UTF8);
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BrandBot.IntegrationTests;
+
+/// <summary>A small real HTTP server on 127.0.0.1 (OS-chosen port) for the stand-ins of WeChat's API and brand backends.</summary>
+public sealed class LoopbackHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackHost(WebApplication app)
+    {
+        _app = app;
+        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    /// <summary>Like <c>http://127.0.0.1:40123</c>, without a trailing slash.</summary>
+    public string BaseUrl { get; }
+
+    public static async Task<LoopbackHost> StartAsync(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        return new LoopbackHost(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
