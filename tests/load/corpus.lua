@@ -1,7 +1,8 @@
 -- wrk script: replays a corpus of distinct, correctly signed pushes (one "path<TAB>body" per line),
--- each request once in order, wrapping around only if the run outlasts the corpus.
+-- each request once in order from line CORPUS_START (so a measurement can continue where its warm-up
+-- stopped), wrapping around only if the run outlasts the corpus.
 local requests = {}
-local next_index = 0
+local next_index = tonumber(os.getenv("CORPUS_START") or "0")
 
 init = function(args)
   local file = assert(io.open(os.getenv("CORPUS"), "r"))

@@ -27,7 +27,9 @@ internal static class Corpus
             var roll = random.Next(100);
             // 70% hit a rule keyword, 10% ask for hours, 20% match nothing (the default reply).
             var text = roll < 70 && rules > 0 ? $"kw{random.Next(rules)}" : roll < 80 ? "hours" : $"do you deliver to district {random.Next(1000)}?";
-            var xml = SampleMessages.Text("gh_load", $"o-follower-{random.Next(20_000)}", now, text, 7_000_000_000_000_000_000L + i);
+            // MsgIds differ between modes too: one BrandBot answers both corpora, and a repeated
+            // follower + MsgId would be (rightly) answered as a retry.
+            var xml = SampleMessages.Text("gh_load", $"o-follower-{random.Next(20_000)}", now, text, 7_000_000_000_000_000_000L + ((long)mode * 1_000_000_000L) + i);
             random.NextBytes(prefix);
             var push = SignedPush.Create(Token, AppId, Key, mode, xml, now, (100_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), prefix);
             writer.Write("/wechat/demo?");

@@ -9,7 +9,7 @@ internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double 
 /// <summary>Runs wrk pinned to the load core and reads its summary.</summary>
 internal static partial class Wrk
 {
-    public static async Task<WrkResult> RunAsync(int core, int port, string corpus, string script, int connections, int seconds)
+    public static async Task<WrkResult> RunAsync(int core, int port, string corpus, string script, int connections, int seconds, long start)
     {
         var info = new ProcessStartInfo("taskset", $"-c {core} wrk -t1 -c{connections} -d{seconds}s --timeout 10s --latency -s {script} http://127.0.0.1:{port}/")
         {
@@ -18,6 +18,7 @@ internal static partial class Wrk
             RedirectStandardError = true,
         };
         info.Environment["CORPUS"] = corpus;
+        info.Environment["CORPUS_START"] = start.ToString(CultureInfo.InvariantCulture);
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
