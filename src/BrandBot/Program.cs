@@ -2,7 +2,7 @@ using BrandBot.Commands;
 using BrandBot.Hosting;
 using Microsoft.Extensions.Options;
 
-// `brandbot` serves the webhook; `brandbot rules …` and `brandbot simulate …` are the operator verbs.
+// `brandbot` serves the webhook; `brandbot rules …`, `simulate …` and `probe` are the operator verbs.
 // Startup problems print one line each, naming the setting or the rules file line, and exit 2.
 try
 {
@@ -12,10 +12,13 @@ try
             return await RulesCommands.RunAsync(args[1..], Console.Out, Console.Error);
         case "simulate":
             return await SimulateCommand.RunAsync(args[1..], Console.Out, Console.Error);
+        case "probe":
+            return await ProbeCommand.RunAsync(args[1..], Console.Out, Console.Error);
         case "help" or "--help" or "-h":
             Console.WriteLine("brandbot [--settings FILE] [--urls URL]   serve the webhook");
             Console.WriteLine(RulesCommands.Usage);
             Console.WriteLine(SimulateCommand.Usage);
+            Console.WriteLine(ProbeCommand.Usage);
             return 0;
     }
 

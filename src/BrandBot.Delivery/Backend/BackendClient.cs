@@ -27,6 +27,8 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
     public async Task<BackendResult> CallAsync(string account, Uri url, TimeSpan timeout, BackendPush push, CancellationToken cancellationToken)
     {
         var backend = url.GetLeftPart(UriPartial.Authority);
+        using var activity = Tracing.Source.StartActivity("brandbot.backend", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("server.address", backend);
         var pipeline = _pipelines.GetOrAdd(backend, _ => Build());
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AttemptTimeout, timeout);
@@ -52,6 +54,7 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
         }
 
         observer.BackendCalled(account, backend, result.Outcome);
+        activity?.SetTag("brandbot.outcome", result.Outcome);
         return result;
     }
 

@@ -19,6 +19,8 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
     public async Task<IReadOnlyList<string>> SendAsync(
         string account, ApiCredentials? credentials, string openId, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
     {
+        using var activity = Tracing.Source.StartActivity("brandbot.customer_service");
+        activity?.SetTag("brandbot.account", account);
         var outcomes = new List<string>(replies.Count);
         var stopped = false;
         foreach (var reply in replies)
@@ -49,6 +51,7 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
             }
         }
 
+        activity?.SetTag("brandbot.outcomes", string.Join(',', outcomes));
         return outcomes;
     }
 

@@ -16,6 +16,9 @@ internal static class SimulateCommand
                           [--from OPENID] ("text" | --event subscribe|scan|click|unsubscribe [--key KEY] | --verify)
             Sends a push as WeChat would and prints the decoded reply.
             --url defaults to http://127.0.0.1:5000/wechat/NAME; --mode to safe when the account has an EncodingAESKey.
+        brandbot simulate check [--settings FILE] [--account NAME] --url URL [--text TEXT]
+            Runs the deployment at URL (through its proxy) through verification, a wrong signature,
+            plain/compatible/safe pushes, an event and a retry; prints a pass/fail table, exit 0 if all pass.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -35,9 +38,15 @@ internal static class SimulateCommand
         }
 
         var url = line["url"] ?? $"http://127.0.0.1:5000/wechat/{account.Name}";
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        // WeChat does not follow redirects, so neither does the check: a 301 is a failure to see.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
         try
         {
+            if (line.Positional is ["check"])
+            {
+                return await new ConformanceCheck(http, url, account, line["text"] ?? "hours").RunAsync(output);
+            }
+
             return line.Has("verify")
                 ? await VerifyAsync(http, url, account, output, error)
                 : await PushAsync(http, url, account, line, output, error);

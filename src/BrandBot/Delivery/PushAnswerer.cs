@@ -54,7 +54,13 @@ public sealed class PushAnswerer(
         var pushKey = PushKey.Of(message);
         var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Hash("f\n" + message.FromUserName) : null, _lease, _limits, time.GetUtcNow());
 
-        var verdict = await gate.EnterAsync(ticket, cancellationToken);
+        GateVerdict verdict;
+        using (var gateSpan = Tracing.Source.StartActivity("brandbot.gate"))
+        {
+            verdict = await gate.EnterAsync(ticket, cancellationToken);
+            gateSpan?.SetTag("brandbot.gate", verdict.Outcome.ToString());
+        }
+
         if (verdict.Outcome == GateOutcome.InFlight)
         {
             metrics.DedupHits.Inc(account.Name, "waited");

@@ -12,11 +12,16 @@ using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
 using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace BrandBot.Hosting;
@@ -47,6 +52,7 @@ public static class BrandBotApp
 
         var options = new BrandBotOptions();
         builder.Configuration.GetSection(BrandBotOptions.Section).Bind(options);
+        options.OtlpEndpoint ??= builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var problems = BrandBotOptionsValidator.Problems(options).ToList();
         ConnectionMultiplexer? redis = null;
         if (!string.IsNullOrWhiteSpace(options.Redis))
@@ -69,7 +75,12 @@ public static class BrandBotApp
         }
 
         builder.Services.AddBrandBot(redis, options);
+        builder.Services.Configure<HostOptions>(host =>
+            // SIGTERM: Kestrel stops accepting, pushes in flight finish within their budget, follow-up
+            // sends drain; only then does the process exit.
+            host.ShutdownTimeout = TimeSpan.FromMilliseconds(options.PushBudgetMilliseconds) + FollowUps.DrainBound + TimeSpan.FromSeconds(2));
         var app = builder.Build();
+        app.UseProxyAwareness(options);
         app.MapHealth();
         app.MapMetrics();
         app.MapWebhook();
@@ -110,6 +121,7 @@ public static class BrandBotApp
         }
 
         services.AddDelivery(options);
+        services.AddTracing(options);
 
         services.AddSingleton<RulePublisher>();
         services.AddSingleton<RulesActivator>();
@@ -118,6 +130,60 @@ public static class BrandBotApp
         services.AddHostedService<StatsFlushService>();
         services.AddSingleton<PushProcessor>();
         return services;
+    }
+
+    /// <summary>
+    /// Forwarded headers from the configured proxies only, then the path base, then routing (which
+    /// must come after the path base is stripped). No HTTPS redirection and no trailing-slash rewrite
+    /// anywhere: WeChat does not follow redirects (peers.md §3.6).
+    /// </summary>
+    private static void UseProxyAwareness(this WebApplication app, BrandBotOptions options)
+    {
+        if (options.TrustedProxies.Count > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+                ForwardLimit = null,
+            };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var entry in options.TrustedProxies)
+            {
+                TrustedNetwork.TryParse(entry, out var network);
+                forwarded.KnownIPNetworks.Add(network);
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        if (!string.IsNullOrEmpty(options.PathBase))
+        {
+            app.UsePathBase(options.PathBase);
+        }
+
+        app.UseRouting();
+    }
+
+    /// <summary>OTLP/HTTP trace export of the request path, when a collector is configured.</summary>
+    private static void AddTracing(this IServiceCollection services, BrandBotOptions options)
+    {
+        var endpoint = options.OtlpEndpoint;
+        if (string.IsNullOrEmpty(endpoint))
+        {
+            return;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("brandbot"))
+            .WithTracing(tracing => tracing
+                .AddSource(Tracing.SourceName)
+                .AddOtlpExporter(otlp =>
+                {
+                    otlp.Protocol = OtlpExportProtocol.HttpProtobuf;
+                    otlp.Endpoint = new Uri(endpoint.TrimEnd('/') + "/v1/traces");
+                    otlp.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
+                }));
     }
 
     /// <summary>Exactly-once answers: the push gate, brand backends, tokens and customer-service sends (issue 5).</summary>
@@ -144,22 +210,25 @@ public static class BrandBotApp
         services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());
     }
 
-    /// <summary>Adds the JSON file named by <c>--settings</c>, then re-adds env and command line on top of it.</summary>
+    /// <summary>
+    /// Adds the JSON file named by <c>--settings</c> and the secret files, then re-adds env and the
+    /// command line on top of them (they keep the last word).
+    /// </summary>
     public static void AddSettingsFile(IConfigurationManager configuration, string[] args)
     {
         var index = Array.IndexOf(args, "--settings");
-        if (index < 0 || index + 1 >= args.Length)
+        if (index >= 0 && index + 1 < args.Length)
         {
-            return;
+            var path = Path.GetFullPath(args[index + 1]);
+            if (!File.Exists(path))
+            {
+                throw new StartupProblemsException([$"--settings file '{args[index + 1]}' does not exist (resolved to {path})"]);
+            }
+
+            configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
         }
 
-        var path = Path.GetFullPath(args[index + 1]);
-        if (!File.Exists(path))
-        {
-            throw new StartupProblemsException([$"--settings file '{args[index + 1]}' does not exist (resolved to {path})"]);
-        }
-
-        configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        SecretFiles.Add(configuration);
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
     }

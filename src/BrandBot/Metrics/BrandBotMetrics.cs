@@ -17,6 +17,13 @@ public sealed class BrandBotMetrics(MetricsRegistry registry) : IDeliveryObserve
 
     public Counter Pushes { get; } = registry.Counter("brandbot_pushes_total", "Pushes by account, mode and outcome.", "account", "mode", "outcome");
 
+    /// <summary>Buckets packed around the budget and WeChat's 5 s deadline, where the question is "in time or not".</summary>
+    public Histogram PushDuration { get; } = registry.Histogram(
+        "brandbot_push_duration_seconds", "Time from a push's arrival to its answer being ready, by account.",
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 3.5, 4, 4.5, 5, 7.5, 10], "account");
+
+    public Counter Rejections { get; } = registry.Counter("brandbot_rejections_total", "Refused pushes and verifications by reason (signature, msg_signature, decrypt_CODE, bad_xml, replay, too_large, unknown_account, …).", "account", "reason");
+
     public Counter DedupHits { get; } = registry.Counter("brandbot_dedup_hits_total", "Retried pushes answered from the first attempt (replayed) or while it was still running (waited).", "account", "outcome");
 
     public Counter BudgetFallbacks { get; } = registry.Counter("brandbot_budget_fallbacks_total", "Pushes answered success because the reply was not ready within the budget.", "account");

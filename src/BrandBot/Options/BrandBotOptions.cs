@@ -47,6 +47,24 @@ public sealed class BrandBotOptions
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>A path prefix the proxy serves BrandBot under (e.g. <c>/bot</c>): <c>/bot/wechat/{account}</c>.</summary>
+    public string? PathBase { get; set; }
+
+    /// <summary>
+    /// Proxies (addresses or CIDR ranges) whose X-Forwarded-For/-Proto headers are believed; empty
+    /// means none are (the connection address stands). Nothing in BrandBot grants access by address.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// An OpenTelemetry collector (OTLP over HTTP, e.g. <c>http://otel-collector:4318</c>): traces of the
+    /// request path are exported there. Empty: no tracing (also read from OTEL_EXPORTER_OTLP_ENDPOINT).
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Files here are settings (see SecretFiles); default <c>/run/secrets/brandbot</c>.</summary>
+    public string? SecretsDirectory { get; set; }
+
     /// <summary>Resilience settings for brand backends (webhook replies).</summary>
     public BackendOptions Backends { get; set; } = new();
 }

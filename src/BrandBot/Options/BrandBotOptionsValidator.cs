@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BrandBot.Hosting;
 using BrandBot.Protocol.Crypto;
 
 namespace BrandBot.Options;
@@ -69,6 +70,24 @@ public static partial class BrandBotOptionsValidator
         if (options.ReplayWindowSeconds is < 0 or > 86400)
         {
             yield return $"{root}:ReplayWindowSeconds must be between 0 (off) and 86400 (got {options.ReplayWindowSeconds})";
+        }
+
+        if (!string.IsNullOrEmpty(options.PathBase) && (!options.PathBase.StartsWith('/') || options.PathBase.EndsWith('/') || options.PathBase.Contains('?')))
+        {
+            yield return $"{root}:PathBase must start with '/' and not end with one, like /bot (got '{options.PathBase}')";
+        }
+
+        if (!string.IsNullOrEmpty(options.OtlpEndpoint) && (!Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out var otlp) || otlp.Scheme is not ("https" or "http")))
+        {
+            yield return $"{root}:OtlpEndpoint must be an absolute http(s) URL like http://otel-collector:4318 (got '{options.OtlpEndpoint}')";
+        }
+
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!TrustedNetwork.TryParse(options.TrustedProxies[i], out _))
+            {
+                yield return $"{root}:TrustedProxies:{i} must be an IP address or CIDR range like 10.0.0.0/8 (got '{options.TrustedProxies[i]}')";
+            }
         }
 
         var limits = options.RateLimit;

@@ -31,12 +31,12 @@ public sealed class PushProcessor(
     {
         if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
         {
-            return WebhookAnswer.Reject(401, "invalid signature");
+            return WebhookAnswer.Reject(401, "signature", "invalid signature");
         }
 
         if (string.IsNullOrEmpty(echostr))
         {
-            return WebhookAnswer.Reject(400, "echostr is missing");
+            return WebhookAnswer.Reject(400, "echostr_missing", "echostr is missing");
         }
 
         Log.Verified(logger, account.Name);
@@ -50,12 +50,12 @@ public sealed class PushProcessor(
         // protocol.md §11.3: the three-string signature first, in every mode; nothing is parsed before it.
         if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
         {
-            return WebhookAnswer.Reject(401, "invalid signature");
+            return WebhookAnswer.Reject(401, "signature", "invalid signature");
         }
 
         if (ReplayProblem(query.Timestamp) is { } stale)
         {
-            return WebhookAnswer.Reject(403, stale);
+            return WebhookAnswer.Reject(403, "replay", stale);
         }
 
         InboundMessage message;
@@ -71,24 +71,24 @@ public sealed class PushProcessor(
                     message = InboundParser.Parse(body);
                     break;
                 default:
-                    return WebhookAnswer.Reject(400, "encrypt_type must be raw or aes");
+                    return WebhookAnswer.Reject(400, "encrypt_type", "encrypt_type must be raw or aes");
             }
         }
         catch (InboundXmlException ex)
         {
-            return WebhookAnswer.Reject(400, "bad XML: " + ex.Reason);
+            return WebhookAnswer.Reject(400, "bad_xml", "bad XML: " + ex.Reason);
         }
         catch (WeChatCryptoException ex) when (ex.Error == WeChatCryptoError.ValidateSignature)
         {
-            return WebhookAnswer.Reject(401, $"invalid msg_signature ({ex.Code})");
+            return WebhookAnswer.Reject(401, "msg_signature", $"invalid msg_signature ({ex.Code})");
         }
         catch (WeChatCryptoException ex)
         {
-            return WebhookAnswer.Reject(400, $"cannot decrypt: {ex.Reason} ({ex.Code})");
+            return WebhookAnswer.Reject(400, $"decrypt_{ex.Code}", $"cannot decrypt: {ex.Reason} ({ex.Code})");
         }
         catch (InvalidOperationException ex) when (ex.Message == NoKey)
         {
-            return WebhookAnswer.Reject(400, NoKey);
+            return WebhookAnswer.Reject(400, "no_aes_key", NoKey);
         }
 
         try

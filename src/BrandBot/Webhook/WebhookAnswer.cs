@@ -3,7 +3,7 @@ using System.Text;
 namespace BrandBot.Webhook;
 
 /// <summary>What goes back on the wire for one request: always a short, explicit body with a length.</summary>
-public sealed record WebhookAnswer(int Status, string ContentType, ReadOnlyMemory<byte> Body, string? RejectReason = null)
+public sealed record WebhookAnswer(int Status, string ContentType, ReadOnlyMemory<byte> Body, string? RejectReason = null, string? RejectCode = null)
 {
     /// <summary>Work to start once this answer is written (customer-service sends), so it never overtakes the passive reply.</summary>
     public Func<CancellationToken, Task>? FollowUp { get; init; }
@@ -21,6 +21,9 @@ public sealed record WebhookAnswer(int Status, string ContentType, ReadOnlyMemor
 
     public static WebhookAnswer Plain(string body) => new(200, Text, Encoding.UTF8.GetBytes(body));
 
-    /// <summary>A refusal: the status, and the reason both as the body and for the log line.</summary>
-    public static WebhookAnswer Reject(int status, string reason) => new(status, Text, Encoding.UTF8.GetBytes(reason), reason);
+    /// <summary>
+    /// A refusal: the status, the reason both as the body and for the log line, and a short fixed
+    /// code for the <c>brandbot_rejections_total</c> label.
+    /// </summary>
+    public static WebhookAnswer Reject(int status, string code, string reason) => new(status, Text, Encoding.UTF8.GetBytes(reason), reason, code);
 }

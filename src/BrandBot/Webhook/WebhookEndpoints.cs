@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BrandBot.Delivery;
 using BrandBot.Logging;
 using BrandBot.Metrics;
@@ -23,12 +24,13 @@ public static class WebhookEndpoints
         return app;
     }
 
-    private static async Task VerifyUrl(string account, HttpContext context, AccountDirectory accounts, PushProcessor processor, RejectionLog logger)
+    private static async Task VerifyUrl(string account, HttpContext context, AccountDirectory accounts, PushProcessor processor, BrandBotMetrics metrics, RejectionLog logger)
     {
-        var answer = accounts.Find(account) is { } found
+        var found = accounts.Find(account);
+        var answer = found is not null
             ? processor.Verify(found, PushQuery.From(context.Request.Query), context.Request.Query["echostr"].ToString())
-            : WebhookAnswer.Reject(404, "unknown account");
-        await WriteAsync(context, account, answer, logger);
+            : WebhookAnswer.Reject(404, "unknown_account", "unknown account");
+        await WriteAsync(context, found?.Name, account, answer, metrics, logger);
     }
 
     private static async Task ReceivePush(
@@ -36,38 +38,46 @@ public static class WebhookEndpoints
         IOptions<BrandBotOptions> options, BrandBotMetrics metrics, RejectionLog logger, TimeProvider time, FollowUps followUps)
     {
         var arrived = time.GetTimestamp();
+        using var activity = Tracing.Source.StartActivity("brandbot.push", ActivityKind.Server);
         WebhookAnswer answer;
         var query = PushQuery.From(context.Request.Query);
         var found = accounts.Find(account);
         if (found is null)
         {
-            answer = WebhookAnswer.Reject(404, "unknown account");
+            answer = WebhookAnswer.Reject(404, "unknown_account", "unknown account");
         }
         else
         {
             var maxBytes = options.Value.MaxBodyBytes;
             var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
             answer = body is null
-                ? WebhookAnswer.Reject(413, $"body larger than {maxBytes} bytes")
+                ? WebhookAnswer.Reject(413, "too_large", $"body larger than {maxBytes} bytes")
                 : await processor.ProcessAsync(found, query, body, arrived, context.RequestAborted);
         }
 
         metrics.Pushes.Inc(
-            found?.Name ?? "(unknown)",
+            found?.Name ?? Unknown,
             query.IsEncrypted ? "aes" : "plain",
             answer.Status != 200 ? "rejected_" + answer.Status : answer.IsSuccess ? "success" : "reply");
+        metrics.PushDuration.Observe(time.GetElapsedTime(arrived).TotalSeconds, found?.Name ?? Unknown);
+        activity?.SetTag("brandbot.account", found?.Name ?? Unknown);
+        activity?.SetTag("brandbot.mode", query.IsEncrypted ? "aes" : "plain");
+        activity?.SetTag("http.response.status_code", answer.Status);
+        activity?.SetTag("brandbot.outcome", answer.RejectCode ?? (answer.IsSuccess ? "success" : "reply"));
 
-        await WriteAsync(context, account, answer, logger);
+        await WriteAsync(context, found?.Name, account, answer, metrics, logger);
         if (answer.FollowUp is { } followUp)
         {
             followUps.Start(found!.Name, followUp);
         }
     }
 
-    private static async Task WriteAsync(HttpContext context, string account, WebhookAnswer answer, RejectionLog logger)
+    /// <param name="known">The configured account's name, or null: the URL segment itself never becomes a label.</param>
+    private static async Task WriteAsync(HttpContext context, string? known, string account, WebhookAnswer answer, BrandBotMetrics metrics, RejectionLog logger)
     {
         if (answer.RejectReason is { } reason)
         {
+            metrics.Rejections.Inc(known ?? Unknown, answer.RejectCode ?? "other");
             logger.Write(context.Request.Method, Sanitize(account), answer.Status, reason);
             if (answer.Status == 413)
             {
@@ -81,6 +91,8 @@ public static class WebhookEndpoints
         context.Response.ContentLength = answer.Body.Length;
         await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
     }
+
+    private const string Unknown = "(unknown)";
 
     // The account segment comes from the URL: keep log lines to a short, printable form.
     private static string Sanitize(string account) =>
