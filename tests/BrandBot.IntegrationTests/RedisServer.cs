@@ -40,7 +40,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         for (var i = 0; i < 100; i++)
         {
-            if (await AcceptsAsync())
+            if (await Ports.AcceptsAsync(Port))
             {
                 return;
             }
@@ -64,19 +64,4 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
 }

@@ -19,7 +19,20 @@ public static class HealthEndpoints
     {
         app.MapGet("/healthz", static () => Results.Text("ok"));
         app.MapGet("/readyz", Ready);
+        app.MapGet("/selftest", SelfTest);
         return app;
+    }
+
+    /// <summary>
+    /// What this instance sees of a request after the proxy: scheme, host, path base, path, query
+    /// parameter names (never values) and the client address. For checking a proxy setup by hand.
+    /// </summary>
+    private static IResult SelfTest(HttpContext context)
+    {
+        var request = context.Request;
+        var names = string.Join(',', request.Query.Keys.Order(StringComparer.Ordinal));
+        return Results.Text(
+            $"scheme={request.Scheme}\nhost={request.Host}\npathbase={request.PathBase}\npath={request.Path}\nquery={names}\nclient={context.Connection.RemoteIpAddress}\n");
     }
 
     private static IResult Ready(AccountDirectory accounts, LiveRuleSets rules, IServiceProvider services)
