@@ -178,6 +178,10 @@ public static class BrandBotApp
             .ConfigureResource(resource => resource.AddService("brandbot"))
             .WithTracing(tracing => tracing
                 .AddSource(Tracing.SourceName)
+                // ASP.NET's own request activity is the parent but is not recorded (its source is left
+                // out: its tags would carry the query string with the OpenID), so parent-based sampling
+                // would drop every span of ours.
+                .SetSampler(new AlwaysOnSampler())
                 .AddOtlpExporter(otlp =>
                 {
                     otlp.Protocol = OtlpExportProtocol.HttpProtobuf;
