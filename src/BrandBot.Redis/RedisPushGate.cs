@@ -18,24 +18,33 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(20);
 
     // KEYS: push mark, follower window, account window.
-    // ARGV: lease ms, counted (1/0), follower limit, follower window s, account limit, account window s.
+    // ARGV: lease ms, counted (1/0), follower limit, follower window s, account limit, account window s,
+    //       the answer when ready ('' = mark in flight), keep ms.
     // Returns {0, existing value} for a repeat, {1} for a first attempt, {2, 'f'|'a'} when over a limit.
     private const string EnterScript = """
         local existing = redis.call('GET', KEYS[1])
         if existing then return {0, existing} end
-        redis.call('SET', KEYS[1], 'P', 'PX', ARGV[1])
+        local limited = false
         if ARGV[2] == '1' then
           if tonumber(ARGV[3]) > 0 then
             local n = redis.call('INCR', KEYS[2])
             if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
-            if n > tonumber(ARGV[3]) then return {2, 'f'} end
+            if n > tonumber(ARGV[3]) then limited = 'f' end
           end
-          if tonumber(ARGV[5]) > 0 then
+          if not limited and tonumber(ARGV[5]) > 0 then
             local n = redis.call('INCR', KEYS[3])
             if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[6]) end
-            if n > tonumber(ARGV[5]) then return {2, 'a'} end
+            if n > tonumber(ARGV[5]) then limited = 'a' end
           end
         end
+        if ARGV[7] == '' then
+          redis.call('SET', KEYS[1], 'P', 'PX', ARGV[1])
+        elseif limited then
+          redis.call('SET', KEYS[1], 'S', 'PX', ARGV[8])
+        else
+          redis.call('SET', KEYS[1], ARGV[7], 'PX', ARGV[8])
+        end
+        if limited then return {2, limited} end
         return {1}
         """;
 
@@ -63,6 +72,7 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
                     (long)ticket.Lease.TotalMilliseconds, ticket.Follower is null ? 0 : 1,
                     limits.PerFollower, Math.Max(1, limits.PerFollowerWindowSeconds),
                     limits.PerAccount, Math.Max(1, limits.PerAccountWindowSeconds),
+                    ticket.Answer?.Encode() ?? [], (long)ticket.Keep.TotalMilliseconds,
                 ]).WaitAsync(CallBound, time, cancellationToken))!;
             return (long)result[0] switch
             {

@@ -26,6 +26,33 @@ public class InMemoryPushGateTests
     }
 
     [Fact]
+    public async Task AReadyAnswer_IsStoredAsThePushEnters_NoRememberNeeded()
+    {
+        var answer = new RememberedAnswer(3, "text", new byte[] { 7 });
+        var ticket = Ticket("k") with { Answer = answer, Keep = Keep };
+        Assert.Equal(GateOutcome.First, (await _gate.EnterAsync(ticket)).Outcome);
+
+        var retry = await _gate.EnterAsync(ticket with { Answer = new RememberedAnswer(9, "text", new byte[] { 8 }) });
+        Assert.Equal(GateOutcome.Answered, retry.Outcome);
+        Assert.Same(answer, retry.Answer);
+
+        // Kept for Keep, not for the (shorter) in-flight lease.
+        _time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(GateOutcome.Answered, (await _gate.EnterAsync(ticket)).Outcome);
+    }
+
+    [Fact]
+    public async Task AReadyAnswer_OverALimit_IsStoredAsSuccess()
+    {
+        var limits = new RateLimits(1, 60, 0, 1);
+        var reply = new RememberedAnswer(3, "text", new byte[] { 7 });
+        Assert.Equal(GateOutcome.First, (await _gate.EnterAsync(Ticket("a", "f1", limits) with { Answer = reply, Keep = Keep })).Outcome);
+        Assert.Equal(GateOutcome.Limited, (await _gate.EnterAsync(Ticket("b", "f1", limits) with { Answer = reply, Keep = Keep })).Outcome);
+        var retry = await _gate.EnterAsync(Ticket("b", "f1", limits) with { Answer = reply, Keep = Keep });
+        Assert.True(retry.Answer!.IsNothing);
+    }
+
+    [Fact]
     public async Task Keys_ArePerAccount()
     {
         Assert.Equal(GateOutcome.First, (await Enter("k", account: "a")).Outcome);
@@ -116,6 +143,9 @@ public class InMemoryPushGateTests
         await Enter("trigger");
         Assert.Equal(1, _gate.MarkCount);
     }
+
+    private PushTicket Ticket(string key, string? follower = null, RateLimits? limits = null) =>
+        new("acme", key, follower, Lease, limits ?? RateLimits.None, _time.GetUtcNow());
 
     private ValueTask<GateVerdict> Enter(string key, string account = "acme", string? follower = null, RateLimits? limits = null) =>
         _gate.EnterAsync(new PushTicket(account, key, follower, Lease, limits ?? RateLimits.None, _time.GetUtcNow()));

@@ -26,7 +26,17 @@ public interface IPushGate
 /// against the rate limits (it would trigger a reply), null otherwise (follows are never limited).
 /// <paramref name="Lease"/> is how long the in-flight mark holds if its owner never answers.
 /// </summary>
-public sealed record PushTicket(string Account, string PushKey, string? Follower, TimeSpan Lease, RateLimits Limits, DateTimeOffset Now);
+public sealed record PushTicket(string Account, string PushKey, string? Follower, TimeSpan Lease, RateLimits Limits, DateTimeOffset Now)
+{
+    /// <summary>
+    /// The answer, when it is ready before the push enters (replies fixed in the rules): a first
+    /// attempt then stores it at once, kept for <see cref="Keep"/> — one step instead of an in-flight
+    /// mark followed by <see cref="IPushGate.Remember"/>. Over a rate limit, <c>success</c> is stored instead.
+    /// </summary>
+    public RememberedAnswer? Answer { get; init; }
+
+    public TimeSpan Keep { get; init; }
+}
 
 /// <summary>Fixed-window limits; a count of 0 switches the limit off.</summary>
 public sealed record RateLimits(int PerFollower, int PerFollowerWindowSeconds, int PerAccount, int PerAccountWindowSeconds)
@@ -39,10 +49,13 @@ public sealed record RateLimits(int PerFollower, int PerFollowerWindowSeconds, i
 
 public enum GateOutcome
 {
-    /// <summary>This attempt is the first: compute the answer and <see cref="IPushGate.Remember"/> it.</summary>
+    /// <summary>
+    /// This attempt is the first: compute the answer and <see cref="IPushGate.Remember"/> it (or, when the
+    /// ticket carried its answer, it is already stored).
+    /// </summary>
     First,
 
-    /// <summary>First, but over a rate limit: answer <c>success</c> (and remember that).</summary>
+    /// <summary>First, but over a rate limit: answer <c>success</c> (and remember that, unless the ticket carried an answer).</summary>
     Limited,
 
     /// <summary>Another attempt is computing the answer.</summary>

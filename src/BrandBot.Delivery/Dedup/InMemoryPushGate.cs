@@ -21,17 +21,25 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
     {
         var now = time.GetUtcNow();
         SweepIfDue(now);
-        var mine = new Mark(now + ticket.Lease);
-        var mark = _marks.AddOrUpdate(
-            (ticket.Account, ticket.PushKey),
-            _ => mine,
-            (_, existing) => existing.IsLive(now) ? existing : mine);
+        var key = (ticket.Account, ticket.PushKey);
+        var mine = ticket.Answer is { } ready ? new Mark(now + ticket.Keep, ready) : new Mark(now + ticket.Lease);
+        var mark = _marks.AddOrUpdate(key, _ => mine, (_, existing) => existing.IsLive(now) ? existing : mine);
         if (!ReferenceEquals(mark, mine))
         {
             return ValueTask.FromResult(mark.Answer is { } answer ? GateVerdict.Replay(answer) : GateVerdict.InFlight);
         }
 
-        return ValueTask.FromResult(Count(ticket, now) is { } scope ? GateVerdict.Limited(scope) : GateVerdict.First);
+        if (Count(ticket, now) is not { } scope)
+        {
+            return ValueTask.FromResult(GateVerdict.First);
+        }
+
+        if (ticket.Answer is not null)
+        {
+            _marks[key] = new Mark(now + ticket.Keep, RememberedAnswer.Nothing);
+        }
+
+        return ValueTask.FromResult(GateVerdict.Limited(scope));
     }
 
     public async ValueTask<GateVerdict> WaitAsync(string account, string pushKey, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -46,11 +54,18 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
             return GateVerdict.Replay(ready);
         }
 
+        var answered = mark.Answered;
+        // The answer may have replaced the mark before we started listening to it.
+        if (_marks.TryGetValue((account, pushKey), out var current) && current.Answer is { } meanwhile)
+        {
+            return GateVerdict.Replay(meanwhile);
+        }
+
         var leaseLeft = mark.ExpiresAt - time.GetUtcNow();
         var wait = timeout < leaseLeft ? timeout : leaseLeft;
         try
         {
-            var answer = await mark.Answered.Task.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
+            var answer = await answered.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
             return GateVerdict.Replay(answer);
         }
         catch (TimeoutException)
@@ -69,7 +84,7 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
             return done;
         });
         // Wake a retry waiting on the in-flight mark this answer replaces.
-        replaced?.Answered.TrySetResult(answer);
+        replaced?.Complete(answer);
     }
 
     private LimitScope? Count(PushTicket ticket, DateTimeOffset now)
@@ -130,14 +145,20 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
 
     private sealed class Mark(DateTimeOffset expiresAt, RememberedAnswer? answer = null)
     {
+        // Made only when a retry waits: most marks are answers from the start and never need one.
+        private TaskCompletionSource<RememberedAnswer>? _answered;
+
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
         public RememberedAnswer? Answer { get; } = answer;
 
-        /// <summary>Completed when the in-flight attempt remembers its answer.</summary>
-        public TaskCompletionSource<RememberedAnswer> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completes when the in-flight attempt remembers its answer.</summary>
+        public Task<RememberedAnswer> Answered =>
+            LazyInitializer.EnsureInitialized(ref _answered, () => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
         public bool IsLive(DateTimeOffset now) => now < ExpiresAt;
+
+        public void Complete(RememberedAnswer answer) => Volatile.Read(ref _answered)?.TrySetResult(answer);
     }
 
     private sealed record Window(long Number, int Count, DateTimeOffset ExpiresAt);

@@ -52,7 +52,15 @@ public sealed class PushAnswerer(
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
         var pushKey = PushKey.Of(message);
-        var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Hash("f\n" + message.FromUserName) : null, _lease, _limits, time.GetUtcNow());
+        var how = route.RuleName is null ? route.Kind.ToString() : $"{route.Kind} {route.RuleName}";
+        // Replies fixed in the rules are ready before the gate (choosing one is all the work), so the
+        // gate stores them as it admits the push: one shared-store call per push.
+        var ready = route.Replies is { CallsBackend: true } ? (PushOutcome?)null : Fixed(account, message, route, how);
+        var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Hash("f\n" + message.FromUserName) : null, _lease, _limits, time.GetUtcNow())
+        {
+            Answer = ready?.Answer,
+            Keep = _keep,
+        };
 
         GateVerdict verdict;
         using (var gateSpan = Tracing.Source.StartActivity("brandbot.gate"))
@@ -82,15 +90,21 @@ public sealed class PushAnswerer(
                 return new PushOutcome(RememberedAnswer.Nothing, "still in flight");
             case GateOutcome.Limited:
                 metrics.RateLimited.Inc(account.Name, verdict.LimitedBy == LimitScope.Account ? "account" : "follower");
-                gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, _keep);
+                if (ready is null)
+                {
+                    gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, _keep);
+                }
+
                 return new PushOutcome(RememberedAnswer.Nothing, "rate-limited");
         }
 
         hits.Record(account.Name, message, route, text);
-        var how = route.RuleName is null ? route.Kind.ToString() : $"{route.Kind} {route.RuleName}";
-        var outcome = route.HasReply
-            ? await ComposeAsync(account, message, route.Replies!, ruleSet.Default.Replies, arrived, how, cancellationToken)
-            : new PushOutcome(RememberedAnswer.Nothing, how);
+        if (ready is { } fixedOutcome)
+        {
+            return fixedOutcome;
+        }
+
+        var outcome = await ComposeWithBackendAsync(account, message, route.Replies!, ruleSet.Default.Replies, arrived, how, cancellationToken);
         gate.Remember(account.Name, pushKey, outcome.Answer, _keep);
         return outcome;
     }
@@ -99,19 +113,29 @@ public sealed class PushAnswerer(
     private static bool CountsTowardLimits(RouteResult route) =>
         route.HasReply && route.Kind is MatchKind.Keyword or MatchKind.Menu or MatchKind.Default;
 
-    private async Task<PushOutcome> ComposeAsync(
+    /// <summary>The answer from replies fixed in the rules (rendered at publish time): no work here but choosing.</summary>
+    private PushOutcome Fixed(WeChatAccount account, InboundMessage message, RouteResult route, string how)
+    {
+        if (route.Replies is not { Replies.Count: > 0 } group)
+        {
+            return new PushOutcome(RememberedAnswer.Nothing, how);
+        }
+
+        var sequence = Sequence(group);
+        var body = sequence[0].BodyFor(message.IsUserMessage)!;
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        return new PushOutcome(new RememberedAnswer(now, body.MsgType, body.Tail), how, FollowUp(account, message, [.. sequence.Skip(1).Select(r => ((StaticReply)r.Source).Reply)]));
+    }
+
+    private IReadOnlyList<CompiledReply> Sequence(CompiledReplyGroup group) =>
+        group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(random)]] : group.Replies;
+
+    private async Task<PushOutcome> ComposeWithBackendAsync(
         WeChatAccount account, InboundMessage message, CompiledReplyGroup group, CompiledReplyGroup? defaultGroup, long arrived,
         string how, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        IReadOnlyList<CompiledReply> sequence = group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(random)]] : group.Replies;
-        if (!group.CallsBackend)
-        {
-            // Everything was rendered at publish time: no work here but choosing.
-            var body = sequence[0].BodyFor(message.IsUserMessage)!;
-            return new PushOutcome(new RememberedAnswer(now, body.MsgType, body.Tail), how, FollowUp(account, message, [.. sequence.Skip(1).Select(r => ((StaticReply)r.Source).Reply)]));
-        }
-
+        var sequence = Sequence(group);
         // The backend call is not tied to this request: if it outlives the budget its answer is still delivered.
         var resolving = resolver.ResolveAsync(account.Name, message, sequence, group, defaultGroup, CancellationToken.None);
         IReadOnlyList<Reply> replies;
