@@ -101,6 +101,25 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenWeChatHangsUp_TheBackendReplyIsStillRememberedForTheRetry()
+    {
+        _backend.Behaviour = _ => (TimeSpan.FromMilliseconds(800), 200, """{"text": "worth the wait"}""");
+        await using var a = await StartAsync();
+        var push = Wire.Text("order 9");
+        var signed = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe, push, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "1", Wire.Prefix);
+        using (var impatient = new HttpClient { BaseAddress = a.Client.BaseAddress, Timeout = TimeSpan.FromMilliseconds(200) })
+        {
+            await Assert.ThrowsAnyAsync<TaskCanceledException>(() => Wire.PostAsync(impatient, $"/wechat/acme?{signed.Query}", signed.Body));
+        }
+
+        await Task.Delay(1200);
+        var retry = await PushAsync(a, push);
+        Assert.Contains("worth the wait", Decode(retry));
+        Assert.Equal(1, _backend.Calls);
+        Assert.DoesNotContain(a.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FailingBackend_GivesTheFallback_AndTheCircuitOpens()
     {
         _backend.Behaviour = _ => (TimeSpan.Zero, 500, "oops");

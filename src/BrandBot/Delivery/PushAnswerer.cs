@@ -141,7 +141,8 @@ public sealed class PushAnswerer(
         IReadOnlyList<Reply> replies;
         try
         {
-            replies = await resolving.WaitAsync(Remaining(arrived), time, cancellationToken);
+            // Not cut short when WeChat hangs up: the answer is still remembered for its retry.
+            replies = await resolving.WaitAsync(Remaining(arrived), time, CancellationToken.None);
         }
         catch (TimeoutException)
         {

@@ -49,10 +49,20 @@ public static class WebhookEndpoints
         else
         {
             var maxBytes = options.Value.MaxBodyBytes;
-            var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
-            answer = body is null
-                ? WebhookAnswer.Reject(413, "too_large", $"body larger than {maxBytes} bytes")
-                : await processor.ProcessAsync(found, query, body, arrived, context.RequestAborted);
+            try
+            {
+                var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
+                answer = body is null
+                    ? WebhookAnswer.Reject(413, "too_large", $"body larger than {maxBytes} bytes")
+                    : await processor.ProcessAsync(found, query, body, arrived, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // WeChat (or the proxy) hung up while the body was read or the gate consulted:
+                // nobody is left to answer, and nothing was admitted that a retry would miss.
+                metrics.Pushes.Inc(found.Name, query.IsEncrypted ? "aes" : "plain", "abandoned");
+                return;
+            }
         }
 
         metrics.Pushes.Inc(
