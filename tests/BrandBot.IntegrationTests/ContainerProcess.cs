@@ -59,7 +59,7 @@ public sealed class ContainerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         var started = new ContainerProcess(process, port);
-        await started.WaitUntilReadyAsync();
+        await WaitUntilReadyAsync(process, port);
         return started;
     }
 
@@ -72,18 +72,20 @@ public sealed class ContainerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
+    /// <summary>Waits until the process answers /readyz with 200; fails the test if it exits or never does.</summary>
+    public static async Task WaitUntilReadyAsync(Process process, int port)
     {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 300; i++)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                Assert.Fail("BrandBot exited: " + await _process.StandardError.ReadToEndAsync());
+                Assert.Fail("BrandBot exited: " + await process.StandardError.ReadToEndAsync());
             }
 
             try
             {
-                if ((await Client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/readyz")).StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }

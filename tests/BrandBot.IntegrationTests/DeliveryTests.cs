@@ -312,21 +312,9 @@ public sealed class DeliveryTests : IAsyncLifetime
 
     private static async Task<string> MetricsAsync(TestServer server) => await server.Client.GetStringAsync("/metrics");
 
-    /// <summary>Sum of the samples of <paramref name="family"/> whose labels mention <paramref name="label"/>.</summary>
-    private static long Series(string metrics, string family, string label) =>
-        metrics.Split('\n')
-            .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) && l.Contains($"\"{label}\"", StringComparison.Ordinal))
-            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    private static long Series(string metrics, string family, string label) => TestHelpers.MetricSum(metrics, family, label);
 
-    private static Task EventuallyAsync(Func<bool> condition, TimeSpan within) => EventuallyAsync(() => Task.FromResult(condition()), within);
+    private static Task EventuallyAsync(Func<bool> condition, TimeSpan within) => TestHelpers.EventuallyAsync(condition, within);
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < within, $"condition not met within {within}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within) => TestHelpers.EventuallyAsync(condition, within);
 }

@@ -17,7 +17,7 @@ public class ExecutableTests
         using var process = Start($"--settings appsettings.example.json --urls http://127.0.0.1:{port}", ("ASPNETCORE_ENVIRONMENT", "Production"));
         try
         {
-            await WaitUntilReadyAsync(port, process);
+            await ContainerProcess.WaitUntilReadyAsync(process, port);
             var url = $"http://127.0.0.1:{port}/wechat/demo";
 
             var (code, output) = await SimulateAsync("--settings", Path.Combine(RepoRoot, "appsettings.example.json"), "--url", url, "hours");
@@ -69,33 +69,6 @@ public class ExecutableTests
 
         var process = Process.Start(info)!;
         return process;
-    }
-
-    private static async Task WaitUntilReadyAsync(int port, Process process)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300; i++)
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail("BrandBot exited: " + await process.StandardError.ReadToEndAsync());
-            }
-
-            try
-            {
-                if ((await http.GetAsync($"http://127.0.0.1:{port}/readyz")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("BrandBot did not become ready");
     }
 
     private static async Task<(int Code, string Output)> SimulateAsync(params string[] args)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BrandBot.Simulation;
 
 namespace BrandBot.IntegrationTests;
@@ -29,7 +28,7 @@ public sealed class GracefulShutdownTests
 
         var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe, Wire.Text("slow"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "1", Wire.Prefix);
         var inFlight = Wire.PostAsync(bot.Client, $"/wechat/acme?{push.Query}", push.Body);
-        await EventuallyAsync(() => backend.Calls == 1);
+        await TestHelpers.EventuallyAsync(() => backend.Calls == 1, TimeSpan.FromSeconds(10));
         bot.Terminate();
 
         var answer = await inFlight;
@@ -37,15 +36,5 @@ public sealed class GracefulShutdownTests
         await bot.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(0, bot.Process.ExitCode);
         Assert.False(await Ports.AcceptsAsync(bot.Port));
-    }
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "condition not met in 10 s");
-            await Task.Delay(20);
-        }
     }
 }

@@ -128,12 +128,8 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task SimulateCheck_ThroughTheProxy_PassesEveryStep()
     {
-        var settings = Path.Combine(Directory.CreateTempSubdirectory("brandbot-check-").FullName, "settings.json");
-        File.WriteAllText(settings, $$"""
-            { "BrandBot": { "Accounts": [ { "Name": "acme", "AppId": "{{TestAccounts.AppId}}", "Token": "{{TestAccounts.Token}}", "EncodingAESKey": "{{TestAccounts.Key}}" } ] } }
-            """);
         var output = new StringWriter();
-        var code = await SimulateCommand.RunAsync(["check", "--settings", settings, "--url", Url, "--text", "k1"], output, output);
+        var code = await SimulateCommand.RunAsync(["check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1"], output, output);
 
         var text = output.ToString();
         Assert.True(code == 0, text);
@@ -146,11 +142,7 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
     {
         // Without the path base the request misses the webhook location, as a misconfigured proxy would.
         var output = new StringWriter();
-        var settings = Path.Combine(Directory.CreateTempSubdirectory("brandbot-check-").FullName, "settings.json");
-        File.WriteAllText(settings, $$"""
-            { "BrandBot": { "Accounts": [ { "Name": "acme", "AppId": "{{TestAccounts.AppId}}", "Token": "{{TestAccounts.Token}}", "EncodingAESKey": "{{TestAccounts.Key}}" } ] } }
-            """);
-        var code = await SimulateCommand.RunAsync(["check", "--settings", settings, "--url", $"http://127.0.0.1:{_nginx.Port}/bot/wechat/nobody"], output, output);
+        var code = await SimulateCommand.RunAsync(["check", "--settings", TestHelpers.SimulateSettings(), "--url", $"http://127.0.0.1:{_nginx.Port}/bot/wechat/nobody"], output, output);
         Assert.Equal(1, code);
         Assert.Contains("FAIL  URL verification", output.ToString());
     }
@@ -177,9 +169,6 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
 
     private static async Task<long> SeriesAsync(ContainerProcess instance, string family, string label)
     {
-        var metrics = await instance.Client.GetStringAsync("/metrics");
-        return metrics.Split('\n')
-            .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) && l.Contains($"\"{label}\"", StringComparison.Ordinal))
-            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return TestHelpers.MetricSum(await instance.Client.GetStringAsync("/metrics"), family, label);
     }
 }
