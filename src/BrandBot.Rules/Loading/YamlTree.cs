@@ -41,14 +41,25 @@ internal static class YamlTree
         var parser = new Parser(new StringReader(yaml));
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         var documents = new List<YamlNode>();
-        parser.Consume<StreamStart>();
-        while (parser.TryConsume<DocumentStart>(out _))
+        try
         {
-            documents.Add(ReadNode(parser, anchors));
-            parser.Consume<DocumentEnd>();
+            parser.Consume<StreamStart>();
+            while (parser.TryConsume<DocumentStart>(out _))
+            {
+                documents.Add(ReadNode(parser, anchors));
+                parser.Consume<DocumentEnd>();
+            }
+
+            parser.Consume<StreamEnd>();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser reports some malformed input (found by fuzzing the loader) this way
+            // rather than as a YamlException: it is still the file's fault, so say where.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlException(at, at, "malformed YAML: " + ex.Message);
         }
 
-        parser.Consume<StreamEnd>();
         return documents;
     }
 
