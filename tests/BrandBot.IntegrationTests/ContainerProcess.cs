@@ -148,7 +148,7 @@ public sealed class NginxServer : IAsyncDisposable
             worker_processes 1;
             pid {{directory}}/nginx.pid;
             error_log {{directory}}/error.log warn;
-            events { worker_connections 256; }
+            events { worker_connections 4096; }
             http {
                 access_log off;
                 client_body_temp_path {{directory}}/body;

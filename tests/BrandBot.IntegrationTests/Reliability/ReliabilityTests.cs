@@ -150,7 +150,7 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         var rssGrowth = (double)settled[^1].RssKb / settled[0].RssKb;
         var handleDrift = settled.Max(s => s.Handles) - settled.Min(s => s.Handles);
         Record($"soak {length.TotalMinutes:F1} min at {Rate} pushes/s", report, null,
-            $"RSS {settled[0].RssKb / 1024} → {settled[^1].RssKb / 1024} MB ({rssGrowth:F2}×), handles {settled.Min(s => s.Handles)}–{settled.Max(s => s.Handles)}");
+            $"RSS {settled[0].RssKb / 1024} → {settled[^1].RssKb / 1024} MB ({rssGrowth:F2}×), handles {settled.Min(s => s.Handles)}–{settled.Max(s => s.Handles)}", length);
         Assert.Equal(0, report.Errors5xx + report.Failed + report.Late + report.Wrong + report.Duplicates);
         Assert.True(rssGrowth < 1.5, $"RSS grew {rssGrowth:F2}×");
         Assert.True(handleDrift < 50, $"handles drifted by {handleDrift}");
@@ -210,10 +210,15 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         return (await stats.ReadAsync("acme", today)).Follows;
     }
 
-    private void Record(string fault, LoadReport report, long? followsCounted, string? extra = null)
+    private void Record(string fault, LoadReport report, long? followsCounted, string? extra = null, TimeSpan? held = null)
     {
         var lost = followsCounted is { } counted ? (report.FollowsAnswered - counted).ToString(CultureInfo.InvariantCulture) : "n/a";
-        var row = $"| {fault} | {Rate:F0}/s for {Length.TotalSeconds:F0} s | {report.Requests} | {report.Errors5xx} | {report.Late} | {report.Failed} | {report.Wrong} | {report.Duplicates} | {lost} | {report.P50Ms:F1} / {report.P99Ms:F1} | {extra} |";
+        if (report.FailureKinds.Length > 0)
+        {
+            extra = (extra is null ? "" : extra + "; ") + "failed: " + report.FailureKinds;
+        }
+
+        var row = $"| {fault} | {Rate:F0}/s for {(held ?? Length).TotalSeconds:F0} s | {report.Requests} | {report.Errors5xx} | {report.Late} | {report.Failed} | {report.Wrong} | {report.Duplicates} | {lost} | {report.P50Ms:F1} / {report.P99Ms:F1} | {extra} |";
         output.WriteLine(row);
         foreach (var sample in report.Samples)
         {

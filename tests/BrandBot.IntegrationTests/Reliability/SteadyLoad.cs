@@ -8,7 +8,7 @@ namespace BrandBot.IntegrationTests.Reliability;
 /// <summary>What one load run saw, per push, summed.</summary>
 public sealed record LoadReport(
     long Requests, long Errors5xx, long Failed, long Late, long Wrong, long Duplicates, long FollowsAnswered,
-    double P50Ms, double P99Ms, IReadOnlyList<string> Samples, IReadOnlyList<TimeSpan> DuplicatesSentAt)
+    double P50Ms, double P99Ms, IReadOnlyList<string> Samples, IReadOnlyList<TimeSpan> DuplicatesSentAt, string FailureKinds)
 {
     public override string ToString() =>
         $"{Requests} requests, {Errors5xx} 5xx, {Failed} failed, {Late} late, {Wrong} wrong, {Duplicates} duplicates, p50 {P50Ms:F1} ms, p99 {P99Ms:F1} ms";
@@ -33,6 +33,7 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
     private readonly ConcurrentBag<double> _latencies = [];
     private readonly ConcurrentQueue<string> _samples = new();
     private readonly ConcurrentBag<TimeSpan> _duplicatesSentAt = [];
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly Stopwatch _watch = new();
     private long _requests, _errors5xx, _failed, _late, _wrong, _duplicates, _follows;
 
@@ -60,7 +61,8 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
         var sorted = _latencies.Order().ToArray();
         return new LoadReport(
             _requests, _errors5xx, _failed, _late, _wrong, _duplicates, _follows,
-            Percentile(sorted, 0.50), Percentile(sorted, 0.99), [.. _samples.Take(5)], [.. _duplicatesSentAt.Order()]);
+            Percentile(sorted, 0.50), Percentile(sorted, 0.99), [.. _samples.Take(5)], [.. _duplicatesSentAt.Order()],
+            string.Join("; ", _failures.Select(f => $"{f.Value}× {f.Key}")));
     }
 
     private async Task SendAsync(HttpClient http, int index)
@@ -88,7 +90,9 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             Interlocked.Increment(ref _failed);
-            Sample($"#{index}: {ex.GetType().Name} {ex.Message}");
+            var reason = ex is TaskCanceledException ? "no answer within 15 s" : (ex.InnerException ?? ex).Message;
+            _failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
+            Sample($"#{index} sent at {sentAt.TotalSeconds:F1} s: {ex.GetType().Name} {ex.Message} {ex.InnerException?.Message}");
             return;
         }
 
