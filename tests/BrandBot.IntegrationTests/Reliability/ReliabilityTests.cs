@@ -148,12 +148,15 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         // After warm-up (the first third), memory and handles stay within bounds.
         var settled = samples.Where(s => s.At >= length / 3).ToList();
         var rssGrowth = (double)settled[^1].RssKb / settled[0].RssKb;
-        var handleDrift = settled.Max(s => s.Handles) - settled.Min(s => s.Handles);
+        // Open handles move with the connections the client happens to hold, so compare the middle
+        // of the early and late halves: a leak grows with the pushes (tens of thousands), noise does not.
+        var half = settled.Count / 2;
+        var handleDrift = Median(settled.Skip(half).Select(s => s.Handles)) - Median(settled.Take(Math.Max(1, half)).Select(s => s.Handles));
         Record($"soak {length.TotalMinutes:F1} min at {Rate} pushes/s", report, null,
             $"RSS {settled[0].RssKb / 1024} → {settled[^1].RssKb / 1024} MB ({rssGrowth:F2}×), handles {settled.Min(s => s.Handles)}–{settled.Max(s => s.Handles)}", length);
         Assert.Equal(0, report.Errors5xx + report.Failed + report.Late + report.Wrong + report.Duplicates);
         Assert.True(rssGrowth < 1.5, $"RSS grew {rssGrowth:F2}×");
-        Assert.True(handleDrift < 50, $"handles drifted by {handleDrift}");
+        Assert.True(handleDrift < 100, $"handles grew by {handleDrift}");
     }
 
     private static bool IsVersioned(string inner) => inner.Contains("<Content><![CDATA[v", StringComparison.Ordinal);
@@ -231,6 +234,12 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         {
             File.AppendAllText(file, row + "\n");
         }
+    }
+
+    private static int Median(IEnumerable<int> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     private static long Rss(int pid) =>
