@@ -10,7 +10,7 @@ namespace BrandBot.Protocol.Replies;
 /// </summary>
 public sealed class ReplyBody
 {
-    private ReplyBody(string msgType, byte[] tail)
+    private ReplyBody(string msgType, ReadOnlyMemory<byte> tail)
     {
         MsgType = msgType;
         Tail = tail;
@@ -22,7 +22,7 @@ public sealed class ReplyBody
     public ReadOnlyMemory<byte> Tail { get; }
 
     /// <summary>A body rendered earlier (e.g. remembered for a retry), from its MsgType and tail bytes.</summary>
-    public static ReplyBody FromTail(string msgType, ReadOnlyMemory<byte> tail) => new(msgType, tail.ToArray());
+    public static ReplyBody FromTail(string msgType, ReadOnlyMemory<byte> tail) => new(msgType, tail);
 
     /// <summary>Renders <paramref name="reply"/>; news keeps at most <paramref name="maxArticles"/> articles.</summary>
     public static ReplyBody Prepare(Reply reply, int maxArticles = ReplyLimits.MaxArticlesForEvent)

@@ -98,10 +98,7 @@ public sealed class Histogram(string name, string help, double[] buckets, string
         }
 
         Interlocked.Increment(ref series.Count);
-        lock (series)
-        {
-            series.Sum += value;
-        }
+        series.AddToSum(value);
     }
 
     protected override void RenderSamples(StringBuilder text)
@@ -118,11 +115,7 @@ public sealed class Histogram(string name, string help, double[] buckets, string
 
             var count = Interlocked.Read(ref series.Count);
             text.Append(Name).Append("_bucket").Append(LabelText(series.Values, "le=\"+Inf\"")).Append(' ').Append(count).Append('\n');
-            double sum;
-            lock (series)
-            {
-                sum = series.Sum;
-            }
+            var sum = series.Sum;
 
             text.Append(Name).Append("_sum").Append(LabelText(series.Values)).Append(' ').Append(sum.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
             text.Append(Name).Append("_count").Append(LabelText(series.Values)).Append(' ').Append(count).Append('\n');
@@ -133,8 +126,22 @@ public sealed class Histogram(string name, string help, double[] buckets, string
     {
         public readonly long[] Buckets = new long[buckets];
         public long Count;
-        public double Sum;
+        private double _sum;
 
         public string[] Values { get; } = values;
+
+        public double Sum => Volatile.Read(ref _sum);
+
+        /// <summary>Lock-free: observed on every push.</summary>
+        public void AddToSum(double value)
+        {
+            double seen, updated;
+            do
+            {
+                seen = Volatile.Read(ref _sum);
+                updated = seen + value;
+            }
+            while (Interlocked.CompareExchange(ref _sum, updated, seen) != seen);
+        }
     }
 }

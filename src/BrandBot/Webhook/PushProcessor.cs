@@ -158,7 +158,8 @@ public sealed class PushProcessor(
 
         var xml = ReplyWriter.Write(message.FromUserName, message.ToUserName, answer.CreateTime, ReplyBody.FromTail(answer.MsgType, answer.Tail));
         var wire = sealKey is null ? xml : Seal(account, sealKey, xml, time.GetUtcNow().ToUnixTimeSeconds(), query.Nonce);
-        return WebhookAnswer.Xml(wire) with { FollowUp = outcome.FollowUp };
+        var reply = WebhookAnswer.Xml(wire);
+        return outcome.FollowUp is null ? reply : reply with { FollowUp = outcome.FollowUp };
     }
 
     private byte[] Seal(WeChatAccount account, byte[] key, byte[] xml, long now, string nonce)

@@ -25,6 +25,9 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
     /// <summary>Time since the run started, on the clock the load itself uses.</summary>
     public TimeSpan Elapsed => _watch.Elapsed;
 
+    // A fixed pool of connections, like WeChat's front end or wrk -c: the server's open handles then
+    // move only within that bound, and the soak can tell growth from noise.
+
     /// <summary>WeChat gives up after 5 s.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
@@ -39,7 +42,7 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
 
     public async Task<LoadReport> RunAsync(double perSecond, TimeSpan duration, Func<TimeSpan, Task>? during = null)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = TimeSpan.FromSeconds(15) };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 }) { Timeout = TimeSpan.FromSeconds(15) };
         var watch = _watch;
         watch.Start();
         var inFlight = new List<Task>();
