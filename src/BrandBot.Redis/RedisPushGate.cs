@@ -48,8 +48,6 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
         return {1}
         """;
 
-    private static readonly byte[] InFlightMark = "P"u8.ToArray();
-
     public async ValueTask<GateVerdict> EnterAsync(PushTicket ticket, CancellationToken cancellationToken = default)
     {
         if (!redis.IsConnected)
@@ -144,8 +142,7 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
         }
     }
 
+    /// <summary>A stored value: a remembered answer, or (the in-flight mark 'P' decodes to none) still in flight.</summary>
     private static GateVerdict Existing(byte[]? value) =>
-        value is null || value.AsSpan().SequenceEqual(InFlightMark) || RememberedAnswer.Decode(value) is not { } answer
-            ? GateVerdict.InFlight
-            : GateVerdict.Replay(answer);
+        RememberedAnswer.Decode(value) is { } answer ? GateVerdict.Replay(answer) : GateVerdict.InFlight;
 }
