@@ -1,22 +1,33 @@
 using System.Buffers.Binary;
 using System.Text;
+using BrandBot.Protocol.Replies;
 
 namespace BrandBot.Delivery.Dedup;
 
 /// <summary>
 /// The answer given to the first attempt of a push, kept so a retry gets the same one. A reply is
-/// kept without its To/From header (which holds the OpenID): its CreateTime, MsgType and the
-/// pre-rendered tail are enough to write the same inner XML again.
+/// kept without its To/From header (which holds the OpenID): its CreateTime and the prepared body
+/// (MsgType and pre-rendered tail) are enough to write the same inner XML again.
 /// </summary>
-public sealed record RememberedAnswer(long CreateTime, string MsgType, ReadOnlyMemory<byte> Tail)
+/// <param name="Body">The reply body; null for <c>success</c>.</param>
+public sealed record RememberedAnswer(long CreateTime, ReplyBody? Body)
 {
     private const byte NothingTag = (byte)'S';
     private const byte ReplyTag = (byte)'R';
 
-    /// <summary><c>success</c>: no passive reply (nothing matched, rate-limited, or delivered later through customer service).</summary>
-    public static RememberedAnswer Nothing { get; } = new(0, "", ReadOnlyMemory<byte>.Empty);
+    public RememberedAnswer(long createTime, string msgType, ReadOnlyMemory<byte> tail)
+        : this(createTime, ReplyBody.FromTail(msgType, tail))
+    {
+    }
 
-    public bool IsNothing => MsgType.Length == 0;
+    /// <summary><c>success</c>: no passive reply (nothing matched, rate-limited, or delivered later through customer service).</summary>
+    public static RememberedAnswer Nothing { get; } = new(0, (ReplyBody?)null);
+
+    public bool IsNothing => Body is null;
+
+    public string MsgType => Body?.MsgType ?? "";
+
+    public ReadOnlyMemory<byte> Tail => Body?.Tail ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>S, or R + 8-byte CreateTime + MsgType + '\n' + tail.</summary>
     public byte[] Encode()

@@ -19,6 +19,9 @@ public sealed class CompiledReplyGroup
         Replies = [.. definition.Replies.Select(Compile)];
         Fallback = [.. definition.Fallback.OfType<StaticReply>().Select(r => r.Reply)];
         CallsBackend = definition.Replies.Any(r => r is WebhookReply);
+        FollowUps = Mode == ReplyMode.ReplyAll && !CallsBackend
+            ? [.. definition.Replies.Skip(1).OfType<StaticReply>().Select(r => r.Reply)]
+            : [];
     }
 
     public ReplyMode Mode { get; }
@@ -27,6 +30,12 @@ public sealed class CompiledReplyGroup
 
     /// <summary>True when some reply is a <c>webhook</c>: answering may take a backend call and needs the budget.</summary>
     public bool CallsBackend { get; }
+
+    /// <summary>
+    /// For a group fixed in the rules: what follows the passive reply through the customer-service API
+    /// (the rest of a <c>reply_all</c> group; nothing for <c>random_one</c>). Known at publish time.
+    /// </summary>
+    public IReadOnlyList<Reply> FollowUps { get; }
 
     /// <summary>What to answer instead when a backend call fails (empty: the default reply).</summary>
     public IReadOnlyList<Reply> Fallback { get; }

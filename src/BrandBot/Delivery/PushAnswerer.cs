@@ -14,9 +14,17 @@ namespace BrandBot.Delivery;
 
 /// <summary>
 /// What to answer a push with, and what (if anything) to send after the answer is written.
-/// <paramref name="How"/> says why, for the log: a match kind and rule, or replayed / waited / limited.
+/// <paramref name="Route"/> and <paramref name="Note"/> say why, for the log (formatted only when
+/// debug logging is on): the routing decision, and "replayed", "rate-limited", "over budget", ….
 /// </summary>
-public readonly record struct PushOutcome(RememberedAnswer Answer, string How, Func<CancellationToken, Task>? FollowUp = null);
+public readonly record struct PushOutcome(RememberedAnswer Answer, RouteResult? Route, string? Note = null, Func<CancellationToken, Task>? FollowUp = null)
+{
+    public string Describe()
+    {
+        var how = Route is null ? "" : Route.RuleName is null ? Route.Kind.ToString() : $"{Route.Kind} {Route.RuleName}";
+        return Note is null ? how : how.Length == 0 ? Note : $"{how} ({Note})";
+    }
+}
 
 /// <summary>
 /// Answers every follower exactly once (issue 5). A push goes through the gate: a retry gets the
@@ -52,10 +60,9 @@ public sealed class PushAnswerer(
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
         var pushKey = PushKey.Of(message);
-        var how = route.RuleName is null ? route.Kind.ToString() : $"{route.Kind} {route.RuleName}";
         // Replies fixed in the rules are ready before the gate (choosing one is all the work), so the
         // gate stores them as it admits the push: one shared-store call per push.
-        var ready = route.Replies is { CallsBackend: true } ? (PushOutcome?)null : Fixed(account, message, route, how);
+        var ready = route.Replies is { CallsBackend: true } ? (PushOutcome?)null : Fixed(account, message, route);
         var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Hash("f\n" + message.FromUserName) : null, _lease, _limits, time.GetUtcNow())
         {
             Answer = ready?.Answer,
@@ -84,10 +91,10 @@ public sealed class PushAnswerer(
         {
             case GateOutcome.Answered:
                 metrics.DedupHits.Inc(account.Name, "replayed");
-                return new PushOutcome(verdict.Answer!, "replayed");
+                return new PushOutcome(verdict.Answer!, null, "replayed");
             case GateOutcome.InFlight or GateOutcome.Vacant:
                 // Still being computed past our budget: whatever it yields goes out through customer service.
-                return new PushOutcome(RememberedAnswer.Nothing, "still in flight");
+                return new PushOutcome(RememberedAnswer.Nothing, null, "still in flight");
             case GateOutcome.Limited:
                 metrics.RateLimited.Inc(account.Name, verdict.LimitedBy == LimitScope.Account ? "account" : "follower");
                 if (ready is null)
@@ -95,7 +102,7 @@ public sealed class PushAnswerer(
                     gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, _keep);
                 }
 
-                return new PushOutcome(RememberedAnswer.Nothing, "rate-limited");
+                return new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited");
         }
 
         hits.Record(account.Name, message, route, text);
@@ -104,7 +111,7 @@ public sealed class PushAnswerer(
             return fixedOutcome;
         }
 
-        var outcome = await ComposeWithBackendAsync(account, message, route.Replies!, ruleSet.Default.Replies, arrived, how, cancellationToken);
+        var outcome = await ComposeWithBackendAsync(account, message, route, ruleSet.Default.Replies, arrived);
         gate.Remember(account.Name, pushKey, outcome.Answer, _keep);
         return outcome;
     }
@@ -113,29 +120,25 @@ public sealed class PushAnswerer(
     private static bool CountsTowardLimits(RouteResult route) =>
         route.HasReply && route.Kind is MatchKind.Keyword or MatchKind.Menu or MatchKind.Default;
 
-    /// <summary>The answer from replies fixed in the rules (rendered at publish time): no work here but choosing.</summary>
-    private PushOutcome Fixed(WeChatAccount account, InboundMessage message, RouteResult route, string how)
+    /// <summary>The answer from replies fixed in the rules (rendered and listed at publish time): no work here but choosing.</summary>
+    private PushOutcome Fixed(WeChatAccount account, InboundMessage message, RouteResult route)
     {
         if (route.Replies is not { Replies.Count: > 0 } group)
         {
-            return new PushOutcome(RememberedAnswer.Nothing, how);
+            return new PushOutcome(RememberedAnswer.Nothing, route);
         }
 
-        var sequence = Sequence(group);
-        var body = sequence[0].BodyFor(message.IsUserMessage)!;
+        var body = group.Replies[group.PickPassive(random)].BodyFor(message.IsUserMessage);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        return new PushOutcome(new RememberedAnswer(now, body.MsgType, body.Tail), how, FollowUp(account, message, [.. sequence.Skip(1).Select(r => ((StaticReply)r.Source).Reply)]));
+        return new PushOutcome(new RememberedAnswer(now, body), route, null, FollowUp(account, message, group.FollowUps));
     }
 
-    private IReadOnlyList<CompiledReply> Sequence(CompiledReplyGroup group) =>
-        group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(random)]] : group.Replies;
-
     private async Task<PushOutcome> ComposeWithBackendAsync(
-        WeChatAccount account, InboundMessage message, CompiledReplyGroup group, CompiledReplyGroup? defaultGroup, long arrived,
-        string how, CancellationToken cancellationToken)
+        WeChatAccount account, InboundMessage message, RouteResult route, CompiledReplyGroup? defaultGroup, long arrived)
     {
+        var group = route.Replies!;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var sequence = Sequence(group);
+        IReadOnlyList<CompiledReply> sequence = group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(random)]] : group.Replies;
         // The backend call is not tied to this request: if it outlives the budget its answer is still delivered.
         var resolving = resolver.ResolveAsync(account.Name, message, sequence, group, defaultGroup, CancellationToken.None);
         IReadOnlyList<Reply> replies;
@@ -147,16 +150,16 @@ public sealed class PushAnswerer(
         catch (TimeoutException)
         {
             metrics.BudgetFallbacks.Inc(account.Name);
-            return new PushOutcome(RememberedAnswer.Nothing, how + " (over budget)", async stopping => await Deliver(account, message, await resolving.WaitAsync(stopping), stopping));
+            return new PushOutcome(RememberedAnswer.Nothing, route, "over budget", async stopping => await Deliver(account, message, await resolving.WaitAsync(stopping), stopping));
         }
 
         if (replies.Count == 0)
         {
-            return new PushOutcome(RememberedAnswer.Nothing, how);
+            return new PushOutcome(RememberedAnswer.Nothing, route);
         }
 
         var first = ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent);
-        return new PushOutcome(new RememberedAnswer(now, first.MsgType, first.Tail), how, FollowUp(account, message, [.. replies.Skip(1)]));
+        return new PushOutcome(new RememberedAnswer(now, first), route, null, FollowUp(account, message, [.. replies.Skip(1)]));
     }
 
     private Func<CancellationToken, Task>? FollowUp(WeChatAccount account, InboundMessage message, IReadOnlyList<Reply> rest) =>

@@ -64,8 +64,10 @@ public sealed class PushProcessor(
         {
             switch (query)
             {
+                case { IsEncrypted: true } when account.Crypto is null:
+                    return WebhookAnswer.Reject(400, "no_aes_key", "encrypted push but the account has no EncodingAESKey");
                 case { IsEncrypted: true }:
-                    (message, sealKey) = OpenEncrypted(account, query, body);
+                    (message, sealKey) = OpenEncrypted(account.Crypto, account.Token, query, body);
                     break;
                 case { IsPlain: true }:
                     message = InboundParser.Parse(body);
@@ -86,10 +88,6 @@ public sealed class PushProcessor(
         {
             return WebhookAnswer.Reject(400, $"decrypt_{ex.Code}", $"cannot decrypt: {ex.Reason} ({ex.Code})");
         }
-        catch (InvalidOperationException ex) when (ex.Message == NoKey)
-        {
-            return WebhookAnswer.Reject(400, "no_aes_key", NoKey);
-        }
 
         try
         {
@@ -103,8 +101,6 @@ public sealed class PushProcessor(
             return WebhookAnswer.Success;
         }
     }
-
-    private const string NoKey = "encrypted push but the account has no EncodingAESKey";
 
     /// <summary>A push signed too far from now is a replay (or a badly wrong clock); either way it is refused, with the reason.</summary>
     private string? ReplayProblem(string timestamp)
@@ -123,13 +119,8 @@ public sealed class PushProcessor(
         return skew > replayWindow ? $"timestamp is {skew} s from now, outside the replay window of {replayWindow} s" : null;
     }
 
-    private (InboundMessage Message, byte[] SealKey) OpenEncrypted(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body)
+    private static (InboundMessage Message, byte[] SealKey) OpenEncrypted(AccountCrypto crypto, string token, PushQuery query, ReadOnlyMemory<byte> body)
     {
-        if (account.Crypto is null)
-        {
-            throw new InvalidOperationException(NoKey);
-        }
-
         // protocol.md §2.2: one path for compatible and safe mode; the decrypted XML is the only truth.
         var envelope = PushXmlReader.Read(body);
         var encrypt = envelope["Encrypt"];
@@ -138,12 +129,12 @@ public sealed class PushProcessor(
             throw new WeChatCryptoException(WeChatCryptoError.ParseXml, "Encrypt element is missing");
         }
 
-        if (!Signature.Verify(query.MsgSignature, account.Token, query.Timestamp, query.Nonce, encrypt))
+        if (!Signature.Verify(query.MsgSignature, token, query.Timestamp, query.Nonce, encrypt))
         {
             throw new WeChatCryptoException(WeChatCryptoError.ValidateSignature, "msg_signature mismatch");
         }
 
-        var opened = account.Crypto.Open(encrypt);
+        var opened = crypto.Open(encrypt);
         return (InboundParser.Parse(opened.Message), opened.Key);
     }
 
@@ -156,7 +147,7 @@ public sealed class PushProcessor(
             return outcome.FollowUp is null ? WebhookAnswer.Success : WebhookAnswer.Success with { FollowUp = outcome.FollowUp };
         }
 
-        var xml = ReplyWriter.Write(message.FromUserName, message.ToUserName, answer.CreateTime, ReplyBody.FromTail(answer.MsgType, answer.Tail));
+        var xml = ReplyWriter.Write(message.FromUserName, message.ToUserName, answer.CreateTime, answer.Body!);
         var wire = sealKey is null ? xml : Seal(account, sealKey, xml, time.GetUtcNow().ToUnixTimeSeconds(), query.Nonce);
         var reply = WebhookAnswer.Xml(wire);
         return outcome.FollowUp is null ? reply : reply with { FollowUp = outcome.FollowUp };
@@ -179,7 +170,7 @@ public sealed class PushProcessor(
         {
             var @event = message is EventMessage e ? e.Event : "-";
             var answer = outcome.Answer.IsNothing ? ReplyWriter.Success : outcome.Answer.MsgType;
-            Log.Answered(logger, account.Name, message.MsgType, @event, hasher.Hash(message.FromUserName), outcome.How, answer);
+            Log.Answered(logger, account.Name, message.MsgType, @event, hasher.Hash(message.FromUserName), outcome.Describe(), answer);
         }
     }
 }
