@@ -132,6 +132,7 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         // MinimumCalls is 3 here: after three failures the breaker stops calling the backend at all.
         Assert.Equal(3, _backend.Calls);
+        Assert.Single(a.Logs.Lines, l => l.Contains(" 4005 ") && l.Contains(_backend.BaseUrl) && l.Contains("fallback"));
         var metrics = await MetricsAsync(a);
         Assert.Equal(3, Series(metrics, "brandbot_backend_calls_total", "failed"));
         Assert.Equal(3, Series(metrics, "brandbot_backend_calls_total", "circuit_open"));
@@ -209,6 +210,27 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefusedToken_IsLoggedWithWeChatsReason_OnceAMinute_WithoutTheSecret()
+    {
+        _api.TokenError = (40164, "invalid ip 203.0.113.9, not in whitelist");
+        await using var a = await StartAsync();
+        await PushAsync(a, Wire.Text("steps"));
+        await PushAsync(a, Wire.Text("steps"));
+
+        await EventuallyAsync(async () => Series(await MetricsAsync(a), "brandbot_customer_service_sends_total", "no_token") == 2, TimeSpan.FromSeconds(10));
+        // Each push tried once and stopped (the rest of its group is skipped, not tried against a dead token).
+        Assert.Equal(2, Series(await MetricsAsync(a), "brandbot_token_refreshes_total", "error_40164"));
+        var refused = Assert.Single(a.Logs.Lines, l => l.Contains(" 4003 "));
+        Assert.Contains("error_40164", refused);
+        Assert.Contains("not in whitelist", refused);
+        var notSent = Assert.Single(a.Logs.Lines, l => l.Contains(" 4004 "));
+        Assert.Contains("no_token", notSent);
+        Assert.Contains("40164", notSent);
+        Assert.DoesNotContain(a.Logs.Lines, l => l.Contains(AppSecret, StringComparison.Ordinal));
+        Assert.Empty(_api.Sends);
+    }
+
+    [Fact]
     public async Task OutOfWindow_IsRecorded_NotRetried_AndStopsTheRest()
     {
         _api.NextSendErrors.Enqueue(45015);
@@ -219,6 +241,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         await Task.Delay(500);
         Assert.Single(_api.Sends);
         Assert.Equal(1, Series(await MetricsAsync(a), "brandbot_customer_service_sends_total", "out_of_window"));
+        Assert.Contains(a.Logs.Lines, l => l.Contains(" 4004 ") && l.Contains("out_of_window") && l.Contains("errcode 45015"));
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public sealed class FakeWeChatApi : IAsyncDisposable
 
     public TimeSpan TokenDelay { get; set; }
 
+    /// <summary>When set, stable_token refuses with this errcode and errmsg (e.g. 40164, IP not whitelisted).</summary>
+    public (int Code, string Message)? TokenError { get; set; }
+
     private readonly ConcurrentDictionary<int, int> _answers = new();
 
     public static async Task<FakeWeChatApi> StartAsync()
@@ -55,6 +58,12 @@ public sealed class FakeWeChatApi : IAsyncDisposable
         TokenRequests.Enqueue(body.RootElement.Clone());
         var n = Interlocked.Increment(ref _tokens);
         await Task.Delay(TokenDelay);
+        if (TokenError is { } error)
+        {
+            await context.Response.WriteAsJsonAsync(new Dictionary<string, object> { ["errcode"] = error.Code, ["errmsg"] = error.Message });
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(new Dictionary<string, object> { ["access_token"] = $"TOKEN-{n}", ["expires_in"] = 7200 });
     }
 

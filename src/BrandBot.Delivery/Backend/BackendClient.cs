@@ -29,7 +29,7 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
         var backend = url.GetLeftPart(UriPartial.Authority);
         using var activity = Tracing.Source.StartActivity("brandbot.backend", System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("server.address", backend);
-        var pipeline = _pipelines.GetOrAdd(backend, _ => Build());
+        var pipeline = _pipelines.GetOrAdd(backend, Build);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AttemptTimeout, timeout);
         BackendResult result;
@@ -90,7 +90,7 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
         }
     }
 
-    private ResiliencePipeline<BackendResult> Build() => new ResiliencePipelineBuilder<BackendResult> { TimeProvider = time }
+    private ResiliencePipeline<BackendResult> Build(string backend) => new ResiliencePipelineBuilder<BackendResult> { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions<BackendResult>
         {
             MaxRetryAttempts = Math.Max(1, options.Retries),
@@ -106,6 +106,16 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
             SamplingDuration = TimeSpan.FromSeconds(options.SamplingSeconds),
             BreakDuration = TimeSpan.FromSeconds(options.BreakSeconds),
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TimeoutRejectedException or HttpRequestException || args.Outcome.Result is { Succeeded: false }),
+            OnOpened = args =>
+            {
+                observer.BackendCircuitChanged(backend, open: true, args.BreakDuration);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                observer.BackendCircuitChanged(backend, open: false, TimeSpan.Zero);
+                return ValueTask.CompletedTask;
+            },
         })
         .AddTimeout(new TimeoutStrategyOptions
         {

@@ -116,13 +116,13 @@ public sealed class AccessTokens(ITokenStore store, WeChatApiClient api, TimePro
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            observer.TokenRefreshed(account.Account, "failed");
+            observer.TokenRefreshed(account.Account, "failed", ex.Message);
             throw new TokenUnavailableException("stable_token call failed: " + ex.Message);
         }
 
         if (answer.ErrCode != 0 || string.IsNullOrEmpty(answer.Token) || answer.ExpiresIn <= 0)
         {
-            observer.TokenRefreshed(account.Account, $"error_{answer.ErrCode}");
+            observer.TokenRefreshed(account.Account, $"error_{answer.ErrCode}", answer.ErrMsg);
             throw new TokenUnavailableException($"stable_token answered errcode {answer.ErrCode} ({answer.ErrMsg})");
         }
 

@@ -26,6 +26,7 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
         foreach (var reply in replies)
         {
             string outcome;
+            string? detail = null;
             if (stopped)
             {
                 outcome = "skipped";
@@ -40,14 +41,14 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
             }
             else
             {
-                outcome = await SendOneAsync(credentials, json, cancellationToken);
+                (outcome, detail) = await SendOneAsync(credentials, json, cancellationToken);
                 stopped = outcome != "sent";
             }
 
             outcomes.Add(outcome);
             if (outcome != "skipped")
             {
-                observer.CustomerServiceSent(account, outcome);
+                observer.CustomerServiceSent(account, outcome, detail);
             }
         }
 
@@ -55,7 +56,8 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
         return outcomes;
     }
 
-    private async Task<string> SendOneAsync(ApiCredentials credentials, byte[] json, CancellationToken cancellationToken)
+    /// <returns>The outcome label, and what the failure said (null when sent).</returns>
+    private async Task<(string Outcome, string? Detail)> SendOneAsync(ApiCredentials credentials, byte[] json, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -67,7 +69,7 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // TokenUnavailableException, or the shared store is away: either way nothing was sent.
-                return "no_token";
+                return ("no_token", ex.Message);
             }
 
             ApiAnswer answer;
@@ -79,7 +81,7 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
             {
-                return "failed";
+                return ("failed", ex is OperationCanceledException ? $"no answer within {SendTimeout.TotalSeconds:F0} s" : ex.Message);
             }
 
             if (answer.IsTokenRejected && attempt == 0)
@@ -88,13 +90,14 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
                 continue;
             }
 
-            return answer.ErrCode switch
+            var outcome = answer.ErrCode switch
             {
                 0 => "sent",
                 45015 => "out_of_window",
                 45047 => "quota",
                 var code => $"error_{code}",
             };
+            return (outcome, answer.ErrCode == 0 ? null : $"errcode {answer.ErrCode}: {answer.ErrMsg}");
         }
     }
 }

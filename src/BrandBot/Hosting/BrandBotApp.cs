@@ -202,7 +202,7 @@ public static class BrandBotApp
         // Backend calls are bounded by their pipeline's per-attempt timeout, not by HttpClient's.
         services.AddHttpClient(BackendClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton(options.Backends);
-        services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<BrandBotMetrics>());
+        services.AddSingleton<IDeliveryObserver, DeliveryEvents>();
         services.AddSingleton<InMemoryPushGate>();
         services.AddSingleton<WeChatApiClient>();
         services.AddSingleton<AccessTokens>();

@@ -52,4 +52,16 @@ internal static partial class Log
 
     [LoggerMessage(4002, LogLevel.Warning, "Shutting down with {Count} follow-up deliveries unfinished after the drain bound")]
     public static partial void FollowUpsAbandoned(ILogger logger, int count);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Access token for account {Account} not refreshed ({Outcome}): {Detail}; customer-service sends wait for it (repeats within a minute are only counted)")]
+    public static partial void TokenRefreshFailed(ILogger logger, string account, string outcome, string detail);
+
+    [LoggerMessage(4004, LogLevel.Warning, "A customer-service message for account {Account} was not sent ({Outcome}): {Detail} (repeats within a minute are only counted in brandbot_customer_service_sends_total)")]
+    public static partial void CustomerServiceNotSent(ILogger logger, string account, string outcome, string detail);
+
+    [LoggerMessage(4005, LogLevel.Warning, "Backend {Backend} keeps failing: its circuit is open for {Seconds} s, and its rules answer with their fallback replies")]
+    public static partial void BackendCircuitOpened(ILogger logger, string backend, double seconds);
+
+    [LoggerMessage(4006, LogLevel.Information, "Backend {Backend} answers again: its circuit is closed")]
+    public static partial void BackendCircuitClosed(ILogger logger, string backend);
 }

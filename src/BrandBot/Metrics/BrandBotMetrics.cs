@@ -1,9 +1,7 @@
-using BrandBot.Delivery;
-
 namespace BrandBot.Metrics;
 
 /// <summary>The series BrandBot exports on <c>/metrics</c>. Label values are account names, rule names, scenes and outcomes — never OpenIDs.</summary>
-public sealed class BrandBotMetrics(MetricsRegistry registry) : IDeliveryObserver
+public sealed class BrandBotMetrics(MetricsRegistry registry)
 {
     public MetricsRegistry Registry { get; } = registry;
 
@@ -37,12 +35,4 @@ public sealed class BrandBotMetrics(MetricsRegistry registry) : IDeliveryObserve
     public Counter BackendCalls { get; } = registry.Counter("brandbot_backend_calls_total", "Brand backend calls by outcome (ok, failed, timeout, bad_answer, circuit_open).", "account", "backend", "outcome");
 
     public Counter RedisErrors { get; } = registry.Counter("brandbot_redis_errors_total", "Request-path Redis calls that failed or were too slow and were answered from process memory.", "operation");
-
-    void IDeliveryObserver.TokenRefreshed(string account, string outcome) => TokenRefreshes.Inc(account, outcome);
-
-    void IDeliveryObserver.CustomerServiceSent(string account, string outcome) => CustomerServiceSends.Inc(account, outcome);
-
-    void IDeliveryObserver.BackendCalled(string account, string backend, string outcome) => BackendCalls.Inc(account, backend, outcome);
-
-    void IDeliveryObserver.StoreUnavailable(string operation) => RedisErrors.Inc(operation);
 }

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using BrandBot.Logging;
+using BrandBot.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace BrandBot.Delivery;
+
+/// <summary>
+/// Counts what the delivery side reports in the metrics and tells the operator about failures in the
+/// log: a token WeChat refused (with its errcode and errmsg, e.g. an IP missing from the whitelist),
+/// a customer-service send that did not go out and why, a backend's circuit opening and closing.
+/// The same problem is logged at most once a minute per account; the metrics count every one.
+/// </summary>
+public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, ILogger<DeliveryEvents> logger) : IDeliveryObserver
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<(string Kind, string Account, string Outcome), long> _lastLogged = new();
+
+    public void TokenRefreshed(string account, string outcome, string? detail = null)
+    {
+        metrics.TokenRefreshes.Inc(account, outcome);
+        if (outcome != "ok" && Due("token", account, outcome))
+        {
+            Log.TokenRefreshFailed(logger, account, outcome, detail ?? "");
+        }
+    }
+
+    public void CustomerServiceSent(string account, string outcome, string? detail = null)
+    {
+        metrics.CustomerServiceSends.Inc(account, outcome);
+        if (outcome != "sent" && Due("customer-service", account, outcome))
+        {
+            Log.CustomerServiceNotSent(logger, account, outcome, detail ?? "");
+        }
+    }
+
+    public void BackendCalled(string account, string backend, string outcome) => metrics.BackendCalls.Inc(account, backend, outcome);
+
+    public void BackendCircuitChanged(string backend, bool open, TimeSpan breakFor)
+    {
+        if (open)
+        {
+            Log.BackendCircuitOpened(logger, backend, breakFor.TotalSeconds);
+        }
+        else
+        {
+            Log.BackendCircuitClosed(logger, backend);
+        }
+    }
+
+    public void StoreUnavailable(string operation) => metrics.RedisErrors.Inc(operation);
+
+    private bool Due(string kind, string account, string outcome)
+    {
+        var now = time.GetTimestamp();
+        var key = (kind, account, outcome);
+        var last = _lastLogged.GetOrAdd(key, 0);
+        return (last == 0 || time.GetElapsedTime(last, now) >= Quiet) && _lastLogged.TryUpdate(key, now, last);
+    }
+}
