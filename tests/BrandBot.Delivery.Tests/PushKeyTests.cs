@@ -52,6 +52,16 @@ public class PushKeyTests
         Assert.DoesNotContain(Follower, PushKey.IdentityOf(Event("x", 1, "a", "b")) + key);
     }
 
+    [Fact]
+    public void FollowerKey_IsPerFollower_AndHidesTheOpenId()
+    {
+        var follower = PushKey.Follower(Text(Follower, 1, 1000));
+        Assert.Equal(follower, PushKey.Follower(Text(Follower, 2, 2000)));
+        Assert.NotEqual(follower, PushKey.Follower(Text("oOther", 1, 1000)));
+        Assert.NotEqual(follower, PushKey.Of(Text(Follower, 1, 1000)));
+        Assert.Matches("^[0-9a-f]{40}$", follower);
+    }
+
     private static InboundMessage Text(string from, long msgId, long createTime) =>
         Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{from}</FromUserName><CreateTime>{createTime}</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>{msgId}</MsgId></xml>");
 

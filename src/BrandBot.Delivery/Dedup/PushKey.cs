@@ -23,6 +23,9 @@ public static class PushKey
     /// <summary>The stored form: 40 hex digits of SHA-256, the same on every instance.</summary>
     public static string Of(InboundMessage message) => Hash(IdentityOf(message));
 
+    /// <summary>The follower's stored form for rate windows: the same on every instance, not the OpenID.</summary>
+    public static string Follower(InboundMessage message) => Hash("f\n" + message.FromUserName);
+
     public static string Hash(string identity)
     {
         Span<byte> digest = stackalloc byte[32];

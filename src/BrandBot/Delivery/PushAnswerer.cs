@@ -63,7 +63,7 @@ public sealed class PushAnswerer(
         // Replies fixed in the rules are ready before the gate (choosing one is all the work), so the
         // gate stores them as it admits the push: one shared-store call per push.
         var ready = route.Replies is { CallsBackend: true } ? (PushOutcome?)null : Fixed(account, message, route);
-        var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Hash("f\n" + message.FromUserName) : null, _lease, _limits, time.GetUtcNow())
+        var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Follower(message) : null, _lease, _limits, time.GetUtcNow())
         {
             Answer = ready?.Answer,
             Keep = _keep,
