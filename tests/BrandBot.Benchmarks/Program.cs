@@ -5,6 +5,7 @@ using BrandBot.Rules.Matching;
 
 // dotnet run -c Release --project tests/BrandBot.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/BrandBot.Benchmarks -- memory 100000
+// dotnet run -c Release --project tests/BrandBot.Benchmarks -- push [RULES=10000] [PUSHES=100000] [REDIS=host:port]
 if (args is ["memory", var count])
 {
     // Memory held by a compiled rule set of COUNT keywords, and the process peak while building it.
@@ -31,6 +32,16 @@ if (args is ["yaml", var ruleCount])
     var watch = Stopwatch.StartNew();
     var parsed = BrandBot.Rules.Loading.RulesFile.Parse(text);
     Console.WriteLine($"yaml_mb={text.Length / 1048576.0:F1} parse_validate_ms={watch.ElapsedMilliseconds} errors={parsed.HasErrors} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F1}");
+    return;
+}
+
+if (args is ["push", ..])
+{
+    // Whole pushes through the host's services: allocation and CPU per push (WholePush.cs).
+    await WholePush.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
+        args.Length > 3 ? args[3] : "");
     return;
 }
 

@@ -1,123 +1,657 @@
-using System.Xml;
+using System.Text;
+using System.Text.Unicode;
+using Ascii = System.Text.Ascii;
 
 namespace BrandBot.Protocol.Xml;
 
 /// <summary>
-/// Reads a push body into <see cref="PushFields"/>. protocol.md §9 P5 and §10: DTDs are prohibited
-/// and there is no resolver, so neither XXE nor entity expansion can happen; size, depth and
-/// element count are capped so a hostile body costs little.
+/// Reads a push body into <see cref="PushFields"/>: a strict reader for the XML WeChat sends —
+/// UTF-8, elements, text, CDATA, the predefined and numeric character references; comments and
+/// processing instructions are skipped, attributes checked and ignored. protocol.md §9 P5 and §10:
+/// a DTD is refused outright, so neither XXE nor entity expansion can happen; depth and element
+/// count are capped so a hostile body costs little.
 /// </summary>
+/// <remarks>
+/// Hand-written rather than <c>System.Xml.XmlReader</c> because every push is read twice in safe
+/// mode (envelope, then message) and XmlReader allocates ~16 KB of buffers per document — most of
+/// the request path's garbage. The tests hold it to XmlReader's verdicts and values (differential
+/// properties over random and mutated documents), so it accepts what XmlReader accepts.
+/// </remarks>
 public static class PushXmlReader
 {
     public const int MaxDepth = 8;
     public const int MaxLeaves = 512;
 
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = true,
-        MaxCharactersFromEntities = 1024,
-        CloseInput = true,
-    };
-
     /// <exception cref="InboundXmlException">The body is not well-formed, uses a DTD, or exceeds the caps.</exception>
     public static PushFields Read(ReadOnlyMemory<byte> body)
     {
-        try
+        var span = body.Span;
+        if (!Utf8.IsValid(span))
         {
-            return ReadCore(body);
+            throw new InboundXmlException("malformed XML: not UTF-8");
         }
-        catch (XmlException ex)
-        {
-            var reason = ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
-                ? "DTD is prohibited"
-                : $"malformed XML at line {ex.LineNumber}, position {ex.LinePosition}";
-            throw new InboundXmlException(reason, ex);
-        }
+
+        var reader = new Scanner(span);
+        return reader.ReadDocument();
     }
 
-    private static PushFields ReadCore(ReadOnlyMemory<byte> body)
+    private ref struct Scanner(ReadOnlySpan<byte> xml)
     {
-        var fields = new PushFields();
-        using var stream = new ReadOnlyMemoryStream(body);
-        using var reader = XmlReader.Create(stream, Settings);
+        private readonly ReadOnlySpan<byte> _xml = xml;
+        private int _at;
 
-        if (reader.MoveToContent() != XmlNodeType.Element)
+        public PushFields ReadDocument()
         {
-            throw new InboundXmlException("no root element");
-        }
+            if (_xml.StartsWith("\uFEFF"u8))
+            {
+                _at = 3;
+            }
 
-        if (reader.IsEmptyElement)
-        {
+            if (_xml[_at..].StartsWith("<?xml"u8) && _xml.Length > _at + 5 && IsSpace(_xml[_at + 5]))
+            {
+                ReadDeclaration();
+            }
+
+            SkipMisc();
+            if (_at >= _xml.Length)
+            {
+                throw new InboundXmlException("no root element");
+            }
+
+            if (!Peek("<"u8) || _at + 1 >= _xml.Length || !IsNameStart(_xml[_at + 1]))
+            {
+                throw Malformed();
+            }
+
+            var fields = new PushFields();
+            ReadRoot(fields);
+            SkipMisc();
+            if (_at < _xml.Length)
+            {
+                // A second root, or text after the root.
+                throw Malformed();
+            }
+
             return fields;
         }
 
-        var path = new List<string>(MaxDepth);
-        var text = (string?)null;
-        reader.Read();
-        while (!reader.EOF)
+        /// <summary>The root element and everything in it; the root's own name is not part of any path.</summary>
+        private void ReadRoot(PushFields fields)
         {
-            switch (reader.NodeType)
+            _at++;
+            var rootName = ReadNameRange();
+            if (ReadAttributesAndClose())
             {
-                case XmlNodeType.Element:
-                    if (path.Count >= MaxDepth)
+                return;
+            }
+
+            // Open element names below the root; index 0 is the root's first child.
+            Span<Range> open = stackalloc Range[MaxDepth];
+            var names = new string[MaxDepth];
+            var depth = 0;
+            var text = (string?)null;
+            while (true)
+            {
+                if (_at >= _xml.Length)
+                {
+                    throw Malformed();
+                }
+
+                if (_xml[_at] != (byte)'<')
+                {
+                    text = Append(text, ReadCharData());
+                    continue;
+                }
+
+                if (Peek("<![CDATA["u8))
+                {
+                    text = Append(text, ReadCData());
+                }
+                else if (Peek("<!--"u8))
+                {
+                    SkipComment();
+                }
+                else if (Peek("<?"u8))
+                {
+                    SkipProcessingInstruction();
+                }
+                else if (Peek("<!"u8))
+                {
+                    throw Peek("<!DOCTYPE"u8) ? new InboundXmlException("DTD is prohibited") : Malformed();
+                }
+                else if (Peek("</"u8))
+                {
+                    _at += 2;
+                    var closing = ReadNameRange();
+                    SkipSpace();
+                    Expect((byte)'>');
+                    if (depth == 0)
+                    {
+                        if (!_xml[closing].SequenceEqual(_xml[rootName]))
+                        {
+                            throw Malformed();
+                        }
+
+                        return;
+                    }
+
+                    depth--;
+                    if (!_xml[closing].SequenceEqual(_xml[open[depth]]))
+                    {
+                        throw Malformed();
+                    }
+
+                    if (text is not null)
+                    {
+                        AddLeaf(fields, names, depth, text);
+                    }
+
+                    text = null;
+                }
+                else
+                {
+                    _at++;
+                    if (depth >= MaxDepth)
                     {
                         throw new InboundXmlException($"elements nested deeper than {MaxDepth}");
                     }
 
-                    if (reader.IsEmptyElement)
+                    var name = ReadNameRange();
+                    names[depth] = KnownNames.Get(_xml[name]);
+                    if (ReadAttributesAndClose())
                     {
-                        AddLeaf(fields, path, reader.LocalName, "");
+                        // Mixed content: text around an empty element stays one value.
+                        AddLeaf(fields, names, depth, "");
                     }
                     else
                     {
-                        path.Add(reader.LocalName);
+                        open[depth++] = name;
                         text = null;
                     }
+                }
+            }
+        }
 
-                    break;
-                case XmlNodeType.Text:
-                case XmlNodeType.CDATA:
-                case XmlNodeType.SignificantWhitespace:
-                    text = text is null ? reader.Value : text + reader.Value;
-                    break;
-                case XmlNodeType.EndElement:
-                    if (path.Count == 0)
-                    {
-                        // The root closed; anything after it is rejected by the reader itself.
-                        reader.Read();
-                        continue;
-                    }
+        private static string Append(string? text, string? more) =>
+            more is null ? text! : text is null ? more : text + more;
 
-                    var name = path[^1];
-                    path.RemoveAt(path.Count - 1);
-                    if (text is not null)
-                    {
-                        AddLeaf(fields, path, name, text);
-                    }
-
-                    text = null;
-                    break;
+        private static void AddLeaf(PushFields fields, string[] names, int depth, string value)
+        {
+            if (fields.Count >= MaxLeaves)
+            {
+                throw new InboundXmlException($"more than {MaxLeaves} elements");
             }
 
-            reader.Read();
+            var key = depth == 0 ? names[0] : string.Join('/', names, 0, depth + 1);
+            // protocol.md §10: node-webot and the other SDKs trim surrounding whitespace of values.
+            fields.Add(key, value.Trim());
         }
 
-        return fields;
-    }
-
-    private static void AddLeaf(PushFields fields, List<string> parents, string name, string value)
-    {
-        if (fields.Count >= MaxLeaves)
+        /// <summary>
+        /// A run of character data up to the next markup, references resolved. A run of nothing but
+        /// whitespace between elements is layout, not a value: null.
+        /// </summary>
+        private string? ReadCharData()
         {
-            throw new InboundXmlException($"more than {MaxLeaves} elements");
+            var start = _at;
+            var end = _xml[start..].IndexOfAny((byte)'<', (byte)'&');
+            end = end < 0 ? _xml.Length : start + end;
+            if (end >= _xml.Length || _xml[end] == (byte)'<')
+            {
+                // The common case: no references, one slice.
+                var slice = _xml[start..end];
+                _at = end;
+                CheckCharData(slice, start);
+                return IsAllSpace(slice) ? null : Decode(slice);
+            }
+
+            var text = new StringBuilder();
+            var allSpace = true;
+            while (_at < _xml.Length && _xml[_at] != (byte)'<')
+            {
+                var next = _xml[_at..].IndexOfAny((byte)'<', (byte)'&');
+                var stop = next < 0 ? _xml.Length : _at + next;
+                var slice = _xml[_at..stop];
+                CheckCharData(slice, _at);
+                allSpace &= IsAllSpace(slice);
+                text.Append(Decode(slice));
+                _at = stop;
+                if (_at < _xml.Length && _xml[_at] == (byte)'&')
+                {
+                    // XmlReader counts a reference to a space character as layout too.
+                    AppendReference(text);
+                    allSpace &= text[^1] is ' ' or '\t' or '\n' or '\r';
+                }
+            }
+
+            return allSpace ? null : text.ToString();
         }
 
-        var key = parents.Count == 0 ? name : string.Join('/', parents) + "/" + name;
-        // protocol.md §10: node-webot and the other SDKs trim surrounding whitespace of values.
-        fields.Add(key, value.Trim());
+        private string ReadCData()
+        {
+            var start = _at + "<![CDATA["u8.Length;
+            var length = _xml[start..].IndexOf("]]>"u8);
+            if (length < 0)
+            {
+                _at = _xml.Length;
+                throw Malformed();
+            }
+
+            var slice = _xml.Slice(start, length);
+            CheckChars(slice, start);
+            _at = start + length + 3;
+            return Decode(slice);
+        }
+
+        private void AppendReference(StringBuilder text)
+        {
+            var semicolon = _xml[_at..].IndexOf((byte)';');
+            if (semicolon < 2)
+            {
+                throw Malformed();
+            }
+
+            var name = _xml.Slice(_at + 1, semicolon - 1);
+            if (name[0] == (byte)'#')
+            {
+                AppendCharacterReference(text, name[1..]);
+            }
+            else
+            {
+                text.Append(name switch
+                {
+                    _ when name.SequenceEqual("lt"u8) => '<',
+                    _ when name.SequenceEqual("gt"u8) => '>',
+                    _ when name.SequenceEqual("amp"u8) => '&',
+                    _ when name.SequenceEqual("quot"u8) => '"',
+                    _ when name.SequenceEqual("apos"u8) => '\'',
+                    // No DTD, so no other entity can be declared.
+                    _ => throw Malformed(),
+                });
+            }
+
+            _at += semicolon + 1;
+        }
+
+        private void AppendCharacterReference(StringBuilder text, ReadOnlySpan<byte> digits)
+        {
+            var hex = digits.Length > 0 && digits[0] == (byte)'x';
+            if (hex)
+            {
+                digits = digits[1..];
+            }
+
+            if (digits.Length is 0 or > 8)
+            {
+                throw Malformed();
+            }
+
+            var value = 0;
+            foreach (var d in digits)
+            {
+                var digit = d switch
+                {
+                    >= (byte)'0' and <= (byte)'9' => d - '0',
+                    >= (byte)'a' and <= (byte)'f' when hex => d - 'a' + 10,
+                    >= (byte)'A' and <= (byte)'F' when hex => d - 'A' + 10,
+                    _ => throw Malformed(),
+                };
+                value = (value * (hex ? 16 : 10)) + digit;
+            }
+
+            if (!IsXmlChar(value))
+            {
+                throw Malformed();
+            }
+
+            if (value <= 0xFFFF)
+            {
+                text.Append((char)value);
+            }
+            else
+            {
+                text.Append(char.ConvertFromUtf32(value));
+            }
+        }
+
+        /// <summary>
+        /// <c>&lt;?xml version="1.x" [encoding="…"] [standalone="yes|no"]?&gt;</c>, in that order. The
+        /// encoding, if named, must be UTF-8: WeChat sends nothing else and we decode nothing else.
+        /// </summary>
+        private void ReadDeclaration()
+        {
+            _at += 5;
+            var version = ReadPseudoAttribute("version"u8, required: true);
+            if (!version.SequenceEqual("1.0"u8))
+            {
+                throw Malformed();
+            }
+
+            var encoding = ReadPseudoAttribute("encoding"u8, required: false);
+            if (!encoding.IsEmpty && !Ascii.EqualsIgnoreCase(encoding, "utf-8"u8))
+            {
+                throw new InboundXmlException($"unsupported encoding '{Printable(Encoding.UTF8.GetString(encoding))}' (WeChat sends UTF-8)");
+            }
+
+            var standalone = ReadPseudoAttribute("standalone"u8, required: false);
+            if (!standalone.IsEmpty && !standalone.SequenceEqual("yes"u8) && !standalone.SequenceEqual("no"u8))
+            {
+                throw Malformed();
+            }
+
+            SkipSpace();
+            if (!Peek("?>"u8))
+            {
+                throw Malformed();
+            }
+
+            _at += 2;
+        }
+
+        /// <summary>The quoted value of <c>S name S? = S? "value"</c> if it comes next; empty when absent and not required.</summary>
+        private ReadOnlySpan<byte> ReadPseudoAttribute(ReadOnlySpan<byte> name, bool required)
+        {
+            var start = _at;
+            if (!SkipSpace() || !Peek(name))
+            {
+                _at = start;
+                return required ? throw Malformed() : default;
+            }
+
+            _at += name.Length;
+            SkipSpace();
+            Expect((byte)'=');
+            SkipSpace();
+            if (_at >= _xml.Length || (_xml[_at] != (byte)'"' && _xml[_at] != (byte)'\''))
+            {
+                throw Malformed();
+            }
+
+            var quote = _xml[_at++];
+            var end = _xml[_at..].IndexOf(quote);
+            if (end <= 0)
+            {
+                throw Malformed();
+            }
+
+            var value = _xml.Slice(_at, end);
+            if (value.IndexOfAny((byte)'<', (byte)'&') >= 0)
+            {
+                throw Malformed();
+            }
+
+            CheckChars(value, _at);
+            _at += end + 1;
+            return value;
+        }
+
+        /// <summary>Whitespace, comments and processing instructions before or after the root.</summary>
+        private void SkipMisc()
+        {
+            while (_at < _xml.Length)
+            {
+                if (IsSpace(_xml[_at]))
+                {
+                    _at++;
+                }
+                else if (Peek("<!--"u8))
+                {
+                    SkipComment();
+                }
+                else if (Peek("<!DOCTYPE"u8))
+                {
+                    throw new InboundXmlException("DTD is prohibited");
+                }
+                else if (Peek("<?"u8))
+                {
+                    SkipProcessingInstruction();
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+
+        private void SkipComment()
+        {
+            var start = _at + 4;
+            var end = _xml[start..].IndexOf("--"u8);
+            // XML forbids "--" inside a comment: the first one must close it.
+            if (end < 0 || start + end + 2 >= _xml.Length || _xml[start + end + 2] != (byte)'>')
+            {
+                throw Malformed();
+            }
+
+            CheckChars(_xml.Slice(start, end), start);
+            _at = start + end + 3;
+        }
+
+        private void SkipProcessingInstruction()
+        {
+            _at += 2;
+            var target = ReadNameRange();
+            var name = _xml[target];
+            if (name.Length == 3 && (name[0] | 0x20) == 'x' && (name[1] | 0x20) == 'm' && (name[2] | 0x20) == 'l')
+            {
+                // The declaration is only allowed at the very start; "xml" in any case is reserved.
+                throw Malformed();
+            }
+
+            var end = _xml[_at..].IndexOf("?>"u8);
+            if (end < 0 || (end > 0 && !IsSpace(_xml[_at])))
+            {
+                throw Malformed();
+            }
+
+            CheckChars(_xml.Slice(_at, end), _at);
+            _at += end + 2;
+        }
+
+        /// <summary>Attributes (checked, ignored) up to the tag's end: true for <c>/&gt;</c>, false for <c>&gt;</c>.</summary>
+        private bool ReadAttributesAndClose()
+        {
+            Span<Range> seen = stackalloc Range[16];
+            var count = 0;
+            while (true)
+            {
+                var spaced = SkipSpace();
+                if (Peek("/>"u8))
+                {
+                    _at += 2;
+                    return true;
+                }
+
+                if (Peek(">"u8))
+                {
+                    _at++;
+                    return false;
+                }
+
+                if (!spaced || _at >= _xml.Length || !IsNameStart(_xml[_at]))
+                {
+                    throw Malformed();
+                }
+
+                var name = ReadNameRange();
+                for (var i = 0; i < count; i++)
+                {
+                    if (_xml[seen[i]].SequenceEqual(_xml[name]))
+                    {
+                        throw Malformed();
+                    }
+                }
+
+                if (count == seen.Length)
+                {
+                    throw new InboundXmlException($"more than {seen.Length} attributes on one element");
+                }
+
+                seen[count++] = name;
+                SkipSpace();
+                Expect((byte)'=');
+                SkipSpace();
+                SkipAttributeValue();
+            }
+        }
+
+        private void SkipAttributeValue()
+        {
+            if (_at >= _xml.Length || (_xml[_at] != (byte)'"' && _xml[_at] != (byte)'\''))
+            {
+                throw Malformed();
+            }
+
+            var quote = _xml[_at++];
+            var end = _xml[_at..].IndexOf(quote);
+            if (end < 0)
+            {
+                throw Malformed();
+            }
+
+            var value = _xml.Slice(_at, end);
+            CheckChars(value, _at);
+            if (value.Contains((byte)'<'))
+            {
+                throw Malformed();
+            }
+
+            // References in the value must still be well-formed and declared.
+            var scratch = new StringBuilder();
+            var valueEnd = _at + end;
+            while (true)
+            {
+                var amp = _xml[_at..valueEnd].IndexOf((byte)'&');
+                if (amp < 0)
+                {
+                    break;
+                }
+
+                _at += amp;
+                AppendReference(scratch);
+                if (_at > valueEnd)
+                {
+                    throw Malformed();
+                }
+            }
+
+            _at = valueEnd + 1;
+        }
+
+        private Range ReadNameRange()
+        {
+            var start = _at;
+            if (_at >= _xml.Length || !IsNameStart(_xml[_at]))
+            {
+                throw Malformed();
+            }
+
+            _at++;
+            while (_at < _xml.Length && IsNameChar(_xml[_at]))
+            {
+                _at++;
+            }
+
+            if (_xml[start.._at].Contains((byte)':'))
+            {
+                // WeChat uses no namespaces; a prefix would be undeclared, which XML refuses too.
+                throw new InboundXmlException($"malformed XML: namespace prefix at position {start + 1}");
+            }
+
+            return start.._at;
+        }
+
+        private bool SkipSpace()
+        {
+            var start = _at;
+            while (_at < _xml.Length && IsSpace(_xml[_at]))
+            {
+                _at++;
+            }
+
+            return _at > start;
+        }
+
+        private void Expect(byte b)
+        {
+            if (_at >= _xml.Length || _xml[_at] != b)
+            {
+                throw Malformed();
+            }
+
+            _at++;
+        }
+
+        private readonly bool Peek(ReadOnlySpan<byte> what) => _xml[_at..].StartsWith(what);
+
+        /// <summary>Character data may not contain <c>]]&gt;</c> nor characters XML forbids.</summary>
+        private readonly void CheckCharData(ReadOnlySpan<byte> slice, int offset)
+        {
+            var close = slice.IndexOf("]]>"u8);
+            if (close >= 0)
+            {
+                throw MalformedAt(offset + close);
+            }
+
+            CheckChars(slice, offset);
+        }
+
+        /// <summary>XML 1.0 Char: no C0 controls but tab, LF and CR; no U+FFFE or U+FFFF (EF BF BE/BF).</summary>
+        private readonly void CheckChars(ReadOnlySpan<byte> slice, int offset)
+        {
+            for (var i = 0; i < slice.Length; i++)
+            {
+                var b = slice[i];
+                if ((b < 0x20 && b is not (0x09 or 0x0A or 0x0D))
+                    || (b == 0xEF && i + 2 < slice.Length && slice[i + 1] == 0xBF && slice[i + 2] >= 0xBE))
+                {
+                    throw MalformedAt(offset + i);
+                }
+            }
+        }
+
+        private static bool IsXmlChar(int c) =>
+            c is 0x9 or 0xA or 0xD or (>= 0x20 and <= 0xD7FF) or (>= 0xE000 and <= 0xFFFD) or (>= 0x10000 and <= 0x10FFFF);
+
+        /// <summary>Text as XML reads it: line ends normalised to LF.</summary>
+        private static string Decode(ReadOnlySpan<byte> slice)
+        {
+            var text = Encoding.UTF8.GetString(slice);
+            return text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n') : text;
+        }
+
+        private static bool IsAllSpace(ReadOnlySpan<byte> slice)
+        {
+            foreach (var b in slice)
+            {
+                if (!IsSpace(b))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+
+        // ASCII by the XML rules; any non-ASCII UTF-8 byte is let through as part of a name.
+        private static bool IsNameStart(byte b) => char.IsAsciiLetter((char)b) || b is (byte)'_' or (byte)':' or >= 0x80;
+
+        private static bool IsNameChar(byte b) => IsNameStart(b) || char.IsAsciiDigit((char)b) || b is (byte)'-' or (byte)'.';
+
+        private readonly InboundXmlException Malformed() => MalformedAt(Math.Min(_at, _xml.Length));
+
+        /// <summary>The position as line and column (1-based), which is what an operator can look up.</summary>
+        private readonly InboundXmlException MalformedAt(int offset)
+        {
+            var before = _xml[..Math.Min(offset, _xml.Length)];
+            var line = before.Count((byte)'\n') + 1;
+            var column = offset - (before.LastIndexOf((byte)'\n') + 1) + 1;
+            return new InboundXmlException($"malformed XML at line {line}, position {column}");
+        }
+
+        private static string Printable(string value) =>
+            new([.. value.Take(32).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '?')]);
     }
 }
