@@ -34,12 +34,7 @@ public static class Envelope
             throw new WeChatCryptoException(WeChatCryptoError.DecryptAes, "ciphertext length is not a positive multiple of 16");
         }
 
-        byte[] plain;
-        using (var aes = Aes.Create())
-        {
-            aes.Key = key.ToArray();
-            plain = aes.DecryptCbc(cipher, key[..AesBlock], PaddingMode.None);
-        }
+        var plain = CipherFor(key).DecryptCbc(cipher, key[..AesBlock], PaddingMode.None);
 
         try
         {
@@ -77,15 +72,45 @@ public static class Envelope
             Encoding.ASCII.GetBytes(appId, plain.AsSpan(HeaderLength + message.Length));
             plain.AsSpan(contentLength).Fill((byte)pad);
 
-            using var aes = Aes.Create();
-            aes.Key = key.ToArray();
-            var cipher = aes.EncryptCbc(plain, key[..AesBlock], PaddingMode.None);
+            var cipher = CipherFor(key).EncryptCbc(plain, key[..AesBlock], PaddingMode.None);
             return Convert.ToBase64String(cipher);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(plain);
         }
+    }
+
+    // A key schedule per thread and key, set up once: creating the cipher and setting its key on
+    // every push cost more than the encryption itself. One-shot CBC calls keep no state between
+    // calls, and a thread never shares its instances.
+    [ThreadStatic]
+    private static List<(byte[] Key, Aes Cipher)>? t_ciphers;
+
+    private const int CiphersPerThread = 8;
+
+    private static Aes CipherFor(ReadOnlySpan<byte> key)
+    {
+        var ciphers = t_ciphers ??= new(CiphersPerThread);
+        foreach (var (known, cipher) in ciphers)
+        {
+            if (key.SequenceEqual(known))
+            {
+                return cipher;
+            }
+        }
+
+        if (ciphers.Count == CiphersPerThread)
+        {
+            // More keys than accounts normally have (current + previous each): forget the oldest.
+            ciphers[0].Cipher.Dispose();
+            ciphers.RemoveAt(0);
+        }
+
+        var created = Aes.Create();
+        created.Key = key.ToArray();
+        ciphers.Add((key.ToArray(), created));
+        return created;
     }
 
     private static byte[] DecodeBase64(string encrypt)
