@@ -52,7 +52,9 @@ public sealed class RulesFileService(
             }
 
             _lastSeenHash[account.Name] = RuleSnapshot.HashOf(yaml);
+            LargeRules.ReleaseParseGarbage(yaml.Length);
             await activator.ActivateAsync(account.Name, cancellationToken);
+            LargeRules.ReleaseParseGarbage(yaml.Length);
             if (WatchesFiles)
             {
                 Watch(path);
