@@ -45,4 +45,23 @@ if (args is ["push", ..])
     return;
 }
 
+if (args is ["held", var file])
+{
+    // What a rules file costs to hold: the parsed definition, then the compiled set alone.
+    var baseline = GC.GetTotalMemory(forceFullCollection: true);
+    var yamlText = File.ReadAllText(file);
+    var afterText = GC.GetTotalMemory(true);
+    var parsedFile = BrandBot.Rules.Loading.RulesFile.Parse(yamlText);
+    var afterParse = GC.GetTotalMemory(true);
+    var compiledSet = new CompiledRuleSet(parsedFile.Definition!, 1, "x");
+    var afterCompile = GC.GetTotalMemory(true);
+    GC.KeepAlive(parsedFile);
+    parsedFile = null;
+    var compiledOnly = GC.GetTotalMemory(true);
+    GC.KeepAlive(compiledSet);
+    GC.KeepAlive(yamlText);
+    Console.WriteLine($"text_mb={(afterText - baseline) / 1048576.0:F1} parsed_mb={(afterParse - afterText) / 1048576.0:F1} compiled_mb={(afterCompile - afterParse) / 1048576.0:F1} compiled_alone_mb={(compiledOnly - afterText) / 1048576.0:F1} peak_ws_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F1}");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(MatcherBenchmarks).Assembly).Run(args);

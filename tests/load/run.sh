@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load harness in one command:  bash tests/load/run.sh [--seconds 15] [--connections 64] [--rules 10000] [--corpus 800000]
+# The load harness in one command:  bash tests/load/run.sh [--seconds 15] [--repeats 3] [--warmup 30] [--connections 64] [--rules 10000] [--corpus 1500000]
 # Installs wrk, redis-server and the peer (npm package "wechat") when missing, builds in Release,
 # then measures the floor, BrandBot and node-webot side by side and prints one table.
 set -euo pipefail
