@@ -66,36 +66,14 @@ public class FuzzTests
         from position in Gen.Choose(0, ValidPush.Length - 1)
         from value in Gen.Choose(0, 255)
         from count in Gen.Choose(1, 20)
-        select Mutate(ValidPush, kind, position, (byte)value, count);
+        select ByteMutation.Apply(ValidPush, kind, position, (byte)value, count);
 
     private static Gen<string> CiphertextMutations() =>
         from position in Gen.Choose(0, 400)
         from value in Gen.Choose(0, 255)
-        select Convert.ToBase64String(Mutate(Convert.FromBase64String(Sealed), 0, position % Convert.FromBase64String(Sealed).Length, (byte)(value | 1), 1));
+        select Convert.ToBase64String(ByteMutation.Apply(Convert.FromBase64String(Sealed), 0, position % Convert.FromBase64String(Sealed).Length, (byte)(value | 1), 1));
 
     private static readonly string Sealed = Envelope.Seal(AesKey.Decode(Key), Encoding.ASCII.GetBytes("0123456789abcdef"), ValidPush, AppId);
-
-    private static byte[] Mutate(byte[] source, int kind, int position, byte value, int count)
-    {
-        var bytes = source.ToList();
-        switch (kind)
-        {
-            case 0:
-                bytes[position] ^= value == 0 ? (byte)1 : value;
-                break;
-            case 1:
-                bytes.InsertRange(position, Enumerable.Repeat(value, count));
-                break;
-            case 2:
-                bytes.RemoveRange(position, Math.Min(count, bytes.Count - position));
-                break;
-            default:
-                bytes.RemoveRange(position, bytes.Count - position);
-                break;
-        }
-
-        return [.. bytes];
-    }
 
     private static string ParseOrRefuse(byte[] body)
     {

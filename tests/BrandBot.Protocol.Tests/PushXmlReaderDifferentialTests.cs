@@ -35,7 +35,7 @@ public class PushXmlReaderDifferentialTests
              from position in Gen.Choose(0, 10_000)
              from value in Gen.Elements("<>/!?[]&;#=\"' \r\n\tax-:CDAT1"u8.ToArray())
              from count in Gen.Choose(1, 6)
-             select (Body: Mutate(document, kind, position, value, count), InDeclaration: InDeclaration(document, position))).ToArbitrary(),
+             select (Body: ByteMutation.Apply(document, kind, position % Math.Max(1, document.Length), value, count, replace: true), InDeclaration: InDeclaration(document, position))).ToArbitrary(),
             mutated => Agrees(mutated.Body, mayBeStricter: mutated.InDeclaration).Label(Describe(mutated.Body)));
 
     /// <summary>
@@ -146,27 +146,4 @@ public class PushXmlReaderDifferentialTests
             (2, Gen.Elements(CDataPieces).Select(c => $"<![CDATA[{c}]]>")),
             (1, Gen.Elements("<!-- note -->", "<?app data?>")),
             (4, Gen.Constant(0).SelectMany(_ => Element(depth + 1))));
-
-    private static byte[] Mutate(byte[] source, int kind, int position, byte value, int count)
-    {
-        var bytes = source.ToList();
-        var at = bytes.Count == 0 ? 0 : position % bytes.Count;
-        switch (kind)
-        {
-            case 0 when bytes.Count > 0:
-                bytes[at] = value;
-                break;
-            case 1:
-                bytes.InsertRange(at, Enumerable.Repeat(value, count));
-                break;
-            case 2 when bytes.Count > 0:
-                bytes.RemoveRange(at, Math.Min(count, bytes.Count - at));
-                break;
-            default:
-                bytes.RemoveRange(at, bytes.Count - at);
-                break;
-        }
-
-        return [.. bytes];
-    }
 }
