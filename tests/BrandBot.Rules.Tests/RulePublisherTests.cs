@@ -86,6 +86,22 @@ public class RulePublisherTests
     }
 
     [Fact]
+    public async Task Committed_DefinitionIsHandedToActivationOnce_AndOnlyForWhatWasCommitted()
+    {
+        var publisher = Publisher;
+        var (v1, _) = await publisher.PublishAsync("a", V1, null, null);
+        Assert.Null(publisher.TakeCommitted("a", RuleSnapshot.HashOf(V2)));
+        // A mismatch consumed the entry: a stale definition is never handed out later.
+        Assert.Null(publisher.TakeCommitted("a", v1.ContentHash));
+
+        var (v2, _) = await publisher.PublishAsync("a", V2, null, null);
+        var definition = publisher.TakeCommitted("a", v2.ContentHash);
+        Assert.Equal(["hours", "stores"], definition!.Rules.Select(r => r.Name));
+        Assert.Null(publisher.TakeCommitted("a", v2.ContentHash));
+        Assert.Null(publisher.TakeCommitted("b", v2.ContentHash));
+    }
+
+    [Fact]
     public async Task Diff_AgainstLive_DoesNotPublish()
     {
         await Publisher.PublishAsync("a", V1, null, null);

@@ -3,11 +3,12 @@ using System.Runtime;
 namespace BrandBot.Rules;
 
 /// <summary>
-/// At startup a rules file is parsed twice (validated and published, then activated from the
-/// store), and a large file's parse leaves a syntax tree several times the file's size as garbage
-/// in gen 2, where the second parse finds it still uncollected. One blocking, compacting collection
-/// after each step lets the next one reuse that memory and hands it back to the system afterwards
-/// (100,000 rules: peak 484 -> 462 MB, resident after startup 484 -> 420 MB).
+/// A large rules file's parse leaves a syntax tree several times the file's size as garbage, much
+/// of it already in gen 2 where the GC will not look soon, while start-up goes straight on to
+/// compile the rules (or to parse the store's version, when another instance published first). One
+/// blocking, compacting collection after validation and one after activation let each step reuse
+/// that memory and hand it back to the system (100,000 rules: peak 467–489 → 418–421 MB, resident
+/// after start-up 375–392 → 355–358 MB).
 /// </summary>
 internal static class LargeRules
 {

@@ -55,8 +55,10 @@ public sealed class RulesActivator
                 return;
             }
 
-            var parsed = RulesFile.Parse(snapshot.Yaml);
-            var definition = parsed.Definition ?? throw new InvalidOperationException($"version {snapshot.Version} does not parse");
+            // Published from this process: compile what the publisher already validated.
+            var definition = _publisher.TakeCommitted(account, snapshot.ContentHash)
+                ?? RulesFile.Parse(snapshot.Yaml).Definition
+                ?? throw new InvalidOperationException($"version {snapshot.Version} does not parse");
             var compiled = new CompiledRuleSet(definition, snapshot.Version, snapshot.ContentHash);
             _live.Install(account, compiled);
             _liveYaml[account] = snapshot.Yaml;
