@@ -107,9 +107,10 @@ public static class Envelope
             ciphers.RemoveAt(0);
         }
 
+        var copy = key.ToArray();
         var created = Aes.Create();
-        created.Key = key.ToArray();
-        ciphers.Add((key.ToArray(), created));
+        created.Key = copy;
+        ciphers.Add((copy, created));
         return created;
     }
 

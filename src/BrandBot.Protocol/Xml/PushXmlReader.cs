@@ -172,8 +172,8 @@ public static class PushXmlReader
             }
         }
 
-        private static string Append(string? text, string? more) =>
-            more is null ? text! : text is null ? more : text + more;
+        private static string? Append(string? text, string? more) =>
+            more is null ? text : text is null ? more : text + more;
 
         private static void AddLeaf(PushFields fields, string[] names, int depth, string value)
         {
@@ -517,8 +517,8 @@ public static class PushXmlReader
             }
 
             // References in the value must still be well-formed and declared.
-            var scratch = new StringBuilder();
             var valueEnd = _at + end;
+            StringBuilder? resolved = null;
             while (true)
             {
                 var amp = _xml[_at..valueEnd].IndexOf((byte)'&');
@@ -528,7 +528,7 @@ public static class PushXmlReader
                 }
 
                 _at += amp;
-                AppendReference(scratch);
+                AppendReference(resolved ??= new StringBuilder());
                 if (_at > valueEnd)
                 {
                     throw Malformed();
