@@ -12,6 +12,13 @@ namespace BrandBot.Redis;
 /// </summary>
 public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate local, TimeProvider time, IDeliveryObserver observer) : IPushGate
 {
+    private const string GateOperation = "push_gate";
+    private const string WaitOperation = "push_wait";
+    private const string RememberOperation = "push_remember";
+
+    /// <summary>The operations whose failures are reported to <see cref="IDeliveryObserver.StoreUnavailable"/>.</summary>
+    public static readonly IReadOnlyList<string> Operations = [GateOperation, WaitOperation, RememberOperation];
+
     /// <summary>A request-path Redis call slower than this is abandoned for the local gate.</summary>
     public static readonly TimeSpan CallBound = TimeSpan.FromMilliseconds(500);
 
@@ -81,7 +88,7 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            observer.StoreUnavailable("push_gate");
+            observer.StoreUnavailable(GateOperation);
             return await local.EnterAsync(ticket, cancellationToken);
         }
     }
@@ -116,7 +123,7 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            observer.StoreUnavailable("push_wait");
+            observer.StoreUnavailable(WaitOperation);
             return GateVerdict.InFlight;
         }
     }
@@ -137,7 +144,7 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
         }
         catch (RedisException)
         {
-            observer.StoreUnavailable("push_remember");
+            observer.StoreUnavailable(RememberOperation);
             local.Remember(account, pushKey, answer, keep);
         }
     }

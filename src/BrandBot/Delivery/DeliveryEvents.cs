@@ -19,7 +19,7 @@ public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, I
 
     public void TokenRefreshed(string account, string outcome, string? detail = null)
     {
-        metrics.TokenRefreshes.Inc(account, outcome);
+        metrics.TokenRefresh(account, outcome);
         if (outcome != "ok" && Due("token", account, outcome))
         {
             Log.TokenRefreshFailed(logger, account, outcome, detail ?? "");
@@ -28,14 +28,14 @@ public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, I
 
     public void CustomerServiceSent(string account, string outcome, string? detail = null)
     {
-        metrics.CustomerServiceSends.Inc(account, outcome);
+        metrics.CustomerServiceSend(account, outcome);
         if (outcome != "sent" && Due("customer-service", account, outcome))
         {
             Log.CustomerServiceNotSent(logger, account, outcome, detail ?? "");
         }
     }
 
-    public void BackendCalled(string account, string backend, string outcome) => metrics.BackendCalls.Inc(account, backend, outcome);
+    public void BackendCalled(string account, string backend, string outcome) => metrics.BackendCall(account, backend, outcome);
 
     public void BackendCircuitChanged(string backend, bool open, TimeSpan breakFor)
     {
@@ -49,7 +49,7 @@ public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, I
         }
     }
 
-    public void StoreUnavailable(string operation) => metrics.RedisErrors.Inc(operation);
+    public void StoreUnavailable(string operation) => metrics.RedisError(operation);
 
     private bool Due(string kind, string account, string outcome)
     {

@@ -78,7 +78,7 @@ public sealed class PushAnswerer(
 
         if (verdict.Outcome == GateOutcome.InFlight)
         {
-            metrics.DedupHits.Inc(account.Name, "waited");
+            metrics.DedupHit(account.Name, "waited");
             verdict = await gate.WaitAsync(account.Name, pushKey, Remaining(arrived), cancellationToken);
             if (verdict.Outcome == GateOutcome.Vacant)
             {
@@ -90,13 +90,13 @@ public sealed class PushAnswerer(
         switch (verdict.Outcome)
         {
             case GateOutcome.Answered:
-                metrics.DedupHits.Inc(account.Name, "replayed");
+                metrics.DedupHit(account.Name, "replayed");
                 return new PushOutcome(verdict.Answer!, null, "replayed");
             case GateOutcome.InFlight or GateOutcome.Vacant:
                 // Still being computed past our budget: whatever it yields goes out through customer service.
                 return new PushOutcome(RememberedAnswer.Nothing, null, "still in flight");
             case GateOutcome.Limited:
-                metrics.RateLimited.Inc(account.Name, verdict.LimitedBy == LimitScope.Account ? "account" : "follower");
+                metrics.RateLimited(account.Name, verdict.LimitedBy == LimitScope.Account ? "account" : "follower");
                 if (ready is null)
                 {
                     gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, _keep);
@@ -149,7 +149,7 @@ public sealed class PushAnswerer(
         }
         catch (TimeoutException)
         {
-            metrics.BudgetFallbacks.Inc(account.Name);
+            metrics.BudgetFallback(account.Name);
             return new PushOutcome(RememberedAnswer.Nothing, route, "over budget", async stopping => await Deliver(account, message, await resolving.WaitAsync(stopping), stopping));
         }
 

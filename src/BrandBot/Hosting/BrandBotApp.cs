@@ -19,9 +19,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace BrandBot.Hosting;
@@ -83,8 +80,24 @@ public static class BrandBotApp
         app.UseProxyAwareness(options);
         app.MapHealth();
         app.MapMetrics();
+        SeedMetrics(app.Services, options, redis is not null);
         app.MapWebhook();
         return app;
+    }
+
+    /// <summary>Zero on every series whose labels the settings already tell, so dashboards start with flat lines.</summary>
+    private static void SeedMetrics(IServiceProvider services, BrandBotOptions options, bool redis)
+    {
+        var metrics = services.GetRequiredService<BrandBotMetrics>();
+        foreach (var account in options.Accounts)
+        {
+            metrics.SeedAccount(account.Name);
+        }
+
+        if (redis)
+        {
+            metrics.SeedStoreOperations(RedisPushGate.Operations);
+        }
     }
 
     public static IServiceCollection AddBrandBot(this IServiceCollection services, IConnectionMultiplexer? redis, BrandBotOptions options)
@@ -99,8 +112,6 @@ public static class BrandBotApp
         services.AddSingleton<FollowerHasher>();
         services.AddSingleton<RejectionLog>();
         services.AddSingleton<AccountDirectory>();
-        services.AddSingleton<MetricsRegistry>();
-        services.AddSingleton<BrandBotMetrics>();
         services.AddSingleton<HitRecorder>();
         services.AddSingleton<LiveRuleSets>();
         if (redis is null)
@@ -121,7 +132,7 @@ public static class BrandBotApp
         }
 
         services.AddDelivery(options);
-        services.AddTracing(options);
+        services.AddTelemetry(options);
 
         services.AddSingleton<RulePublisher>();
         services.AddSingleton<RulesActivator>();
@@ -163,31 +174,6 @@ public static class BrandBotApp
         }
 
         app.UseRouting();
-    }
-
-    /// <summary>OTLP/HTTP trace export of the request path, when a collector is configured.</summary>
-    private static void AddTracing(this IServiceCollection services, BrandBotOptions options)
-    {
-        var endpoint = options.OtlpEndpoint;
-        if (string.IsNullOrEmpty(endpoint))
-        {
-            return;
-        }
-
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("brandbot"))
-            .WithTracing(tracing => tracing
-                .AddSource(Tracing.SourceName)
-                // ASP.NET's own request activity is the parent but is not recorded (its source is left
-                // out: its tags would carry the query string with the OpenID), so parent-based sampling
-                // would drop every span of ours.
-                .SetSampler(new AlwaysOnSampler())
-                .AddOtlpExporter(otlp =>
-                {
-                    otlp.Protocol = OtlpExportProtocol.HttpProtobuf;
-                    otlp.Endpoint = new Uri(endpoint.TrimEnd('/') + "/v1/traces");
-                    otlp.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
-                }));
     }
 
     /// <summary>Exactly-once answers: the push gate, brand backends, tokens and customer-service sends (issue 5).</summary>

@@ -16,23 +16,23 @@ public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
             {
                 case SubscribeEvent follow:
                     stats.Follow(account, follow.Scene);
-                    metrics.Follows.Inc(account, follow.Scene ?? "");
+                    metrics.Follow(account, follow.Scene ?? "");
                     break;
                 case UnsubscribeEvent:
                     stats.Unfollow(account);
-                    metrics.Unfollows.Inc(account);
+                    metrics.Unfollow(account);
                     break;
             }
 
             if (route.Kind is MatchKind.Keyword or MatchKind.Menu && route.RuleName is { } rule)
             {
                 stats.RuleHit(account, rule);
-                metrics.RuleHits.Inc(account, rule);
+                metrics.RuleHit(account, rule);
             }
             else if (route.Kind is MatchKind.Default or MatchKind.None && normalizedText is { Length: > 0 })
             {
                 stats.Unanswered(account, normalizedText);
-                metrics.Unanswered.Inc(account);
+                metrics.Unanswered(account);
             }
         }
         catch (Exception)

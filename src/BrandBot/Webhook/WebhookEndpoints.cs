@@ -60,16 +60,16 @@ public static class WebhookEndpoints
             {
                 // WeChat (or the proxy) hung up while the body was read or the gate consulted:
                 // nobody is left to answer, and nothing was admitted that a retry would miss.
-                metrics.Pushes.Inc(found.Name, query.IsEncrypted ? "aes" : "plain", "abandoned");
+                metrics.Push(found.Name, query.IsEncrypted ? "aes" : "plain", "abandoned");
                 return;
             }
         }
 
-        metrics.Pushes.Inc(
+        metrics.Push(
             found?.Name ?? Unknown,
             query.IsEncrypted ? "aes" : "plain",
             answer.Status != 200 ? "rejected_" + answer.Status : answer.IsSuccess ? "success" : "reply");
-        metrics.PushDuration.Observe(time.GetElapsedTime(arrived).TotalSeconds, found?.Name ?? Unknown);
+        metrics.PushDuration(found?.Name ?? Unknown, time.GetElapsedTime(arrived).TotalSeconds);
         activity?.SetTag("brandbot.account", found?.Name ?? Unknown);
         activity?.SetTag("brandbot.mode", query.IsEncrypted ? "aes" : "plain");
         activity?.SetTag("http.response.status_code", answer.Status);
@@ -87,7 +87,7 @@ public static class WebhookEndpoints
     {
         if (answer.RejectReason is { } reason)
         {
-            metrics.Rejections.Inc(known ?? Unknown, answer.RejectCode ?? "other");
+            metrics.Rejection(known ?? Unknown, answer.RejectCode ?? "other");
             logger.Write(context.Request.Method, Sanitize(account), answer.Status, reason);
             if (answer.Status == 413)
             {
