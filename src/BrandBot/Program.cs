@@ -6,20 +6,9 @@ using Microsoft.Extensions.Options;
 // Startup problems print one line each, naming the setting or the rules file line, and exit 2.
 try
 {
-    switch (args.FirstOrDefault())
+    if (Cli.IsVerb(args.FirstOrDefault()))
     {
-        case "rules":
-            return await RulesCommands.RunAsync(args[1..], Console.Out, Console.Error);
-        case "simulate":
-            return await SimulateCommand.RunAsync(args[1..], Console.Out, Console.Error);
-        case "probe":
-            return await ProbeCommand.RunAsync(args[1..], Console.Out, Console.Error);
-        case "help" or "--help" or "-h":
-            Console.WriteLine("brandbot [--settings FILE] [--urls URL]   serve the webhook");
-            Console.WriteLine(RulesCommands.Usage);
-            Console.WriteLine(SimulateCommand.Usage);
-            Console.WriteLine(ProbeCommand.Usage);
-            return 0;
+        return await Cli.RunAsync(args, Console.Out, Console.Error);
     }
 
     await using var app = await BrandBotApp.BuildAsync(args);

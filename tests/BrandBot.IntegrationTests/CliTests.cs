@@ -58,11 +58,73 @@ public class CliTests
         Assert.Contains("success", output);
     }
 
+    [Theory]
+    [InlineData("rules publish", "--account <NAME> (REQUIRED)", "--by <WHO>")]
+    [InlineData("rules stats", "--days <N>", "--json")]
+    [InlineData("rules history", "--account <NAME> (REQUIRED)", "--json")]
+    [InlineData("rules diff", "<FILE>", "--json")]
+    [InlineData("rules test", "--file <RULES>", "--event")]
+    [InlineData("rules rollback", "--to <VERSION> (REQUIRED)", "--message <TEXT>")]
+    [InlineData("rules import-console", "<FILE>", "--out <RULES.yaml>")]
+    [InlineData("simulate", "--mode <plain|compat|safe>", "--verify")]
+    [InlineData("simulate check", "--url <URL> (REQUIRED)", "--json")]
+    [InlineData("probe", "<URL>", "--help")]
+    public async Task EveryVerb_HasHelp_ListingItsOptions(string verb, string expected, string alsoExpected)
+    {
+        var (code, output, _) = await CliAsync([.. verb.Split(' '), "--help"]);
+        Assert.Equal(0, code);
+        // The usage line names the verb's words (a parent's own arguments may stand between them).
+        Assert.Matches($"brandbot {string.Join(".* ", verb.Split(' '))}", output);
+        Assert.Contains(expected, output);
+        Assert.Contains(alsoExpected, output);
+    }
+
+    [Fact]
+    public async Task UnknownOption_PrintsOneErrorLineAndTheVerbsUsage_ExitTwo()
+    {
+        var (code, output, error) = await CliAsync(["rules", "publish", "--nope", "x"]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        var lines = error.Split('\n');
+        Assert.Equal("error: unknown option '--nope'", lines[0].TrimEnd());
+        Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("brandbot rules publish <FILE> [options]", error);
+    }
+
+    [Fact]
+    public async Task MissingArgumentOrRequiredOption_ExitTwoWithUsage()
+    {
+        var (code, _, error) = await CliAsync(["rules", "validate"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error:", error);
+        Assert.Contains("brandbot rules validate <FILE>", error);
+
+        (code, _, error) = await CliAsync(["rules", "history"]);
+        Assert.Equal(2, code);
+        Assert.Contains("'--account' is required", error);
+
+        (code, _, error) = await CliAsync(["rules", "stats", "--account", "a", "--days", "0"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--days must be from 1 to 400", error);
+
+        (code, _, error) = await CliAsync(["rules", "validate", "x.yaml", "--settings", "/nonexistent/settings.json"]);
+        Assert.Equal(2, code);
+        Assert.Contains("error: --settings file '/nonexistent/settings.json' does not exist", error);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> CliAsync(string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await Cli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await RulesCommands.RunAsync(args, output, error);
+        var code = await Cli.RunAsync(["rules", .. args], output, error);
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -32,9 +32,9 @@ public class DeployArtefactTests
     {
         await using var server = await TestServer.StartAsync(TestAccounts.Settings(TestAccounts.WriteRules(TestAccounts.Rules)));
         var output = new StringWriter();
-        Assert.Equal(0, await ProbeCommand.RunAsync([server.Client.BaseAddress + "healthz"], output, output));
-        Assert.Equal(1, await ProbeCommand.RunAsync([$"http://127.0.0.1:{Ports.Free()}/healthz"], output, output));
-        Assert.Equal(1, await ProbeCommand.RunAsync([server.Client.BaseAddress + "nothing-here"], output, output));
+        Assert.Equal(0, await ProbeCommand.RunAsync(server.Client.BaseAddress + "healthz", output, output));
+        Assert.Equal(1, await ProbeCommand.RunAsync($"http://127.0.0.1:{Ports.Free()}/healthz", output, output));
+        Assert.Equal(1, await ProbeCommand.RunAsync(server.Client.BaseAddress + "nothing-here", output, output));
     }
 
     [Fact]

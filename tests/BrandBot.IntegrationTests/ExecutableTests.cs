@@ -74,7 +74,7 @@ public class ExecutableTests
     private static async Task<(int Code, string Output)> SimulateAsync(params string[] args)
     {
         var output = new StringWriter();
-        var code = await SimulateCommand.RunAsync(args, output, output);
+        var code = await Cli.RunAsync(["simulate", .. args], output, output);
         return (code, output.ToString());
     }
 

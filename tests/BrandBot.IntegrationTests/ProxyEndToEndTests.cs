@@ -129,7 +129,7 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
     public async Task SimulateCheck_ThroughTheProxy_PassesEveryStep()
     {
         var output = new StringWriter();
-        var code = await SimulateCommand.RunAsync(["check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1"], output, output);
+        var code = await Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1"], output, output);
 
         var text = output.ToString();
         Assert.True(code == 0, text);
@@ -138,11 +138,26 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SimulateCheck_Json_ListsEveryCheck()
+    {
+        var output = new StringWriter();
+        var code = await Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1", "--json"], output, output);
+
+        Assert.True(code == 0, output.ToString());
+        using var report = System.Text.Json.JsonDocument.Parse(output.ToString());
+        Assert.True(report.RootElement.GetProperty("passed").GetBoolean());
+        var checks = report.RootElement.GetProperty("checks").EnumerateArray().ToList();
+        Assert.Equal(7, checks.Count);
+        Assert.All(checks, c => Assert.True(c.GetProperty("passed").GetBoolean()));
+        Assert.Contains(checks, c => c.GetProperty("step").GetString()!.StartsWith("retry answered", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SimulateCheck_SeesARedirectAsTheFailureItIs()
     {
         // Without the path base the request misses the webhook location, as a misconfigured proxy would.
         var output = new StringWriter();
-        var code = await SimulateCommand.RunAsync(["check", "--settings", TestHelpers.SimulateSettings(), "--url", $"http://127.0.0.1:{_nginx.Port}/bot/wechat/nobody"], output, output);
+        var code = await Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", $"http://127.0.0.1:{_nginx.Port}/bot/wechat/nobody"], output, output);
         Assert.Equal(1, code);
         Assert.Contains("FAIL  URL verification", output.ToString());
     }

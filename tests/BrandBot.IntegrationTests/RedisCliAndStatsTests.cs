@@ -37,6 +37,15 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         Assert.Contains("+ vip", output);
         Assert.Contains("~ hours", output);
 
+        (code, output, _) = await RunAsync("diff", v2, "--account", "acme", "--json");
+        Assert.Equal(0, code);
+        using (var diff = JsonDocument.Parse(output))
+        {
+            Assert.Equal(1, diff.RootElement.GetProperty("live").GetInt64());
+            Assert.Equal(["vip"], diff.RootElement.GetProperty("added").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["hours"], diff.RootElement.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        }
+
         (code, _, _) = await RunAsync("publish", v2, "--account", "acme", "--by", "bob");
         Assert.Equal(0, code);
 
@@ -54,6 +63,20 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.TrimStart().StartsWith("1 ", StringComparison.Ordinal) && l.Contains("alice") && l.Contains("first"));
         Assert.Contains(lines, l => l.TrimStart().StartsWith("3*", StringComparison.Ordinal) && l.Contains("carol") && l.Contains("rollback"));
+
+        (code, output, _) = await RunAsync("history", "--account", "acme", "--json");
+        Assert.Equal(0, code);
+        using (var history = JsonDocument.Parse(output))
+        {
+            Assert.Equal(3, history.RootElement.GetProperty("live").GetInt64());
+            var versions = history.RootElement.GetProperty("versions").EnumerateArray().ToList();
+            Assert.Equal([1L, 2L, 3L], versions.Select(v => v.GetProperty("version").GetInt64()).Order());
+            var third = versions.Single(v => v.GetProperty("version").GetInt64() == 3);
+            Assert.Equal("carol", third.GetProperty("by").GetString());
+            Assert.Equal("rollback", third.GetProperty("action").GetString());
+            Assert.True(third.GetProperty("live").GetBoolean());
+            Assert.Equal(["vip"], third.GetProperty("removed").EnumerateArray().Select(e => e.GetString()));
+        }
 
         (code, output, _) = await RunAsync("test", "--settings", _settings, "--account", "acme", "hours");
         Assert.Contains("live version 3", output);
@@ -80,7 +103,7 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await RulesCommands.RunAsync(["history", "--account", "acme"], output, error);
+        var code = await Cli.RunAsync(["rules", "history", "--account", "acme"], output, error);
         Assert.Equal(2, code);
         Assert.Contains("BrandBot:Redis", error.ToString());
     }
@@ -148,12 +171,44 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Stats_PrintsWhatAServerCounted_AsATableAndAsJson()
+    {
+        // The verb reads today's figures, so this server keeps the real clock and signs with it.
+        var settings = TestAccounts.Settings(TestAccounts.WriteRules(TestAccounts.Rules));
+        settings["BrandBot:Redis"] = _redis.Configuration;
+        settings["BrandBot:ReplayWindowSeconds"] = "0";
+        await using (var server = await TestServer.StartAsync(settings, realClock: true))
+        {
+            await Wire.PushAsync(server.Client, Wire.Text("hours"));
+            await Wire.PushAsync(server.Client, Wire.Text("hours"));
+            await Wire.PushAsync(server.Client, Wire.Event("subscribe", "qrscene_poster-2026"));
+            await Wire.PushAsync(server.Client, Wire.Text("where is the parking?"));
+        }
+
+        // Stopping the server wrote its tally.
+        var (code, output, _) = await RunAsync("stats", "--account", "acme", "--days", "2", "--json");
+        Assert.Equal(0, code);
+        using var stats = JsonDocument.Parse(output);
+        var root = stats.RootElement;
+        Assert.Equal(2, root.GetProperty("daily").GetArrayLength());
+        Assert.Equal(1, root.GetProperty("daily")[1].GetProperty("follows").GetInt64());
+        Assert.Equal(2, root.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("rule").GetString() == "hours").GetProperty("hits").GetInt64());
+        Assert.Equal(1, root.GetProperty("channels").EnumerateArray().Single(c => c.GetProperty("scene").GetString() == "poster-2026").GetProperty("follows").GetInt64());
+        Assert.Equal("where is the parking?", root.GetProperty("unanswered")[0].GetProperty("text").GetString());
+
+        (code, output, _) = await RunAsync("stats", "--account", "acme", "--days", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("hits per rule:\n        2  hours", output.ReplaceLineEndings("\n"));
+        Assert.Contains("1  poster-2026", output);
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var withSettings = args.Contains("--settings") ? args : [.. args, "--settings", _settings];
-        var code = await RulesCommands.RunAsync(withSettings, output, error);
+        var code = await Cli.RunAsync(["rules", .. withSettings], output, error);
         return (code, output.ToString(), error.ToString());
     }
 }

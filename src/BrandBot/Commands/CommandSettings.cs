@@ -7,8 +7,10 @@ namespace BrandBot.Commands;
 /// <summary>The same configuration the server reads (appsettings.json, --settings FILE, environment, command line).</summary>
 internal static class CommandSettings
 {
-    public static BrandBotOptions Load(string[] args)
+    /// <param name="settingsFile">The verb's <c>--settings FILE</c>, if given.</param>
+    public static BrandBotOptions Load(string? settingsFile)
     {
+        string[] args = settingsFile is null ? [] : ["--settings", settingsFile];
         var configuration = new ConfigurationManager();
         configuration.AddJsonFile(Path.GetFullPath("appsettings.json"), optional: true);
         configuration.AddEnvironmentVariables();

@@ -18,7 +18,7 @@ internal sealed class ConformanceCheck(HttpClient http, string url, AccountOptio
     private readonly List<(string Step, bool Passed, string Detail)> _rows = [];
     private readonly string _follower = "o-check-" + RandomNumberGenerator.GetHexString(8, lowercase: true);
 
-    public async Task<int> RunAsync(TextWriter output)
+    public async Task<int> RunAsync(TextWriter output, bool json = false)
     {
         await Step("URL verification (GET, echostr echoed byte for byte)", VerifyAsync);
         await Step("refuses a wrong signature (401)", WrongSignatureAsync);
@@ -47,13 +47,19 @@ internal sealed class ConformanceCheck(HttpClient http, string url, AccountOptio
             return again == first ? (true, "same inner XML") : (false, "a different answer: " + Short(again));
         });
 
+        var failed = _rows.Count(r => !r.Passed);
+        if (json)
+        {
+            CommonOptions.WriteJson(output, new { url, passed = failed == 0, checks = _rows.Select(r => new { step = r.Step, passed = r.Passed, detail = r.Detail }) });
+            return failed == 0 ? Cli.Done : Cli.Refused;
+        }
+
         var width = _rows.Max(r => r.Step.Length);
         foreach (var (step, passed, detail) in _rows)
         {
             output.WriteLine($"{(passed ? "PASS" : "FAIL")}  {step.PadRight(width)}  {detail}");
         }
 
-        var failed = _rows.Count(r => !r.Passed);
         output.WriteLine(failed == 0 ? $"all {_rows.Count} checks passed: {url} is ready for the WeChat console" : $"{failed} of {_rows.Count} checks failed");
         return failed == 0 ? 0 : 1;
     }

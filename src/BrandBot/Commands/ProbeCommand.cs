@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace BrandBot.Commands;
 
 /// <summary>
@@ -6,14 +8,16 @@ namespace BrandBot.Commands;
 /// </summary>
 internal static class ProbeCommand
 {
-    public const string Usage = """
-        brandbot probe [URL]
-            GETs URL (default http://127.0.0.1:8080/healthz); exit 0 on 2xx, 1 otherwise.
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Build(TextWriter output, TextWriter error)
     {
-        var url = args.FirstOrDefault() ?? "http://127.0.0.1:8080/healthz";
+        var url = new Argument<string>("URL") { Description = "the health endpoint", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "http://127.0.0.1:8080/healthz" };
+        var command = new Command("probe", "GETs URL; exit 0 on a 2xx answer, 1 otherwise (the container's health check).") { url };
+        command.SetAction(parsed => RunAsync(parsed.GetValue(url)!, output, error));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string url, TextWriter output, TextWriter error)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         try
         {

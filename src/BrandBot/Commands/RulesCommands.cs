@@ -1,3 +1,4 @@
+using System.CommandLine;
 using BrandBot.Options;
 using BrandBot.Rules.Import;
 using BrandBot.Rules.Loading;
@@ -8,103 +9,144 @@ namespace BrandBot.Commands;
 /// <summary>The <c>rules …</c> operator verbs. Exit codes: 0 done, 1 refused or problems found, 2 usage or environment.</summary>
 internal static class RulesCommands
 {
-    public const string Usage = """
-        brandbot rules validate FILE [--account NAME]
-            Checks a rules file; prints every problem with its line; exit 1 on errors.
-            With --account, also checks against that account's settings (e.g. reply_all needs an AppSecret).
-        brandbot rules test --account NAME [--file RULES] ("text" | --event subscribe|scan|click [--key KEY])
-            Which rule fires and the reply it gives: against the live version (Redis), or RULES / the RulesFile.
-        brandbot rules publish FILE --account NAME [--by WHO] [--message TEXT]
-        brandbot rules diff FILE --account NAME
-        brandbot rules history --account NAME
-        brandbot rules rollback --account NAME --to VERSION [--by WHO] [--message TEXT]
-        brandbot rules export --account NAME
-        brandbot rules stats --account NAME [--days N]
-            Versioned rules and statistics in the shared store (needs BrandBot:Redis).
-        brandbot rules import-console FILE.json [--out RULES.yaml]
-            Converts the console's get_current_autoreply_info JSON into a rules file.
-        All verbs accept --settings FILE like the server.
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Build(TextWriter output, TextWriter error)
     {
-        var line = new CommandLine(args.Skip(1));
-        if (line.Errors.Count > 0)
-        {
-            return Fail(error, string.Join(Environment.NewLine, line.Errors));
-        }
-
-        return args.FirstOrDefault() switch
-        {
-            "validate" => await ValidateAsync(args, line, output, error),
-            "test" => await RulesTestCommand.RunAsync(args, line, output, error),
-            "publish" => await WithStoreAsync(args, line, error, store => PublishAsync(store, line, output, error)),
-            "diff" => await WithStoreAsync(args, line, error, store => DiffAsync(store, line, output, error)),
-            "history" => await WithStoreAsync(args, line, error, store => HistoryAsync(store, line, output, error)),
-            "rollback" => await WithStoreAsync(args, line, error, store => RollbackAsync(store, line, output, error)),
-            "export" => await WithStoreAsync(args, line, error, store => ExportAsync(store, line, output, error)),
-            "stats" => await WithStoreAsync(args, line, error, store => RulesStatsCommand.RunAsync(store, line, output, error)),
-            "import-console" => await ImportConsoleAsync(line, output, error),
-            _ => Fail(error, Usage),
-        };
+        var rules = new Command("rules", "Check, test, publish and roll back rules files; read the statistics.");
+        rules.Subcommands.Add(Validate(output, error));
+        rules.Subcommands.Add(RulesTestCommand.Build(output, error));
+        rules.Subcommands.Add(Publish(output, error));
+        rules.Subcommands.Add(Diff(output, error));
+        rules.Subcommands.Add(History(output, error));
+        rules.Subcommands.Add(Rollback(output, error));
+        rules.Subcommands.Add(Export(output, error));
+        rules.Subcommands.Add(RulesStatsCommand.Build(output, error));
+        rules.Subcommands.Add(ImportConsole(output, error));
+        return rules;
     }
 
-    private static async Task<int> ValidateAsync(string[] rawArgs, CommandLine line, TextWriter output, TextWriter error)
+    private static Command Validate(TextWriter output, TextWriter error)
     {
-        if (line.Positional.Count != 1)
-        {
-            return Fail(error, "usage: brandbot rules validate FILE");
-        }
+        var file = CommonOptions.File("the rules file");
+        var account = CommonOptions.Account(required: false);
+        account.Description = "also check against this account's settings (e.g. reply_all needs an AppSecret)";
+        var settings = CommonOptions.Settings();
+        var command = new Command("validate", "Checks a rules file; prints every problem with its line; exit 1 on errors.") { file, account, settings };
+        command.SetAction(parsed => ValidateAsync(parsed.GetValue(file)!, parsed.GetValue(account), parsed.GetValue(settings), output, error));
+        return command;
+    }
 
-        var path = line.Positional[0];
+    private static Command Publish(TextWriter output, TextWriter error)
+    {
+        var (file, account, settings, by, message) = (CommonOptions.File("the rules file to publish"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.By(), CommonOptions.Message());
+        var command = new Command("publish", "Validates FILE and makes it the live version of the account on every instance (needs BrandBot:Redis).") { file, account, settings, by, message };
+        command.SetAction(parsed => WithStoreAsync(parsed.GetValue(settings), error, store =>
+            PublishAsync(store, parsed.GetValue(file)!, parsed.GetValue(account)!, parsed.GetValue(by), parsed.GetValue(message), output, error)));
+        return command;
+    }
+
+    private static Command Diff(TextWriter output, TextWriter error)
+    {
+        var (file, account, settings, json) = (CommonOptions.File("the rules file to compare"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.Json());
+        var command = new Command("diff", "Rule by rule, what publishing FILE would change against the live version: + added, ~ changed, - removed.") { file, account, settings, json };
+        command.SetAction(parsed => WithStoreAsync(parsed.GetValue(settings), error, store =>
+            DiffAsync(store, parsed.GetValue(file)!, parsed.GetValue(account)!, parsed.GetValue(json), output, error)));
+        return command;
+    }
+
+    private static Command History(TextWriter output, TextWriter error)
+    {
+        var (account, settings, json) = (CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.Json());
+        var command = new Command("history", "Every published version: version, time, who, action, hash, +added ~changed -removed, message (* = live).") { account, settings, json };
+        command.SetAction(parsed => WithStoreAsync(parsed.GetValue(settings), error, store =>
+            HistoryAsync(store, parsed.GetValue(account)!, parsed.GetValue(json), output)));
+        return command;
+    }
+
+    private static Command Rollback(TextWriter output, TextWriter error)
+    {
+        var (account, settings, by, message) = (CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.By(), CommonOptions.Message());
+        var to = new Option<long>("--to") { Description = "the version whose content becomes live again, as a new version", HelpName = "VERSION", Required = true };
+        var command = new Command("rollback", "Makes an earlier version's content live as a new version.") { account, to, settings, by, message };
+        command.SetAction(parsed => WithStoreAsync(parsed.GetValue(settings), error, store =>
+            RollbackAsync(store, parsed.GetValue(account)!, parsed.GetValue(to), parsed.GetValue(by), parsed.GetValue(message), output, error)));
+        return command;
+    }
+
+    private static Command Export(TextWriter output, TextWriter error)
+    {
+        var (account, settings) = (CommonOptions.Account(), CommonOptions.Settings());
+        var command = new Command("export", "Prints the live version's YAML byte for byte.") { account, settings };
+        command.SetAction(parsed => WithStoreAsync(parsed.GetValue(settings), error, store => ExportAsync(store, parsed.GetValue(account)!, output, error)));
+        return command;
+    }
+
+    private static Command ImportConsole(TextWriter output, TextWriter error)
+    {
+        var file = CommonOptions.File("the console's get_current_autoreply_info JSON");
+        var outPath = new Option<string?>("--out") { Description = "write the rules file here instead of printing it", HelpName = "RULES.yaml" };
+        var command = new Command("import-console", "Converts the console's auto-reply settings into a rules file.") { file, outPath };
+        command.SetAction(parsed => ImportConsoleAsync(parsed.GetValue(file)!, parsed.GetValue(outPath), output, error));
+        return command;
+    }
+
+    private static async Task<int> ValidateAsync(string path, string? account, string? settings, TextWriter output, TextWriter error)
+    {
+        // Read first, so a --settings file that does not exist is reported before anything else.
+        var options = settings is null && account is null ? null : CommandSettings.Load(settings);
         if (!File.Exists(path))
         {
             return Fail(error, $"{path}: file not found");
         }
 
-        var result = RulesFile.Parse(await File.ReadAllTextAsync(path), HasAppSecret(rawArgs, line["account"]));
+        var result = RulesFile.Parse(await File.ReadAllTextAsync(path), account is null || HasAppSecret(options!, account));
         PrintProblems(path, result.Problems, output, error);
         var errors = result.Problems.Count(p => p.Severity == ProblemSeverity.Error);
         var warnings = result.Problems.Count - errors;
         output.WriteLine(errors == 0
             ? $"{path}: OK — {result.Definition?.Rules.Count ?? 0} rules, {warnings} warnings"
             : $"{path}: {errors} errors, {warnings} warnings");
-        return errors == 0 ? 0 : 1;
+        return errors == 0 ? Cli.Done : Cli.Refused;
     }
 
-    private static async Task<int> PublishAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> PublishAsync(CommandStore store, string path, string account, string? by, string? message, TextWriter output, TextWriter error)
     {
-        if (await FileAndAccountAsync(line, "usage: brandbot rules publish FILE --account NAME [--by WHO] [--message TEXT]", error) is not (var path, var account, var yaml))
+        if (await ReadFileAsync(path, error) is not { } yaml)
         {
-            return 2;
+            return Cli.Usage;
         }
 
         var warnings = RulesFile.Parse(yaml, HasAppSecret(store.Options, account)).Problems.Where(p => p.Severity == ProblemSeverity.Warning);
         PrintProblems(path, warnings, output, error);
         try
         {
-            var (snapshot, diff) = await store.Publisher.PublishAsync(account, yaml, line["by"] ?? Environment.UserName, line["message"]);
+            var (snapshot, diff) = await store.Publisher.PublishAsync(account, yaml, by ?? Environment.UserName, message);
             output.WriteLine($"published version {snapshot.Version} for account '{account}' ({Summary(diff)})");
-            return 0;
+            return Cli.Done;
         }
         catch (PublishRefusedException ex)
         {
             PrintProblems(path, ex.Problems, output, error);
             error.WriteLine($"not published: {ex.Message}; the live version is unchanged");
-            return 1;
+            return Cli.Refused;
         }
     }
 
-    private static async Task<int> DiffAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> DiffAsync(CommandStore store, string path, string account, bool json, TextWriter output, TextWriter error)
     {
-        if (await FileAndAccountAsync(line, "usage: brandbot rules diff FILE --account NAME", error) is not (var path, var account, var yaml))
+        if (await ReadFileAsync(path, error) is not { } yaml)
         {
-            return 2;
+            return Cli.Usage;
         }
 
         try
         {
             var (diff, live) = await store.Publisher.DiffAsync(account, yaml);
+            if (json)
+            {
+                CommonOptions.WriteJson(output, new { account, live, added = diff.Added, changed = diff.Changed, removed = diff.Removed });
+                return Cli.Done;
+            }
+
             output.WriteLine($"against live version {live} of account '{account}':");
             if (diff.IsEmpty)
             {
@@ -126,24 +168,33 @@ internal static class RulesCommands
                 output.WriteLine($"  - {name}");
             }
 
-            return 0;
+            return Cli.Done;
         }
         catch (PublishRefusedException ex)
         {
             PrintProblems(path, ex.Problems, output, error);
-            return 1;
+            return Cli.Refused;
         }
     }
 
-    private static async Task<int> HistoryAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> HistoryAsync(CommandStore store, string account, bool json, TextWriter output)
     {
-        if (line["account"] is not { } account)
-        {
-            return Fail(error, "usage: brandbot rules history --account NAME");
-        }
-
         var history = await store.Store.GetHistoryAsync(account);
         var live = await store.Store.GetCurrentVersionAsync(account);
+        if (json)
+        {
+            CommonOptions.WriteJson(output, new
+            {
+                account,
+                live,
+                versions = history.Select(r => new
+                {
+                    r.Version, r.At, r.By, r.Action, r.ContentHash, r.Added, r.Changed, r.Removed, r.Message, live = r.Version == live,
+                }),
+            });
+            return Cli.Done;
+        }
+
         output.WriteLine($"{"version",7}  {"time (UTC)",-19}  {"by",-12}  {"action",-8}  {"hash",-12}  changes / message");
         foreach (var record in history)
         {
@@ -156,56 +207,41 @@ internal static class RulesCommands
             output.WriteLine($"(account '{account}' has no published versions)");
         }
 
-        return 0;
+        return Cli.Done;
     }
 
-    private static async Task<int> RollbackAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> RollbackAsync(CommandStore store, string account, long version, string? by, string? message, TextWriter output, TextWriter error)
     {
-        if (line["account"] is not { } account || !long.TryParse(line["to"], out var version))
-        {
-            return Fail(error, "usage: brandbot rules rollback --account NAME --to VERSION [--by WHO] [--message TEXT]");
-        }
-
         try
         {
-            var (snapshot, diff) = await store.Publisher.RollbackAsync(account, version, line["by"] ?? Environment.UserName, line["message"]);
+            var (snapshot, diff) = await store.Publisher.RollbackAsync(account, version, by ?? Environment.UserName, message);
             output.WriteLine($"rolled back account '{account}' to the content of version {version}, live as version {snapshot.Version} ({Summary(diff)})");
-            return 0;
+            return Cli.Done;
         }
         catch (PublishRefusedException ex)
         {
             error.WriteLine(ex.Message);
-            return 1;
+            return Cli.Refused;
         }
     }
 
-    private static async Task<int> ExportAsync(CommandStore store, CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> ExportAsync(CommandStore store, string account, TextWriter output, TextWriter error)
     {
-        if (line["account"] is not { } account)
-        {
-            return Fail(error, "usage: brandbot rules export --account NAME");
-        }
-
         var live = await store.Store.GetCurrentAsync(account);
         if (live is null)
         {
             error.WriteLine($"account '{account}' has no published version");
-            return 1;
+            return Cli.Refused;
         }
 
         // Exactly what was published, comments and all.
         output.Write(live.Yaml);
-        return 0;
+        return Cli.Done;
     }
 
-    private static async Task<int> ImportConsoleAsync(CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> ImportConsoleAsync(string path, string? outPath, TextWriter output, TextWriter error)
     {
-        if (line.Positional.Count != 1)
-        {
-            return Fail(error, "usage: brandbot rules import-console FILE.json [--out RULES.yaml]");
-        }
-
-        var json = await ReadFileAsync(line.Positional[0], error);
+        var json = await ReadFileAsync(path, error);
         if (json is null)
         {
             return 2;
@@ -218,7 +254,7 @@ internal static class RulesCommands
         }
         catch (System.Text.Json.JsonException ex)
         {
-            error.WriteLine($"{line.Positional[0]}: not JSON ({ex.Message})");
+            error.WriteLine($"{path}: not JSON ({ex.Message})");
             return 1;
         }
 
@@ -228,7 +264,7 @@ internal static class RulesCommands
         }
 
         var parsed = RulesFile.Parse(result.Yaml);
-        if (line["out"] is { } outPath)
+        if (outPath is not null)
         {
             await File.WriteAllTextAsync(outPath, result.Yaml);
             output.WriteLine($"wrote {outPath}; check it with: brandbot rules validate {outPath}");
@@ -238,14 +274,14 @@ internal static class RulesCommands
             output.Write(result.Yaml);
         }
 
-        PrintProblems(line["out"] ?? "(imported)", parsed.Problems, error, error);
+        PrintProblems(outPath ?? "(imported)", parsed.Problems, error, error);
         return parsed.HasErrors ? 1 : 0;
     }
 
-    private static async Task<int> WithStoreAsync(string[] rawArgs, CommandLine line, TextWriter error, Func<CommandStore, Task<int>> verb)
+    internal static async Task<int> WithStoreAsync(string? settings, TextWriter error, Func<CommandStore, Task<int>> verb)
     {
-        await using var store = await CommandStore.OpenAsync(CommandSettings.Load(rawArgs), error);
-        return store is null ? 2 : await verb(store);
+        await using var store = await CommandStore.OpenAsync(CommandSettings.Load(settings), error);
+        return store is null ? Cli.Usage : await verb(store);
     }
 
     internal static void PrintProblems(string path, IEnumerable<RuleProblem> problems, TextWriter output, TextWriter error)
@@ -257,23 +293,8 @@ internal static class RulesCommands
     }
 
     /// <summary>False only when the account is configured and has no AppSecret (reply_all could not send the rest).</summary>
-    private static bool HasAppSecret(string[] rawArgs, string? account) =>
-        account is null || HasAppSecret(CommandSettings.Load(rawArgs), account);
-
     private static bool HasAppSecret(BrandBotOptions options, string account) =>
         CommandSettings.FindAccount(options, account) is not { } configured || !string.IsNullOrEmpty(configured.AppSecret);
-
-    /// <summary>The FILE and --account NAME a verb needs, and the file's text; null (after saying why) otherwise.</summary>
-    private static async Task<(string Path, string Account, string Yaml)?> FileAndAccountAsync(CommandLine line, string usage, TextWriter error)
-    {
-        if (line.Positional.Count != 1 || line["account"] is not { } account)
-        {
-            error.WriteLine(usage);
-            return null;
-        }
-
-        return await ReadFileAsync(line.Positional[0], error) is { } yaml ? (line.Positional[0], account, yaml) : null;
-    }
 
     private static async Task<string?> ReadFileAsync(string path, TextWriter error)
     {
@@ -296,6 +317,6 @@ internal static class RulesCommands
     internal static int Fail(TextWriter error, string message)
     {
         error.WriteLine(message);
-        return 2;
+        return Cli.Usage;
     }
 }

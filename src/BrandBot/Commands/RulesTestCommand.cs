@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
@@ -11,12 +12,34 @@ namespace BrandBot.Commands;
 /// <summary><c>rules test</c>: which rule a message or event fires, and the reply it would give.</summary>
 internal static class RulesTestCommand
 {
-    public static async Task<int> RunAsync(string[] rawArgs, CommandLine line, TextWriter output, TextWriter error)
+    public static Command Build(TextWriter output, TextWriter error)
     {
-        var (yaml, source) = await LoadRulesAsync(rawArgs, line, error);
+        var account = CommonOptions.Account(required: false);
+        account.Description = "the account whose live version (Redis) or RulesFile is tested (default: the first)";
+        var settings = CommonOptions.Settings();
+        var file = new Option<string?>("--file") { Description = "test this rules file instead", HelpName = "RULES" };
+        var @event = new Option<string?>("--event") { Description = "send an event instead of a text", HelpName = "subscribe|scan|click" };
+        var key = new Option<string?>("--key") { Description = "the event's scene or menu key", HelpName = "KEY" };
+        var text = new Argument<string[]>("TEXT") { Description = "the follower's message", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("test", "Which rule a message or event fires and the reply it gives: against the live version (Redis), or RULES / the RulesFile.")
+        {
+            text, account, file, @event, key, settings,
+        };
+        command.SetAction(parsed => RunAsync(
+            new TestRequest(parsed.GetValue(account), parsed.GetValue(file), parsed.GetValue(settings), parsed.GetValue(@event), parsed.GetValue(key), string.Join(' ', parsed.GetValue(text) ?? [])),
+            output,
+            error));
+        return command;
+    }
+
+    private sealed record TestRequest(string? Account, string? File, string? Settings, string? Event, string? Key, string Text);
+
+    private static async Task<int> RunAsync(TestRequest request, TextWriter output, TextWriter error)
+    {
+        var (yaml, source) = await LoadRulesAsync(request, error);
         if (yaml is null)
         {
-            return 2;
+            return Cli.Usage;
         }
 
         var parsed = RulesFile.Parse(yaml);
@@ -27,25 +50,24 @@ internal static class RulesTestCommand
 
         output.WriteLine($"rules: {source}");
         var rules = new CompiledRuleSet(parsed.Definition!);
-        var @event = line["event"];
-        var xml = @event is null
-            ? SampleMessages.Text("gh_account", "o-operator", 0, string.Join(' ', line.Positional), 1)
-            : SampleMessages.OperatorEvent("gh_account", "o-operator", 0, @event, line["key"]);
+        var xml = request.Event is null
+            ? SampleMessages.Text("gh_account", "o-operator", 0, request.Text, 1)
+            : SampleMessages.OperatorEvent("gh_account", "o-operator", 0, request.Event, request.Key);
         var message = InboundParser.Parse(Encoding.UTF8.GetBytes(xml));
         Print(rules.Route(message), message.IsUserMessage, output);
-        return 0;
+        return Cli.Done;
     }
 
     /// <summary>--file wins; otherwise the live version in Redis when configured; otherwise the account's RulesFile.</summary>
-    private static async Task<(string? Yaml, string Source)> LoadRulesAsync(string[] rawArgs, CommandLine line, TextWriter error)
+    private static async Task<(string? Yaml, string Source)> LoadRulesAsync(TestRequest request, TextWriter error)
     {
-        if (line["file"] is { } file)
+        if (request.File is { } file)
         {
             return File.Exists(file) ? (await File.ReadAllTextAsync(file), file) : Missing(file, error);
         }
 
-        var options = CommandSettings.Load(rawArgs);
-        var name = line["account"] ?? CommandSettings.FindAccount(options, null)?.Name;
+        var options = CommandSettings.Load(request.Settings);
+        var name = request.Account ?? CommandSettings.FindAccount(options, null)?.Name;
         if (!string.IsNullOrWhiteSpace(options.Redis) && name is not null)
         {
             await using var store = await CommandStore.OpenAsync(options, error);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using BrandBot.Options;
@@ -11,50 +12,66 @@ namespace BrandBot.Commands;
 /// </summary>
 internal static class SimulateCommand
 {
-    public const string Usage = """
-        brandbot simulate [--settings FILE] [--account NAME] [--url URL] [--mode plain|compat|safe]
-                          [--from OPENID] ("text" | --event subscribe|scan|click|unsubscribe [--key KEY] | --verify)
-            Sends a push as WeChat would and prints the decoded reply.
-            --url defaults to http://127.0.0.1:5000/wechat/NAME; --mode to safe when the account has an EncodingAESKey.
-        brandbot simulate check [--settings FILE] [--account NAME] --url URL [--text TEXT]
-            Runs the deployment at URL (through its proxy) through verification, a wrong signature,
-            plain/compatible/safe pushes, an event and a retry; prints a pass/fail table, exit 0 if all pass.
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Build(TextWriter output, TextWriter error)
     {
-        var line = new CommandLine(args, "verify", "help");
-        if (line.Has("help") || line.Errors.Count > 0)
+        var (account, settings) = (CommonOptions.Account(required: false), CommonOptions.Settings());
+        account.Description = "the account to sign for (default: the first in the settings)";
+        var url = new Option<string?>("--url") { Description = "where BrandBot listens (default http://127.0.0.1:5000/wechat/NAME)", HelpName = "URL" };
+        var mode = new Option<string?>("--mode") { Description = "plain, compat or safe (default: safe when the account has an EncodingAESKey)", HelpName = "plain|compat|safe" };
+        var from = new Option<string?>("--from") { Description = "the follower's OpenID (default o-simulated-follower)", HelpName = "OPENID" };
+        var @event = new Option<string?>("--event") { Description = "send an event instead of a text", HelpName = "subscribe|scan|click|unsubscribe" };
+        var key = new Option<string?>("--key") { Description = "the event's scene or menu key", HelpName = "KEY" };
+        var verify = new Option<bool>("--verify") { Description = "perform the console's URL check (the GET with echostr) instead" };
+        var text = new Argument<string[]>("TEXT") { Description = "the follower's message", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("simulate", "Sends a push as WeChat would (signed, and encrypted in safe mode) and prints the decoded reply.")
         {
-            error.WriteLine(string.Join(Environment.NewLine, line.Errors.Append(Usage)));
-            return 2;
-        }
+            text, settings, account, url, mode, from, @event, key, verify,
+        };
+        command.Subcommands.Add(Check(output, error));
+        command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account), parsed.GetValue(url), error, (http, target, found) =>
+            parsed.GetValue(verify)
+                ? VerifyAsync(http, target, found, output, error)
+                : PushAsync(http, target, found, new PushRequest(parsed.GetValue(mode), parsed.GetValue(from), parsed.GetValue(@event), parsed.GetValue(key), string.Join(' ', parsed.GetValue(text) ?? [])), output, error)));
+        return command;
+    }
 
-        var account = CommandSettings.FindAccount(CommandSettings.Load(args), line["account"]);
+    private static Command Check(TextWriter output, TextWriter error)
+    {
+        var (account, settings, json) = (CommonOptions.Account(required: false), CommonOptions.Settings(), CommonOptions.Json());
+        account.Description = "the account to sign for (default: the first in the settings)";
+        var url = new Option<string>("--url") { Description = "the URL the WeChat console will use, through its proxy", HelpName = "URL", Required = true };
+        var text = new Option<string>("--text") { Description = "the message the pushes carry (default hours)", HelpName = "TEXT", DefaultValueFactory = _ => "hours" };
+        var command = new Command("check", "Runs a deployment through verification, a wrong signature, plain/compatible/safe pushes, an event and a retry; prints a pass/fail table, exit 0 if all pass.")
+        {
+            settings, account, url, text, json,
+        };
+        command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account), parsed.GetValue(url), error, (http, target, found) =>
+            new ConformanceCheck(http, target, found, parsed.GetValue(text)!).RunAsync(output, parsed.GetValue(json))));
+        return command;
+    }
+
+    private sealed record PushRequest(string? Mode, string? From, string? Event, string? Key, string Text);
+
+    private static async Task<int> WithAccountAsync(string? settings, string? name, string? url, TextWriter error, Func<HttpClient, string, AccountOptions, Task<int>> verb)
+    {
+        var account = CommandSettings.FindAccount(CommandSettings.Load(settings), name);
         if (account is null)
         {
-            error.WriteLine($"no account '{line["account"] ?? "(first)"}' in the configuration; pass --settings FILE");
-            return 2;
+            error.WriteLine($"no account '{name ?? "(first)"}' in the configuration; pass --settings FILE");
+            return Cli.Usage;
         }
 
-        var url = line["url"] ?? $"http://127.0.0.1:5000/wechat/{account.Name}";
+        var target = url ?? $"http://127.0.0.1:5000/wechat/{account.Name}";
         // WeChat does not follow redirects, so neither does the check: a 301 is a failure to see.
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
         try
         {
-            if (line.Positional is ["check"])
-            {
-                return await new ConformanceCheck(http, url, account, line["text"] ?? "hours").RunAsync(output);
-            }
-
-            return line.Has("verify")
-                ? await VerifyAsync(http, url, account, output, error)
-                : await PushAsync(http, url, account, line, output, error);
+            return await verb(http, target, account);
         }
         catch (HttpRequestException ex)
         {
-            error.WriteLine($"cannot reach {url}: {ex.Message} (is BrandBot running?)");
-            return 1;
+            error.WriteLine($"cannot reach {target}: {ex.Message} (is BrandBot running?)");
+            return Cli.Refused;
         }
     }
 
@@ -71,22 +88,22 @@ internal static class SimulateCommand
         return ok ? 0 : 1;
     }
 
-    private static async Task<int> PushAsync(HttpClient http, string url, AccountOptions account, CommandLine line, TextWriter output, TextWriter error)
+    private static async Task<int> PushAsync(HttpClient http, string url, AccountOptions account, PushRequest request, TextWriter output, TextWriter error)
     {
-        var mode = ParseMode(line["mode"], account);
+        var mode = ParseMode(request.Mode, account);
         if (mode is null)
         {
             error.WriteLine("--mode must be plain, compat or safe (compat and safe need an EncodingAESKey)");
-            return 2;
+            return Cli.Usage;
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var from = line["from"] ?? "o-simulated-follower";
+        var from = request.From ?? "o-simulated-follower";
         var to = "gh_simulated";
         var msgId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
-        var xml = line["event"] is { } @event
-            ? SampleMessages.OperatorEvent(to, from, now, @event, line["key"])
-            : SampleMessages.Text(to, from, now, string.Join(' ', line.Positional), msgId);
+        var xml = request.Event is { } @event
+            ? SampleMessages.OperatorEvent(to, from, now, @event, request.Key)
+            : SampleMessages.Text(to, from, now, request.Text, msgId);
         var nonce = RandomDigits();
         var push = SignedPush.Create(account.Token, account.AppId, account.EncodingAESKey, mode.Value, xml, now, nonce, RandomNumberGenerator.GetBytes(16));
 
