@@ -12,7 +12,8 @@ try
     }
 
     await using var app = await BrandBotApp.BuildAsync(args);
-    await app.RunAsync();
+    await BrandBotApp.StartAsync(app);
+    await app.WaitForShutdownAsync();
     return 0;
 }
 catch (OptionsValidationException ex)
@@ -36,6 +37,8 @@ catch (StartupProblemsException ex)
 catch (InvalidDataException ex)
 {
     // A settings file that is not valid JSON.
-    Console.Error.WriteLine($"configuration error: {ex.Message}");
+    // The JSON reader's own message, innermost, says where (line and byte position).
+    var innermost = ex.GetBaseException();
+    Console.Error.WriteLine($"configuration error: {ex.Message}{(innermost != ex ? " " + innermost.Message : "")}");
     return 2;
 }

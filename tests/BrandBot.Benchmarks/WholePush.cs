@@ -43,7 +43,7 @@ internal static class WholePush
                 "--urls", "http://127.0.0.1:0",
             ];
             await using var app = await BrandBotApp.BuildAsync(args);
-            await app.StartAsync();
+            await BrandBotApp.StartAsync(app);
             var processor = app.Services.GetRequiredService<PushProcessor>();
             var account = app.Services.GetRequiredService<AccountDirectory>().Find("demo")!;
 

@@ -28,11 +28,37 @@ public class ExecutableTests
             (code, output) = await SimulateAsync("--settings", Path.Combine(RepoRoot, "appsettings.example.json"), "--url", url, "--verify");
             Assert.Equal(0, code);
             Assert.Contains("verification would pass", output);
+
+            // The README's other first steps: a newcomer's first minute has no warning in the log.
+            foreach (var step in new[] { new[] { "--mode", "plain", "ｖｉｐ　ｃｌｕｂ" }, ["--event", "subscribe", "--key", "poster-2026"], ["--event", "click", "--key", "STORES"] })
+            {
+                (code, output) = await SimulateAsync(["--settings", Path.Combine(RepoRoot, "appsettings.example.json"), "--url", url, .. step]);
+                Assert.True(code == 0, output);
+            }
+
+            // Sends that go out after the reply have had their moment.
+            await Task.Delay(500);
         }
         finally
         {
             process.Kill(entireProcessTree: true);
         }
+
+        var log = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        Assert.Contains("Now listening on", log);
+        Assert.DoesNotContain("warn:", log);
+        Assert.DoesNotContain("fail:", log);
+    }
+
+    [Fact]
+    public async Task DemoRules_AgreeWithTheExampleSettings_NoWarnings()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await Cli.RunAsync(["rules", "validate", Path.Combine(RepoRoot, "deploy/rules/demo.yaml"), "--account", "demo", "--settings", Path.Combine(RepoRoot, "appsettings.example.json")], output, error);
+        Assert.Equal(0, code);
+        Assert.Contains("0 warnings", output.ToString());
+        Assert.Equal("", error.ToString());
     }
 
     [Fact]
@@ -51,6 +77,40 @@ public class ExecutableTests
         Assert.Contains(lines, l => l.StartsWith("configuration error: BrandBot:Accounts:0:RulesFile 'missing/rules.yaml' does not exist", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", error);
         Assert.DoesNotContain("Unhandled", error);
+    }
+
+    [Fact]
+    public async Task BrokenRulesFile_PrintsOnlyStartupErrorLines_NoHostingBlock()
+    {
+        var rules = TestAccounts.WriteRules("rules:\n  - name: a\n    keywords: [ regex: \"(\" ]\n    replies: [ text: \"x\" ]\n  - name: a\n    keywords: [ equal: \"y\" ]\n    replies: [ text: \"y\" ]\n");
+        using var process = Start("--settings appsettings.example.json --urls http://127.0.0.1:0", ("BrandBot__Accounts__0__RulesFile", rules));
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, process.ExitCode);
+        var lines = (await stdout + error).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.StartsWith($"startup error: {rules}:line ", l));
+        Assert.Contains(lines, l => l.StartsWith($"startup error: {rules}:line 3: error:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"startup error: {rules}:line 5: error: rule name 'a'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SettingsFileThatIsNotJson_OneLineWithWhereItBroke()
+    {
+        var settings = Path.Combine(Directory.CreateTempSubdirectory("brandbot-settings-").FullName, "broken.json");
+        await File.WriteAllTextAsync(settings, "{ \"BrandBot\": ");
+        using var process = Start($"--settings {settings} --urls http://127.0.0.1:0");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("", await stdout);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"configuration error: Failed to load configuration from file '{settings}'", line);
+        Assert.Contains("LineNumber", line);
     }
 
     private static Process Start(string arguments, params (string Name, string Value)[] environment)

@@ -64,7 +64,7 @@ public sealed class TestServer : IAsyncDisposable
         });
         try
         {
-            await app.StartAsync();
+            await BrandBotApp.StartAsync(app);
         }
         catch
         {

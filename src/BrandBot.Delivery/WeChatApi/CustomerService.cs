@@ -34,6 +34,7 @@ public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, ID
             else if (credentials is null)
             {
                 outcome = "no_appsecret";
+                detail = "the account has no AppSecret: set BrandBot:Accounts:N:AppSecret to send the rest of a reply_all group and late backend replies, or give the rule a single reply";
             }
             else if (CustomerServiceMessage.Json(openId, reply) is not { } json)
             {

@@ -85,6 +85,34 @@ public static class BrandBotApp
         return app;
     }
 
+    /// <summary>
+    /// Runs every <see cref="IStartupCheck"/> (all of them, so every problem is reported at once), then
+    /// starts the host. Program and the test servers start the application this way.
+    /// </summary>
+    /// <exception cref="StartupProblemsException">Every problem the checks found, one line each.</exception>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        foreach (var check in app.Services.GetServices<IStartupCheck>())
+        {
+            try
+            {
+                await check.RunAsync(cancellationToken);
+            }
+            catch (StartupProblemsException found)
+            {
+                problems.AddRange(found.Problems);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StartupProblemsException(problems);
+        }
+
+        await app.StartAsync(cancellationToken);
+    }
+
     /// <summary>Zero on every series whose labels the settings already tell, so dashboards start with flat lines.</summary>
     private static void SeedMetrics(IServiceProvider services, BrandBotOptions options, bool redis)
     {
@@ -136,7 +164,9 @@ public static class BrandBotApp
 
         services.AddSingleton<RulePublisher>();
         services.AddSingleton<RulesActivator>();
-        services.AddHostedService<RulesFileService>();
+        services.AddSingleton<RulesFileService>();
+        services.AddSingleton<IStartupCheck>(sp => sp.GetRequiredService<RulesFileService>());
+        services.AddHostedService(sp => sp.GetRequiredService<RulesFileService>());
         services.AddHostedService<RulesCatchUpService>();
         services.AddHostedService<StatsFlushService>();
         services.AddSingleton<PushProcessor>();

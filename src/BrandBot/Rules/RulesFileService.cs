@@ -20,7 +20,7 @@ public sealed class RulesFileService(
     IRuleStore store,
     RulePublisher publisher,
     RulesActivator activator,
-    ILogger<RulesFileService> logger) : BackgroundService
+    ILogger<RulesFileService> logger) : BackgroundService, IStartupCheck
 {
     /// <summary>How often files are re-read; a FileSystemWatcher makes most changes show up sooner.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -28,9 +28,16 @@ public sealed class RulesFileService(
     private readonly Dictionary<string, string> _lastSeenHash = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changed = new(0);
     private readonly List<FileSystemWatcher> _watchers = [];
+    private bool _loaded;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The initial load; normally done by <see cref="BrandBotApp.StartAsync"/> before the host starts.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (_loaded)
+        {
+            return;
+        }
+
         var problems = new List<string>();
         foreach (var account in accounts.All)
         {
@@ -66,6 +73,12 @@ public sealed class RulesFileService(
             throw new StartupProblemsException(problems);
         }
 
+        _loaded = true;
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
