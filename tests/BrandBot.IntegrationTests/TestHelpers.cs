@@ -25,6 +25,23 @@ public static class TestHelpers
         }
     }
 
+    /// <summary>Polls until <paramref name="read"/> gives a value; fails the test when <paramref name="within"/> has passed.</summary>
+    public static async Task<T> EventuallyValueAsync<T>(Func<Task<T?>> read, TimeSpan within)
+        where T : struct
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(watch.Elapsed < within, $"no value within {within}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>A settings file with one account that <c>simulate</c> can sign for.</summary>
     public static string SimulateSettings(string account = "acme")
     {

@@ -47,6 +47,7 @@ public sealed class PushAnswerer(
 {
     private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
     private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
+    private readonly long _replayWindow = options.Value.ReplayWindowSeconds;
     // The in-flight mark outlives the budget a little, so a retry only takes over from an attempt whose instance died.
     private readonly TimeSpan _lease = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds + 2000);
     private readonly RateLimits _limits = new(
@@ -54,8 +55,10 @@ public sealed class PushAnswerer(
         options.Value.RateLimit.PerAccount, options.Value.RateLimit.PerAccountWindowSeconds);
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
-    public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, CancellationToken cancellationToken)
+    /// <param name="signedAt">The push's signed timestamp (Unix seconds), or null when the replay window is off.</param>
+    public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? signedAt, CancellationToken cancellationToken)
     {
+        var keep = KeepFor(signedAt);
         var ruleSet = rules.Get(account.Name);
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
@@ -66,7 +69,7 @@ public sealed class PushAnswerer(
         var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Follower(message) : null, _lease, _limits, time.GetUtcNow())
         {
             Answer = ready?.Answer,
-            Keep = _keep,
+            Keep = keep,
         };
 
         GateVerdict verdict;
@@ -99,7 +102,7 @@ public sealed class PushAnswerer(
                 metrics.RateLimited(account.Name, verdict.LimitedBy == LimitScope.Account ? "account" : "follower");
                 if (ready is null)
                 {
-                    gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, _keep);
+                    gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, keep);
                 }
 
                 return new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited");
@@ -112,8 +115,25 @@ public sealed class PushAnswerer(
         }
 
         var outcome = await ComposeWithBackendAsync(account, message, route, ruleSet.Default.Replies, arrived);
-        gate.Remember(account.Name, pushKey, outcome.Answer, _keep);
+        gate.Remember(account.Name, pushKey, outcome.Answer, keep);
         return outcome;
+    }
+
+    /// <summary>
+    /// How long the push's record must live: for WeChat's retries (<c>DedupSeconds</c>), and for as long
+    /// as its signature is accepted — a request captured on the way and sent again byte for byte is
+    /// inside the replay window until <paramref name="signedAt"/> + the window, and must find its record
+    /// (the first answer, nothing processed again) all that time.
+    /// </summary>
+    private TimeSpan KeepFor(long? signedAt)
+    {
+        if (signedAt is not { } signed || _replayWindow <= 0)
+        {
+            return _keep;
+        }
+
+        var acceptedFor = TimeSpan.FromSeconds(signed + _replayWindow - time.GetUtcNow().ToUnixTimeSeconds() + 1);
+        return acceptedFor > _keep ? acceptedFor : _keep;
     }
 
     /// <summary>Rule-triggering pushes count; follows and scans never do (a follow must never be lost).</summary>

@@ -91,7 +91,7 @@ public sealed class PushProcessor(
 
         try
         {
-            var outcome = await answerer.AnswerAsync(account, message, arrived, cancellationToken);
+            var outcome = await answerer.AnswerAsync(account, message, arrived, SignedAt(query.Timestamp), cancellationToken);
             LogAnswer(account, message, outcome);
             return Render(account, message, sealKey, query, outcome);
         }
@@ -101,6 +101,10 @@ public sealed class PushProcessor(
             return WebhookAnswer.Success;
         }
     }
+
+    /// <summary>The signed timestamp while the replay window is on (checked by <see cref="ReplayProblem"/> before this is asked).</summary>
+    private long? SignedAt(string timestamp) =>
+        replayWindow > 0 && long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
     /// <summary>A push signed too far from now is a replay (or a badly wrong clock); either way it is refused, with the reason.</summary>
     private string? ReplayProblem(string timestamp)

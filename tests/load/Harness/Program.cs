@@ -37,19 +37,34 @@ foreach (var (rules, withRedis) in new[] { (options.Rules, true), (options.BigRu
         BrandBot = new
         {
             Redis = redis is null ? "" : $"127.0.0.1:{redis.Port}",
-            // The corpus is signed once, before every target runs: keep it inside the replay window.
-            ReplayWindowSeconds = 3600,
+            // The corpus is signed once, before every target runs, so its timestamps age past any
+            // window; and with the window on, every push's record lives until its signature expires
+            // (rate × window records), which would measure memory for a window no deployment has.
+            // Off: records live DedupSeconds, as the retry guarantee needs.
+            ReplayWindowSeconds = 0,
             // Counted on every push (the limit's cost is part of the figure) but never reached.
             RateLimit = new { PerFollower = 1_000_000 },
             Accounts = new[] { new { Name = "demo", AppId = Corpus.AppId, Token = Corpus.Token, EncodingAESKey = Corpus.Key, RulesFile = Corpus.WriteRules(options.Work, rules) } },
         },
     }));
-    await using var brandbot = await Target.StartAsync("brandbot", TargetCore, "dotnet", $"{options.BrandBotDll} --settings {settings} --urls http://127.0.0.1:{{port}}");
-    foreach (var mode in rules == options.Rules && withRedis ? new[] { PushMode.Plain, PushMode.Safe } : [PushMode.Safe])
+    await using (var brandbot = await Target.StartAsync("brandbot", TargetCore, "dotnet", $"{options.BrandBotDll} --settings {settings} --urls http://127.0.0.1:{{port}}"))
     {
-        await Check.ReplyAsync(brandbot, mode);
-        var row = await LoadAsync(brandbot, withRedis ? "BrandBot (Redis: dedup, stats)" : "BrandBot (embedded: dedup, stats)", mode, rules, CorpusFor(mode, rules));
-        results.Add(row with { PeakMb = brandbot.PeakMemoryMb() });
+        foreach (var mode in rules == options.Rules && withRedis ? new[] { PushMode.Plain, PushMode.Safe } : [PushMode.Safe])
+        {
+            await Check.ReplyAsync(brandbot, mode);
+            var row = await LoadAsync(brandbot, withRedis ? "BrandBot (Redis: dedup, stats)" : "BrandBot (embedded: dedup, stats)", mode, rules, CorpusFor(mode, rules));
+            results.Add(row with { PeakMb = brandbot.PeakMemoryMb() });
+        }
+    }
+
+    // --baseline DLL: another build (e.g. main before a change) in the headline configuration, in the
+    // same run, so a change is judged against figures measured under the same noise.
+    if (options.BaselineDll is { } baselineDll && rules == options.Rules && withRedis)
+    {
+        await using var baseline = await Target.StartAsync("baseline", TargetCore, "dotnet", $"{baselineDll} --settings {settings} --urls http://127.0.0.1:{{port}}");
+        await Check.ReplyAsync(baseline, PushMode.Safe);
+        var row = await LoadAsync(baseline, "baseline build (Redis: dedup, stats)", PushMode.Safe, rules, CorpusFor(PushMode.Safe, rules));
+        results.Add(row with { PeakMb = baseline.PeakMemoryMb() });
     }
 }
 
@@ -118,7 +133,7 @@ static double Median(IEnumerable<double> values)
 /// <summary>One target and mode: medians of the measured runs, with the slowest and fastest run's req/s.</summary>
 internal sealed record Row(string Target, PushMode Mode, int Rules, double Rps, double MinRps, double MaxRps, double P50Ms, double P99Ms, long Errors, long Requests, double? PeakMb);
 
-internal sealed record Options(string Work, string BrandBotDll, string FloorDll, string Script, string PeerScript, string? PeerModules, int Seconds, int Warmup, int Repeats, int Connections, int Rules, int BigRules, int Corpus)
+internal sealed record Options(string Work, string BrandBotDll, string? BaselineDll, string FloorDll, string Script, string PeerScript, string? PeerModules, int Seconds, int Warmup, int Repeats, int Connections, int Rules, int BigRules, int Corpus)
 {
     public static Options Parse(string[] args)
     {
@@ -134,6 +149,7 @@ internal sealed record Options(string Work, string BrandBotDll, string FloorDll,
         return new Options(
             Path.GetFullPath(Get("work", Path.Combine(Path.GetTempPath(), "brandbot-load"))),
             Path.Combine(root, "src/BrandBot/bin/Release/net10.0/BrandBot.dll"),
+            Get("baseline", "") is { Length: > 0 } baseline ? Path.GetFullPath(baseline) : null,
             Path.Combine(root, "tests/load/Floor/bin/Release/net10.0/Floor.dll"),
             Path.Combine(root, "tests/load/corpus.lua"),
             Path.Combine(root, "tests/load/peer/peer.js"),

@@ -1,0 +1,103 @@
+using System.Globalization;
+using BrandBot.Redis;
+using BrandBot.Simulation;
+using StackExchange.Redis;
+
+namespace BrandBot.IntegrationTests;
+
+/// <summary>
+/// A push captured on its way (plain HTTP) and sent again byte for byte — same timestamp, nonce,
+/// signatures and body — is never processed twice while its signature is inside the replay window.
+/// </summary>
+public sealed class ReplayTests : IAsyncLifetime
+{
+    private FakeBackend _backend = null!;
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backend = await FakeBackend.StartAsync();
+        _redis = await RedisServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _backend.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SameRequest66sLater_PastDedupSeconds_GetsTheFirstAnswer_AndNothingRunsTwice()
+    {
+        _backend.Behaviour = _ => (TimeSpan.Zero, 200, """{"text": "order 42 ships today"}""");
+        await using var server = await TestServer.StartAsync(Settings());
+        var order = Wire.Text("my order 42");
+        var hours = Wire.Text("hours");
+
+        var firstOrder = await Wire.PushAsync(server.Client, order, PushMode.Safe);
+        var firstHours = await Wire.PushAsync(server.Client, hours, PushMode.Safe);
+        Assert.Contains("order 42 ships today", firstOrder.Reply()["Content"]);
+
+        // Past DedupSeconds (60), still inside ReplayWindowSeconds (600): the measured replay.
+        server.Time.Advance(TimeSpan.FromSeconds(66));
+        var replayedOrder = await Wire.PushAsync(server.Client, order, PushMode.Safe);
+        var replayedHours = await Wire.PushAsync(server.Client, hours, PushMode.Safe);
+
+        Assert.Equal(firstOrder.Reply()["Content"], replayedOrder.Reply()["Content"]);
+        Assert.Equal(firstHours.Reply()["Content"], replayedHours.Reply()["Content"]);
+        Assert.Equal(1, _backend.Calls);
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        Assert.Equal(1, TestHelpers.MetricSum(metrics, "brandbot_rule_hits_total", "hours"));
+        Assert.Equal(1, TestHelpers.MetricSum(metrics, "brandbot_rule_hits_total", "order"));
+        Assert.Equal(2, TestHelpers.MetricSum(metrics, "brandbot_dedup_hits_total", "replayed"));
+
+        // Once the signature is outside the window the request is refused outright.
+        server.Time.Advance(TimeSpan.FromSeconds(600));
+        Assert.Equal(403, (await Wire.PushAsync(server.Client, order, PushMode.Safe)).Status);
+        Assert.Equal(1, _backend.Calls);
+    }
+
+    [Theory]
+    [InlineData(600, 590_000, 602_000)]
+    [InlineData(0, 50_000, 60_000)]
+    public async Task OnRedis_ThePushRecordLivesAsLongAsItsSignatureIsAccepted(int window, long atLeastMs, long atMostMs)
+    {
+        var settings = Settings();
+        settings["BrandBot:Redis"] = _redis.Configuration;
+        settings["BrandBot:ReplayWindowSeconds"] = window.ToString(CultureInfo.InvariantCulture);
+        await using var server = await TestServer.StartAsync(settings);
+        var msgId = Wire.Unique();
+        Assert.Equal(200, (await Wire.PushAsync(server.Client, Wire.Text("hours", msgId), PushMode.Safe)).Status);
+
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var ttl = await TestHelpers.EventuallyValueAsync(async () =>
+        {
+            var server0 = connection.GetServer(connection.GetEndPoints()[0]);
+            await foreach (var key in server0.KeysAsync(pattern: "brandbot:{acme}:push:*"))
+            {
+                return await connection.GetDatabase().KeyTimeToLiveAsync(key);
+            }
+
+            return null;
+        }, TimeSpan.FromSeconds(5));
+        Assert.InRange((long)ttl.TotalMilliseconds, atLeastMs, atMostMs);
+    }
+
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = TestAccounts.Settings(TestAccounts.WriteRules($$"""
+            rules:
+              - name: hours
+                keywords: [ equal: "hours" ]
+                replies: [ text: "We open 9:00-21:00" ]
+              - name: order
+                keywords: [ contain: "order" ]
+                replies:
+                  - webhook: { url: "{{_backend.BaseUrl}}/hook", timeoutMs: 3000 }
+                fallback: [ text: "busy" ]
+            """));
+        settings["BrandBot:DedupSeconds"] = "60";
+        settings["BrandBot:ReplayWindowSeconds"] = "600";
+        return settings;
+    }
+}
