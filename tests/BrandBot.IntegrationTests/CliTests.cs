@@ -120,11 +120,5 @@ public class CliTests
         return (code, output.ToString(), error.ToString());
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await Cli.RunAsync(["rules", .. args], output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(string[] args) => CliAsync(["rules", .. args]);
 }

@@ -72,23 +72,7 @@ public class ObservabilityTests
     [Fact]
     public async Task Metrics_GoToTheConfiguredOtlpCollector()
     {
-        var received = new ConcurrentQueue<byte[]>();
-        await using var collector = await LoopbackHost.StartAsync(app => app.MapPost("/v1/metrics", async (HttpContext context) =>
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            received.Enqueue(buffer.ToArray());
-            context.Response.ContentType = "application/x-protobuf";
-        }));
-        var settings = TestAccounts.Settings(TestAccounts.WriteRules(TestAccounts.Rules));
-        settings["BrandBot:OtlpEndpoint"] = collector.BaseUrl;
-        await using (var server = await TestServer.StartAsync(settings))
-        {
-            Assert.Equal(200, (await Wire.PushAsync(server.Client, Wire.Text("hours"), PushMode.Safe)).Status);
-        }
-
-        // Stopping the host flushes the metric reader too.
-        var exported = Encoding.UTF8.GetString(received.SelectMany(b => b).ToArray());
+        var exported = await ExportedOverOtlpAsync("/v1/metrics");
         Assert.Contains("brandbot_rule_hits_total", exported);
         Assert.Contains("http.server.request.duration", exported);
         Assert.DoesNotContain(TestAccounts.OpenId, exported);
@@ -97,8 +81,18 @@ public class ObservabilityTests
     [Fact]
     public async Task Traces_GoToTheConfiguredOtlpCollector_WithoutOpenIds()
     {
+        var spans = await ExportedOverOtlpAsync("/v1/traces");
+        Assert.Contains("brandbot.push", spans);
+        Assert.Contains("brandbot.gate", spans);
+        Assert.Contains("brandbot.account", spans);
+        Assert.DoesNotContain(TestAccounts.OpenId, spans);
+    }
+
+    /// <summary>What a server with a collector configured sent to <paramref name="path"/> for one push, as text.</summary>
+    private static async Task<string> ExportedOverOtlpAsync(string path)
+    {
         var received = new ConcurrentQueue<byte[]>();
-        await using var collector = await LoopbackHost.StartAsync(app => app.MapPost("/v1/traces", async (HttpContext context) =>
+        await using var collector = await LoopbackHost.StartAsync(app => app.MapPost(path, async (HttpContext context) =>
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
@@ -112,11 +106,7 @@ public class ObservabilityTests
             Assert.Equal(200, (await Wire.PushAsync(server.Client, Wire.Text("hours"), PushMode.Safe)).Status);
         }
 
-        // Stopping the host flushes the exporter.
-        var spans = Encoding.UTF8.GetString(received.SelectMany(b => b).ToArray());
-        Assert.Contains("brandbot.push", spans);
-        Assert.Contains("brandbot.gate", spans);
-        Assert.Contains("brandbot.account", spans);
-        Assert.DoesNotContain(TestAccounts.OpenId, spans);
+        // Stopping the host flushes the exporters.
+        return Encoding.UTF8.GetString(received.SelectMany(b => b).ToArray());
     }
 }
