@@ -83,6 +83,26 @@ public sealed class ReplayTests : IAsyncLifetime
         Assert.InRange((long)ttl.TotalMilliseconds, atLeastMs, atMostMs);
     }
 
+    [Fact]
+    public async Task RandomOne_TheSamePushGetsTheSameReplyOnInstancesThatShareNothing()
+    {
+        var rules = TestAccounts.WriteRules("rules:\n  - name: hi\n    mode: random_one\n    keywords: [ equal: \"hi\" ]\n    replies: [ text: \"one\", text: \"two\" ]\n");
+        // Two embedded stores: neither can see what the other answered.
+        await using var a = await TestServer.StartAsync(TestAccounts.Settings(rules));
+        await using var b = await TestServer.StartAsync(TestAccounts.Settings(rules));
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var push = Wire.Text("hi");
+            var fromA = (await Wire.PushAsync(a.Client, push, PushMode.Safe)).Reply()["Content"]!;
+            Assert.Equal(fromA, (await Wire.PushAsync(b.Client, push, PushMode.Safe)).Reply()["Content"]);
+            seen.Add(fromA);
+        }
+
+        // Still a choice between the replies, spread over pushes.
+        Assert.Equal(["one", "two"], seen.Order());
+    }
+
     private Dictionary<string, string?> Settings()
     {
         var settings = TestAccounts.Settings(TestAccounts.WriteRules($$"""

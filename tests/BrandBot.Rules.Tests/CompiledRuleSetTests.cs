@@ -135,14 +135,14 @@ public class CompiledRuleSetTests
     }
 
     [Fact]
-    public void RandomOne_PicksEachReplyWithASeededRandom()
+    public void RandomOne_PicksByThePushsChoice_EveryReplyReachable_SameChoiceSameReply()
     {
         var rules = Compile("rules:\n  - name: a\n    mode: random_one\n    keywords: [ equal: \"x\" ]\n    replies: [ text: \"1\", text: \"2\", text: \"3\" ]\n");
         var group = rules.Route(Text("x")).Replies!;
-        var random = new Random(42);
-        var picks = Enumerable.Range(0, 300).Select(_ => group.PickPassive(random)).ToList();
+        var picks = Enumerable.Range(0, 300).Select(choice => group.PickPassive((ulong)choice)).ToList();
         Assert.Equal([0, 1, 2], picks.Distinct().Order());
-        Assert.Equal(new Random(42).Next(3), picks[0]);
+        Assert.Equal(group.PickPassive(ulong.MaxValue), group.PickPassive(ulong.MaxValue));
+        Assert.Equal((int)(ulong.MaxValue % 3), group.PickPassive(ulong.MaxValue));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public class CompiledRuleSetTests
     {
         var rules = Compile("rules:\n  - name: a\n    keywords: [ equal: \"x\" ]\n    replies: [ text: \"1\", text: \"2\" ]\n");
         var group = rules.Route(Text("x")).Replies!;
-        Assert.All(Enumerable.Range(0, 20), _ => Assert.Equal(0, group.PickPassive(Random.Shared)));
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.Equal(0, group.PickPassive((ulong)Random.Shared.NextInt64())));
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public class CompiledRuleSetTests
     }
 
     private static string? ReplyText(RouteResult route, bool userMessage) =>
-        Read(route.Replies!.Replies[route.Replies.PickPassive(new Random(0))].BodyFor(userMessage)!)["Content"];
+        Read(route.Replies!.Replies[route.Replies.PickPassive(0)].BodyFor(userMessage)!)["Content"];
 
     private static PushFields Read(ReplyBody body) => PushXmlReader.Read(ReplyWriter.Write("o", "g", 1, body));
 }

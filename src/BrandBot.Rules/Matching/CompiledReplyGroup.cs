@@ -44,8 +44,13 @@ public sealed class CompiledReplyGroup
     /// The reply to send passively: the first for <c>reply_all</c>, a random one for <c>random_one</c>.
     /// The rest of a <c>reply_all</c> group goes out through the customer-service API.
     /// </summary>
-    public int PickPassive(Random random) =>
-        Mode == ReplyMode.RandomOne && Replies.Count > 1 ? random.Next(Replies.Count) : 0;
+    /// <param name="choice">
+    /// A number fixed by the push's identity (not a fresh random number): every instance, and every
+    /// attempt of the same push, picks the same reply, so a fixed answer is a pure function of the
+    /// push and the rules version — a retry can be answered again without asking anyone.
+    /// </param>
+    public int PickPassive(ulong choice) =>
+        Mode == ReplyMode.RandomOne && Replies.Count > 1 ? (int)(choice % (ulong)Replies.Count) : 0;
 
     private static CompiledReply Compile(RuleReply reply) => reply switch
     {

@@ -42,7 +42,6 @@ public sealed class PushAnswerer(
     HitRecorder hits,
     BrandBotMetrics metrics,
     TimeProvider time,
-    Random random,
     IOptions<BrandBotOptions> options)
 {
     private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
@@ -65,7 +64,7 @@ public sealed class PushAnswerer(
         var pushKey = PushKey.Of(message);
         // Replies fixed in the rules are ready before the gate (choosing one is all the work), so the
         // gate stores them as it admits the push: one shared-store call per push.
-        var ready = route.Replies is { CallsBackend: true } ? (PushOutcome?)null : Fixed(account, message, route);
+        var ready = route.Replies is { CallsBackend: true } ? (PushOutcome?)null : Fixed(account, message, route, pushKey);
         var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Follower(message) : null, _lease, _limits, time.GetUtcNow())
         {
             Answer = ready?.Answer,
@@ -114,7 +113,7 @@ public sealed class PushAnswerer(
             return fixedOutcome;
         }
 
-        var outcome = await ComposeWithBackendAsync(account, message, route, ruleSet.Default.Replies, arrived);
+        var outcome = await ComposeWithBackendAsync(account, message, route, ruleSet.Default.Replies, arrived, pushKey);
         gate.Remember(account.Name, pushKey, outcome.Answer, keep);
         return outcome;
     }
@@ -141,24 +140,24 @@ public sealed class PushAnswerer(
         route.HasReply && route.Kind is MatchKind.Keyword or MatchKind.Menu or MatchKind.Default;
 
     /// <summary>The answer from replies fixed in the rules (rendered and listed at publish time): no work here but choosing.</summary>
-    private PushOutcome Fixed(WeChatAccount account, InboundMessage message, RouteResult route)
+    private PushOutcome Fixed(WeChatAccount account, InboundMessage message, RouteResult route, string pushKey)
     {
         if (route.Replies is not { Replies.Count: > 0 } group)
         {
             return new PushOutcome(RememberedAnswer.Nothing, route);
         }
 
-        var body = group.Replies[group.PickPassive(random)].BodyFor(message.IsUserMessage);
+        var body = group.Replies[group.PickPassive(PushKey.Choice(pushKey))].BodyFor(message.IsUserMessage);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         return new PushOutcome(new RememberedAnswer(now, body), route, null, FollowUp(account, message, group.FollowUps));
     }
 
     private async Task<PushOutcome> ComposeWithBackendAsync(
-        WeChatAccount account, InboundMessage message, RouteResult route, CompiledReplyGroup? defaultGroup, long arrived)
+        WeChatAccount account, InboundMessage message, RouteResult route, CompiledReplyGroup? defaultGroup, long arrived, string pushKey)
     {
         var group = route.Replies!;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        IReadOnlyList<CompiledReply> sequence = group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(random)]] : group.Replies;
+        IReadOnlyList<CompiledReply> sequence = group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(PushKey.Choice(pushKey))]] : group.Replies;
         // The backend call is not tied to this request: if it outlives the budget its answer is still delivered.
         var resolving = resolver.ResolveAsync(account.Name, message, sequence, group, defaultGroup, CancellationToken.None);
         IReadOnlyList<Reply> replies;
