@@ -37,8 +37,6 @@ catch (StartupProblemsException ex)
 catch (InvalidDataException ex)
 {
     // A settings file that is not valid JSON.
-    // The JSON reader's own message, innermost, says where (line and byte position).
-    var innermost = ex.GetBaseException();
-    Console.Error.WriteLine($"configuration error: {ex.Message}{(innermost != ex ? " " + innermost.Message : "")}");
+    Console.Error.WriteLine($"configuration error: {SettingsFileError.Describe(ex)}");
     return 2;
 }

@@ -89,6 +89,12 @@ public class CliTests
         Assert.Equal("error: unknown option '--nope'", lines[0].TrimEnd());
         Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains("brandbot rules publish <FILE> [options]", error);
+
+        (code, output, error) = await CliAsync(["rules", "publsh", "x"]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: unknown verb 'publsh'", error);
+        Assert.Contains("publish <FILE>", error);
     }
 
     [Fact]

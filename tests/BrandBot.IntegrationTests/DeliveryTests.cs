@@ -292,7 +292,8 @@ public sealed class DeliveryTests : IAsyncLifetime
         }
     }
 
-    private static string Rules(string backendUrl) => $$"""
+    /// <summary>A fixed-reply rule (hours), a backend rule (order) and a reply_all rule (steps).</summary>
+    internal static string Rules(string backendUrl) => $$"""
         follow:
           replies: [ text: "welcome" ]
         default:

@@ -105,17 +105,7 @@ public sealed class ReplayTests : IAsyncLifetime
 
     private Dictionary<string, string?> Settings()
     {
-        var settings = TestAccounts.Settings(TestAccounts.WriteRules($$"""
-            rules:
-              - name: hours
-                keywords: [ equal: "hours" ]
-                replies: [ text: "We open 9:00-21:00" ]
-              - name: order
-                keywords: [ contain: "order" ]
-                replies:
-                  - webhook: { url: "{{_backend.BaseUrl}}/hook", timeoutMs: 3000 }
-                fallback: [ text: "busy" ]
-            """));
+        var settings = TestAccounts.Settings(TestAccounts.WriteRules(DeliveryTests.Rules(_backend.BaseUrl + "/hook")));
         settings["BrandBot:DedupSeconds"] = "60";
         settings["BrandBot:ReplayWindowSeconds"] = "600";
         return settings;

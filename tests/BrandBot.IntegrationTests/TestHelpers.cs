@@ -29,17 +29,9 @@ public static class TestHelpers
     public static async Task<T> EventuallyValueAsync<T>(Func<Task<T?>> read, TimeSpan within)
         where T : struct
     {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(watch.Elapsed < within, $"no value within {within}");
-            await Task.Delay(20);
-        }
+        T? value = null;
+        await EventuallyAsync(async () => (value = await read()) is not null, within);
+        return value!.Value;
     }
 
     /// <summary>A settings file with one account that <c>simulate</c> can sign for.</summary>

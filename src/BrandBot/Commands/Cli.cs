@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
+using BrandBot.Hosting;
 
 namespace BrandBot.Commands;
 
@@ -23,7 +24,7 @@ public static class Cli
         var root = Build(output, error);
         var parsed = root.Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args);
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        if ((UnknownOption(parsed) ?? parsed.Errors.FirstOrDefault()?.Message) is { } problem && !IsHelp(parsed))
+        if ((UnknownOption(parsed) ?? UnknownWord(parsed) ?? parsed.Errors.FirstOrDefault()?.Message) is { } problem && !IsHelp(parsed))
         {
             error.WriteLine($"error: {problem}");
             await root.Parse([.. PathOf(parsed.CommandResult), "--help"]).InvokeAsync(new InvocationConfiguration { Output = error, Error = error });
@@ -34,15 +35,19 @@ public static class Cli
         {
             return await parsed.InvokeAsync(invocation);
         }
-        catch (Exception ex) when (ex is Hosting.StartupProblemsException or InvalidDataException)
+        // A --settings file that is missing or not JSON: the environment, not the verb, is wrong.
+        catch (StartupProblemsException ex)
         {
-            // A --settings file that is missing or not JSON: the environment, not the verb, is wrong.
-            var lines = ex is Hosting.StartupProblemsException problems ? problems.Problems : [ex.Message];
-            foreach (var line in lines)
+            foreach (var line in ex.Problems)
             {
                 error.WriteLine($"error: {line}");
             }
 
+            return Usage;
+        }
+        catch (InvalidDataException ex)
+        {
+            error.WriteLine($"error: {SettingsFileError.Describe(ex)}");
             return Usage;
         }
     }
@@ -84,6 +89,15 @@ public static class Cli
 
         return null;
     }
+
+    /// <summary>
+    /// A word the verb has no place for. Named first: for a mistyped verb (<c>rules publsh</c>) the
+    /// parser's first error is "Required command was not provided", which hides the typo.
+    /// </summary>
+    private static string? UnknownWord(ParseResult parsed) =>
+        parsed.UnmatchedTokens.FirstOrDefault() is not { } word ? null
+        : parsed.CommandResult.Command.Subcommands.Count > 0 ? $"unknown verb '{word}'"
+        : $"unexpected argument '{word}'";
 
     private static bool IsHelp(ParseResult parsed) => parsed.Action is HelpAction;
 

@@ -61,7 +61,7 @@ internal sealed class ConformanceCheck(HttpClient http, string url, AccountOptio
         }
 
         output.WriteLine(failed == 0 ? $"all {_rows.Count} checks passed: {url} is ready for the WeChat console" : $"{failed} of {_rows.Count} checks failed");
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? Cli.Done : Cli.Refused;
     }
 
     private async Task Step(string name, Func<Task<(bool Passed, string Detail)>> run)

@@ -23,12 +23,12 @@ internal static class ProbeCommand
         {
             using var response = await http.GetAsync(url);
             output.WriteLine($"{url} -> {(int)response.StatusCode}");
-            return response.IsSuccessStatusCode ? 0 : 1;
+            return response.IsSuccessStatusCode ? Cli.Done : Cli.Refused;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
         {
             error.WriteLine($"{url} -> {ex.Message}");
-            return 1;
+            return Cli.Refused;
         }
     }
 }

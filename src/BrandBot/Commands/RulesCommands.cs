@@ -244,7 +244,7 @@ internal static class RulesCommands
         var json = await ReadFileAsync(path, error);
         if (json is null)
         {
-            return 2;
+            return Cli.Usage;
         }
 
         ConsoleImport.Result result;
@@ -255,7 +255,7 @@ internal static class RulesCommands
         catch (System.Text.Json.JsonException ex)
         {
             error.WriteLine($"{path}: not JSON ({ex.Message})");
-            return 1;
+            return Cli.Refused;
         }
 
         foreach (var note in result.Notes)
@@ -275,7 +275,7 @@ internal static class RulesCommands
         }
 
         PrintProblems(outPath ?? "(imported)", parsed.Problems, error, error);
-        return parsed.HasErrors ? 1 : 0;
+        return parsed.HasErrors ? Cli.Refused : Cli.Done;
     }
 
     internal static async Task<int> WithStoreAsync(string? settings, TextWriter error, Func<CommandStore, Task<int>> verb)

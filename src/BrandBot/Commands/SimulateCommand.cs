@@ -85,7 +85,7 @@ internal static class SimulateCommand
         var body = await response.Content.ReadAsStringAsync();
         var ok = response.IsSuccessStatusCode && body == echostr;
         (ok ? output : error).WriteLine($"GET {url} -> {(int)response.StatusCode}; echostr {(ok ? "echoed exactly: verification would pass" : $"NOT echoed (got '{body}')")}");
-        return ok ? 0 : 1;
+        return ok ? Cli.Done : Cli.Refused;
     }
 
     private static async Task<int> PushAsync(HttpClient http, string url, AccountOptions account, PushRequest request, TextWriter output, TextWriter error)
@@ -115,11 +115,11 @@ internal static class SimulateCommand
         if (!response.IsSuccessStatusCode)
         {
             error.WriteLine(System.Text.Encoding.UTF8.GetString(reply));
-            return 1;
+            return Cli.Refused;
         }
 
         output.WriteLine(SignedPush.DecodeReply(account.Token, account.AppId, account.EncodingAESKey, account.PreviousEncodingAESKey, reply));
-        return 0;
+        return Cli.Done;
     }
 
     private static PushMode? ParseMode(string? mode, AccountOptions account)

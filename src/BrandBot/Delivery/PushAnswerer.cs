@@ -46,7 +46,6 @@ public sealed class PushAnswerer(
 {
     private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
     private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
-    private readonly long _replayWindow = options.Value.ReplayWindowSeconds;
     // The in-flight mark outlives the budget a little, so a retry only takes over from an attempt whose instance died.
     private readonly TimeSpan _lease = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds + 2000);
     private readonly RateLimits _limits = new(
@@ -54,10 +53,10 @@ public sealed class PushAnswerer(
         options.Value.RateLimit.PerAccount, options.Value.RateLimit.PerAccountWindowSeconds);
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
-    /// <param name="signedAt">The push's signed timestamp (Unix seconds), or null when the replay window is off.</param>
-    public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? signedAt, CancellationToken cancellationToken)
+    /// <param name="acceptedUntil">When the push's signature leaves the replay window (Unix seconds), or null when the window is off.</param>
+    public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
     {
-        var keep = KeepFor(signedAt);
+        var keep = KeepFor(acceptedUntil);
         var ruleSet = rules.Get(account.Name);
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
@@ -120,18 +119,18 @@ public sealed class PushAnswerer(
 
     /// <summary>
     /// How long the push's record must live: for WeChat's retries (<c>DedupSeconds</c>), and for as long
-    /// as its signature is accepted — a request captured on the way and sent again byte for byte is
-    /// inside the replay window until <paramref name="signedAt"/> + the window, and must find its record
-    /// (the first answer, nothing processed again) all that time.
+    /// as its signature is accepted — a request captured on the way and sent again byte for byte passes
+    /// the replay check until <paramref name="acceptedUntil"/>, and must find its record (the first
+    /// answer, nothing processed again) all that time.
     /// </summary>
-    private TimeSpan KeepFor(long? signedAt)
+    private TimeSpan KeepFor(long? acceptedUntil)
     {
-        if (signedAt is not { } signed || _replayWindow <= 0)
+        if (acceptedUntil is not { } until)
         {
             return _keep;
         }
 
-        var acceptedFor = TimeSpan.FromSeconds(signed + _replayWindow - time.GetUtcNow().ToUnixTimeSeconds() + 1);
+        var acceptedFor = TimeSpan.FromSeconds(until - time.GetUtcNow().ToUnixTimeSeconds() + 1);
         return acceptedFor > _keep ? acceptedFor : _keep;
     }
 

@@ -53,7 +53,7 @@ public sealed class PushProcessor(
             return WebhookAnswer.Reject(401, "signature", "invalid signature");
         }
 
-        if (ReplayProblem(query.Timestamp) is { } stale)
+        if (ReplayProblem(query.Timestamp, out var acceptedUntil) is { } stale)
         {
             return WebhookAnswer.Reject(403, "replay", stale);
         }
@@ -91,7 +91,7 @@ public sealed class PushProcessor(
 
         try
         {
-            var outcome = await answerer.AnswerAsync(account, message, arrived, SignedAt(query.Timestamp), cancellationToken);
+            var outcome = await answerer.AnswerAsync(account, message, arrived, acceptedUntil, cancellationToken);
             LogAnswer(account, message, outcome);
             return Render(account, message, sealKey, query, outcome);
         }
@@ -102,13 +102,14 @@ public sealed class PushProcessor(
         }
     }
 
-    /// <summary>The signed timestamp while the replay window is on (checked by <see cref="ReplayProblem"/> before this is asked).</summary>
-    private long? SignedAt(string timestamp) =>
-        replayWindow > 0 && long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
-
     /// <summary>A push signed too far from now is a replay (or a badly wrong clock); either way it is refused, with the reason.</summary>
-    private string? ReplayProblem(string timestamp)
+    /// <param name="acceptedUntil">
+    /// When this signature stops being accepted (Unix seconds): until then a byte-for-byte copy of the
+    /// request would pass this check too. Null while the window is off.
+    /// </param>
+    private string? ReplayProblem(string timestamp, out long? acceptedUntil)
     {
+        acceptedUntil = null;
         if (replayWindow <= 0)
         {
             return null;
@@ -119,6 +120,7 @@ public sealed class PushProcessor(
             return "timestamp is not a number";
         }
 
+        acceptedUntil = seconds + replayWindow;
         var skew = Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds);
         return skew > replayWindow ? $"timestamp is {skew} s from now, outside the replay window of {replayWindow} s" : null;
     }
