@@ -35,6 +35,21 @@ public static class RedisKeys
     /// <summary>String: a push's in-flight mark or remembered answer, by its hashed identity (PushKey).</summary>
     public static RedisKey Push(string account, string pushKey) => $"brandbot:{{{account}}}:push:{pushKey}";
 
+    /// <summary>
+    /// Hash: compact records (<c>CompactAnswer</c>) of pushes answered without waiting, bucketed by the
+    /// push's CreateTime and the first two hex digits of its key: a retry finds the bucket from the push
+    /// alone, and buckets stay small enough for Redis's compact listpack encoding (≤ 128 fields) up to
+    /// ~30,000 pushes/s per account.
+    /// </summary>
+    public static RedisKey PushRecords(string account, string pushKey, long pushCreateTime) =>
+        $"brandbot:{{{account}}}:push:r:{pushCreateTime}:{pushKey[..2]}";
+
+    /// <summary>The field of a push in its <see cref="PushRecords"/> bucket: the next 24 hex digits of its key, as 12 bytes.</summary>
+    public static RedisValue PushRecordField(string pushKey) => Convert.FromHexString(pushKey.AsSpan(2, 24));
+
+    /// <summary>Set: hashed followers some instance found at half their limit or more in one follower window.</summary>
+    public static RedisKey HotFollowers(string account, long window) => $"brandbot:{{{account}}}:rate:hot:{window}";
+
     /// <summary>Counter: rate-limited pushes of one (hashed) follower in one fixed window.</summary>
     public static RedisKey FollowerWindow(string account, string follower, long window) => $"brandbot:{{{account}}}:rate:f:{follower}:{window}";
 

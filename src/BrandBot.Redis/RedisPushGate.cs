@@ -5,10 +5,11 @@ using StackExchange.Redis;
 namespace BrandBot.Redis;
 
 /// <summary>
-/// The push gate shared by every instance: one script call per push marks it in flight (SET NX
-/// with a lease) and, for rule-triggering messages, counts the follower's and the account's
-/// windows. When Redis is unreachable or slow the process falls back to its own memory, so a push
-/// is still answered within the budget; de-duplication across instances resumes when Redis is back.
+/// The push gate shared by every instance: one script call per push finds an earlier attempt (its
+/// answer, in-flight mark or compact record) or marks this one in flight (SET NX with a lease), or
+/// stores its ready answer. When Redis is unreachable or slow the process falls back to its own
+/// memory, so a push is still answered within the budget; de-duplication across instances resumes
+/// when Redis is back.
 /// </summary>
 public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate local, TimeProvider time, IDeliveryObserver observer) : IPushGate
 {
@@ -17,41 +18,29 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
     private const string RememberOperation = "push_remember";
 
     /// <summary>The operations whose failures are reported to <see cref="IDeliveryObserver.StoreUnavailable"/>.</summary>
-    public static readonly IReadOnlyList<string> Operations = [GateOperation, WaitOperation, RememberOperation];
+    public static readonly IReadOnlyList<string> Operations = [GateOperation, WaitOperation, RememberOperation, RedisPushLedger.Operation, RateSyncOperation];
+
+    /// <summary>The background rate sync's operation name (its failures are counted like the others).</summary>
+    public const string RateSyncOperation = "rate_sync";
 
     /// <summary>A request-path Redis call slower than this is abandoned for the local gate.</summary>
     public static readonly TimeSpan CallBound = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(20);
 
-    // KEYS: push mark, follower window, account window.
-    // ARGV: lease ms, counted (1/0), follower limit, follower window s, account limit, account window s,
-    //       the answer when ready ('' = mark in flight), keep ms.
-    // Returns {0, existing value} for a repeat, {1} for a first attempt, {2, 'f'|'a'} when over a limit.
+    // KEYS: push mark, the push's compact-record bucket.
+    // ARGV: lease ms, the answer when ready ('' = mark in flight), keep ms, the push's field in the bucket.
+    // Returns {0, existing value} for a repeat, {3, compact record} for a repeat answered without waiting, {1} for a first attempt.
     private const string EnterScript = """
         local existing = redis.call('GET', KEYS[1])
         if existing then return {0, existing} end
-        local limited = false
-        if ARGV[2] == '1' then
-          if tonumber(ARGV[3]) > 0 then
-            local n = redis.call('INCR', KEYS[2])
-            if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
-            if n > tonumber(ARGV[3]) then limited = 'f' end
-          end
-          if not limited and tonumber(ARGV[5]) > 0 then
-            local n = redis.call('INCR', KEYS[3])
-            if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[6]) end
-            if n > tonumber(ARGV[5]) then limited = 'a' end
-          end
-        end
-        if ARGV[7] == '' then
+        local compact = redis.call('HGET', KEYS[2], ARGV[4])
+        if compact then return {3, compact} end
+        if ARGV[2] == '' then
           redis.call('SET', KEYS[1], 'P', 'PX', ARGV[1])
-        elseif limited then
-          redis.call('SET', KEYS[1], 'S', 'PX', ARGV[8])
         else
-          redis.call('SET', KEYS[1], ARGV[7], 'PX', ARGV[8])
+          redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
         end
-        if limited then return {2, limited} end
         return {1}
         """;
 
@@ -62,27 +51,19 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
             return await local.EnterAsync(ticket, cancellationToken);
         }
 
-        var limits = ticket.Limits;
-        var follower = ticket.Follower ?? "-";
         try
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
                 EnterScript,
+                [RedisKeys.Push(ticket.Account, ticket.PushKey), RedisKeys.PushRecords(ticket.Account, ticket.PushKey, ticket.PushCreateTime)],
                 [
-                    RedisKeys.Push(ticket.Account, ticket.PushKey),
-                    RedisKeys.FollowerWindow(ticket.Account, follower, RateLimits.Window(ticket.Now, limits.PerFollowerWindowSeconds)),
-                    RedisKeys.AccountWindow(ticket.Account, RateLimits.Window(ticket.Now, limits.PerAccountWindowSeconds)),
-                ],
-                [
-                    (long)ticket.Lease.TotalMilliseconds, ticket.Follower is null ? 0 : 1,
-                    limits.PerFollower, Math.Max(1, limits.PerFollowerWindowSeconds),
-                    limits.PerAccount, Math.Max(1, limits.PerAccountWindowSeconds),
-                    ticket.Answer?.Encode() ?? [], (long)ticket.Keep.TotalMilliseconds,
+                    (long)ticket.Lease.TotalMilliseconds, ticket.Answer?.Encode() ?? [], (long)ticket.Keep.TotalMilliseconds,
+                    RedisKeys.PushRecordField(ticket.PushKey),
                 ]).WaitAsync(CallBound, time, cancellationToken))!;
             return (long)result[0] switch
             {
                 1 => GateVerdict.First,
-                2 => GateVerdict.Limited((string?)result[1] == "a" ? LimitScope.Account : LimitScope.Follower),
+                3 when CompactAnswer.Decode((byte[]?)result[1]) is { } compact => GateVerdict.Replay(compact),
                 _ => Existing((byte[]?)result[1]),
             };
         }

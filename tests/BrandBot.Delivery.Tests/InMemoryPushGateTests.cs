@@ -42,17 +42,6 @@ public class InMemoryPushGateTests
     }
 
     [Fact]
-    public async Task AReadyAnswer_OverALimit_IsStoredAsSuccess()
-    {
-        var limits = new RateLimits(1, 60, 0, 1);
-        var reply = new RememberedAnswer(3, "text", new byte[] { 7 });
-        Assert.Equal(GateOutcome.First, (await _gate.EnterAsync(Ticket("a", "f1", limits) with { Answer = reply, Keep = Keep })).Outcome);
-        Assert.Equal(GateOutcome.Limited, (await _gate.EnterAsync(Ticket("b", "f1", limits) with { Answer = reply, Keep = Keep })).Outcome);
-        var retry = await _gate.EnterAsync(Ticket("b", "f1", limits) with { Answer = reply, Keep = Keep });
-        Assert.True(retry.Answer!.IsNothing);
-    }
-
-    [Fact]
     public async Task Keys_ArePerAccount()
     {
         Assert.Equal(GateOutcome.First, (await Enter("k", account: "a")).Outcome);
@@ -103,32 +92,21 @@ public class InMemoryPushGateTests
     }
 
     [Fact]
-    public async Task FollowerLimit_CountsOnlyCountedPushes_PerFollower_PerWindow()
+    public async Task ARecordWrittenBehind_IsFirstOnce_AndAnsweredToTheGate()
     {
-        var limits = new RateLimits(3, 60, 0, 1);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(GateOutcome.First, (await Enter($"m{i}", follower: "f1", limits: limits)).Outcome);
-        }
+        var answer = new RememberedAnswer(3, "text", new byte[] { 7 });
+        Assert.Null(_gate.TryRecord(new Pending("k", answer, _time.GetUtcNow() + Keep), _time.GetUtcNow()));
+        Assert.Same(answer, _gate.TryRecord(new Pending("k", RememberedAnswer.Nothing, _time.GetUtcNow() + Keep), _time.GetUtcNow()));
+        var retry = await Enter("k");
+        Assert.Equal(GateOutcome.Answered, retry.Outcome);
+        Assert.Same(answer, retry.Answer);
 
-        var over = await Enter("m3", follower: "f1", limits: limits);
-        Assert.Equal(GateOutcome.Limited, over.Outcome);
-        Assert.Equal(LimitScope.Follower, over.LimitedBy);
-        Assert.Equal(GateOutcome.First, (await Enter("m4", follower: "f2", limits: limits)).Outcome);
-        Assert.Equal(GateOutcome.First, (await Enter("follow", follower: null, limits: limits)).Outcome);
+        // An attempt in flight at the gate makes a record written behind a repeat.
+        await Enter("g");
+        Assert.True(_gate.TryRecord(new Pending("g", answer, _time.GetUtcNow() + Keep), _time.GetUtcNow())!.IsNothing);
 
-        _time.Advance(TimeSpan.FromSeconds(60));
-        Assert.Equal(GateOutcome.First, (await Enter("m5", follower: "f1", limits: limits)).Outcome);
-    }
-
-    [Fact]
-    public async Task AccountLimit_AppliesAcrossFollowers()
-    {
-        var limits = new RateLimits(0, 60, 2, 1);
-        Assert.Equal(GateOutcome.First, (await Enter("a", follower: "f1", limits: limits)).Outcome);
-        Assert.Equal(GateOutcome.First, (await Enter("b", follower: "f2", limits: limits)).Outcome);
-        var over = await Enter("c", follower: "f3", limits: limits);
-        Assert.Equal((GateOutcome.Limited, LimitScope.Account), (over.Outcome, over.LimitedBy));
+        _time.Advance(Keep + TimeSpan.FromSeconds(1));
+        Assert.Null(_gate.TryRecord(new Pending("k", answer, _time.GetUtcNow() + Keep), _time.GetUtcNow()));
     }
 
     [Fact]
@@ -144,9 +122,16 @@ public class InMemoryPushGateTests
         Assert.Equal(1, _gate.MarkCount);
     }
 
-    private PushTicket Ticket(string key, string? follower = null, RateLimits? limits = null) =>
-        new("acme", key, follower, Lease, limits ?? RateLimits.None, _time.GetUtcNow());
+    private PushTicket Ticket(string key) => new("acme", key, 1_795_000_000, Lease, _time.GetUtcNow());
 
-    private ValueTask<GateVerdict> Enter(string key, string account = "acme", string? follower = null, RateLimits? limits = null) =>
-        _gate.EnterAsync(new PushTicket(account, key, follower, Lease, limits ?? RateLimits.None, _time.GetUtcNow()));
+    private ValueTask<GateVerdict> Enter(string key, string account = "acme") =>
+        _gate.EnterAsync(new PushTicket(account, key, 1_795_000_000, Lease, _time.GetUtcNow()));
+
+    private sealed class Pending(string key, RememberedAnswer answer, DateTimeOffset keepUntil)
+        : PendingPush("acme", key, 1_795_000_000, answer, new CompactAnswer(1, 0), keepUntil)
+    {
+        public override void Settled(bool first)
+        {
+        }
+    }
 }

@@ -1,9 +1,11 @@
 namespace BrandBot.Delivery.Dedup;
 
 /// <summary>
-/// The door every push goes through once it is verified and parsed: it tells a first attempt from a
-/// retry (de-duplication) and counts rule-triggering messages against the rate limits, in one step
-/// (one Redis round trip). Shared between instances through Redis, in memory on the embedded store.
+/// The door a push goes through when its answer cannot be given without knowing whether an earlier
+/// attempt exists: a reply from a brand backend (computed once, under a lease, and waited for by
+/// retries), a follower at a rate limit, a publish moments ago. It tells a first attempt from a
+/// retry in one step (one Redis round trip). Shared through Redis, in memory on the embedded store.
+/// Pushes answered without waiting go to the <see cref="IPushLedger"/> instead.
 /// </summary>
 public interface IPushGate
 {
@@ -22,29 +24,20 @@ public interface IPushGate
 }
 
 /// <summary>
-/// One push at the gate. <paramref name="Follower"/> is the follower's hashed id when the push counts
-/// against the rate limits (it would trigger a reply), null otherwise (follows are never limited).
-/// <paramref name="Lease"/> is how long the in-flight mark holds if its owner never answers.
+/// One push at the gate. <paramref name="Lease"/> is how long the in-flight mark holds if its owner
+/// never answers; <paramref name="PushCreateTime"/> places the push's compact record, should an attempt
+/// answered without waiting have written one.
 /// </summary>
-public sealed record PushTicket(string Account, string PushKey, string? Follower, TimeSpan Lease, RateLimits Limits, DateTimeOffset Now)
+public sealed record PushTicket(string Account, string PushKey, long PushCreateTime, TimeSpan Lease, DateTimeOffset Now)
 {
     /// <summary>
     /// The answer, when it is ready before the push enters (replies fixed in the rules): a first
     /// attempt then stores it at once, kept for <see cref="Keep"/> — one step instead of an in-flight
-    /// mark followed by <see cref="IPushGate.Remember"/>. Over a rate limit, <c>success</c> is stored instead.
+    /// mark followed by <see cref="IPushGate.Remember"/> (over a rate limit, that answer is <c>success</c>).
     /// </summary>
     public RememberedAnswer? Answer { get; init; }
 
     public TimeSpan Keep { get; init; }
-}
-
-/// <summary>Fixed-window limits; a count of 0 switches the limit off.</summary>
-public sealed record RateLimits(int PerFollower, int PerFollowerWindowSeconds, int PerAccount, int PerAccountWindowSeconds)
-{
-    public static RateLimits None { get; } = new(0, 60, 0, 1);
-
-    /// <summary>The window a moment falls in: windows are aligned to the Unix epoch, so instances agree.</summary>
-    public static long Window(DateTimeOffset now, int seconds) => now.ToUnixTimeSeconds() / Math.Max(1, seconds);
 }
 
 public enum GateOutcome
@@ -54,9 +47,6 @@ public enum GateOutcome
     /// ticket carried its answer, it is already stored).
     /// </summary>
     First,
-
-    /// <summary>First, but over a rate limit: answer <c>success</c> (and remember that, unless the ticket carried an answer).</summary>
-    Limited,
 
     /// <summary>Another attempt is computing the answer.</summary>
     InFlight,
@@ -68,13 +58,11 @@ public enum GateOutcome
     Vacant,
 }
 
-public enum LimitScope
-{
-    Follower,
-    Account,
-}
-
-public readonly record struct GateVerdict(GateOutcome Outcome, RememberedAnswer? Answer = null, LimitScope? LimitedBy = null)
+/// <summary>
+/// The gate's answer. A retry carries the first attempt's <see cref="Answer"/>, or its
+/// <see cref="Compact"/> record when that attempt was answered without waiting (render it from the rules).
+/// </summary>
+public readonly record struct GateVerdict(GateOutcome Outcome, RememberedAnswer? Answer = null, CompactAnswer? Compact = null)
 {
     public static GateVerdict First => new(GateOutcome.First);
 
@@ -82,7 +70,7 @@ public readonly record struct GateVerdict(GateOutcome Outcome, RememberedAnswer?
 
     public static GateVerdict Vacant => new(GateOutcome.Vacant);
 
-    public static GateVerdict Limited(LimitScope scope) => new(GateOutcome.Limited, null, scope);
-
     public static GateVerdict Replay(RememberedAnswer answer) => new(GateOutcome.Answered, answer);
+
+    public static GateVerdict Replay(CompactAnswer answer) => new(GateOutcome.Answered, null, answer);
 }

@@ -4,14 +4,13 @@ namespace BrandBot.Delivery.Dedup;
 
 /// <summary>
 /// The gate for one process: the embedded store's, and the stand-in while Redis is unreachable.
-/// Expired marks and windows are swept as new pushes arrive (no timer thread per gate).
+/// Expired marks are swept as new pushes arrive (no timer thread per gate).
 /// </summary>
 public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
 {
     private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<(string Account, string Key), Mark> _marks = new();
-    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private long _nextSweep;
 
     /// <summary>Marks currently held (for tests and the sweep).</summary>
@@ -29,17 +28,19 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
             return ValueTask.FromResult(mark.Answer is { } answer ? GateVerdict.Replay(answer) : GateVerdict.InFlight);
         }
 
-        if (Count(ticket, now) is not { } scope)
-        {
-            return ValueTask.FromResult(GateVerdict.First);
-        }
+        return ValueTask.FromResult(GateVerdict.First);
+    }
 
-        if (ticket.Answer is not null)
-        {
-            _marks[key] = new Mark(now + ticket.Keep, RememberedAnswer.Nothing);
-        }
-
-        return ValueTask.FromResult(GateVerdict.Limited(scope));
+    /// <summary>
+    /// Records a push answered without waiting, unless an attempt of it is known already. Null when this
+    /// one was first; otherwise the earlier attempt's answer (<c>success</c> while that attempt is still in flight).
+    /// </summary>
+    public RememberedAnswer? TryRecord(PendingPush push, DateTimeOffset now)
+    {
+        SweepIfDue(now);
+        var mine = new Mark(push.KeepUntil, push.Answer);
+        var mark = _marks.AddOrUpdate((push.Account, push.PushKey), mine, (_, existing) => existing.IsLive(now) ? existing : mine);
+        return ReferenceEquals(mark, mine) ? null : mark.Answer ?? RememberedAnswer.Nothing;
     }
 
     public async ValueTask<GateVerdict> WaitAsync(string account, string pushKey, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -87,37 +88,6 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
         replaced?.Complete(answer);
     }
 
-    private LimitScope? Count(PushTicket ticket, DateTimeOffset now)
-    {
-        if (ticket.Follower is null)
-        {
-            return null;
-        }
-
-        var limits = ticket.Limits;
-        if (limits.PerFollower > 0 && Increment($"f\n{ticket.Account}\n{ticket.Follower}", now, limits.PerFollowerWindowSeconds) > limits.PerFollower)
-        {
-            return LimitScope.Follower;
-        }
-
-        if (limits.PerAccount > 0 && Increment($"a\n{ticket.Account}", now, limits.PerAccountWindowSeconds) > limits.PerAccount)
-        {
-            return LimitScope.Account;
-        }
-
-        return null;
-    }
-
-    private int Increment(string key, DateTimeOffset now, int seconds)
-    {
-        var window = RateLimits.Window(now, seconds);
-        var entry = _windows.AddOrUpdate(
-            key,
-            _ => new Window(window, 1, now.AddSeconds(seconds)),
-            (_, current) => current.Number == window ? current with { Count = current.Count + 1 } : new Window(window, 1, now.AddSeconds(seconds)));
-        return entry.Count;
-    }
-
     private void SweepIfDue(DateTimeOffset now)
     {
         var due = Interlocked.Read(ref _nextSweep);
@@ -131,14 +101,6 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
             if (!mark.IsLive(now))
             {
                 _marks.TryRemove(KeyValuePair.Create(key, mark));
-            }
-        }
-
-        foreach (var (key, window) in _windows)
-        {
-            if (window.ExpiresAt <= now)
-            {
-                _windows.TryRemove(KeyValuePair.Create(key, window));
             }
         }
     }
@@ -160,6 +122,4 @@ public sealed class InMemoryPushGate(TimeProvider time) : IPushGate
 
         public void Complete(RememberedAnswer answer) => Volatile.Read(ref _answered)?.TrySetResult(answer);
     }
-
-    private sealed record Window(long Number, int Count, DateTimeOffset ExpiresAt);
 }

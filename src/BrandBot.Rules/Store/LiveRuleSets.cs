@@ -4,19 +4,43 @@ using BrandBot.Rules.Matching;
 namespace BrandBot.Rules.Store;
 
 /// <summary>
-/// The compiled rule set each account answers with right now. Swapping is one reference write, so a
-/// push in flight finishes with the set it started with and the next push sees the new one.
+/// The compiled rule set each account answers with right now, swapped atomically on publish. The
+/// version it replaced is kept beside it, so a retry of a push answered just before a publish can
+/// be answered from the version that answered it first.
 /// </summary>
 public sealed class LiveRuleSets
 {
-    private readonly ConcurrentDictionary<string, CompiledRuleSet> _current = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Live> _live = new(StringComparer.Ordinal);
 
     /// <summary>The account's current set, or <see cref="CompiledRuleSet.Empty"/> before any is loaded.</summary>
-    public CompiledRuleSet Get(string account) => _current.TryGetValue(account, out var set) ? set : CompiledRuleSet.Empty;
+    public CompiledRuleSet Get(string account) => _live.TryGetValue(account, out var live) ? live.Current : CompiledRuleSet.Empty;
+
+    /// <summary>The current or the previous set when it has <paramref name="version"/>; null otherwise.</summary>
+    public CompiledRuleSet? Find(string account, long version) =>
+        !_live.TryGetValue(account, out var live) ? null
+        : live.Current.Version == version ? live.Current
+        : live.Previous?.Version == version ? live.Previous
+        : null;
+
+    /// <summary>
+    /// True once the live version has been live long enough that no retry of a push answered by an
+    /// earlier version can still arrive (see <see cref="Install"/>): until then, answers consult the push's record first.
+    /// </summary>
+    public bool IsSettled(string account, DateTimeOffset now) => !_live.TryGetValue(account, out var live) || now >= live.SettledAt;
 
     /// <summary>
     /// Installs <paramref name="set"/> whatever is live: the store is the source of truth, even when its
     /// numbering restarted. Callers serialise installs (RulesActivator compiles one version at a time).
     /// </summary>
-    public void Install(string account, CompiledRuleSet set) => _current[account] = set;
+    /// <param name="settledAt">
+    /// When retries of pushes answered by the version before can no longer arrive. Only a replacement
+    /// waits for it: a process's first version has no earlier one here to answer a retry from.
+    /// </param>
+    public void Install(string account, CompiledRuleSet set, DateTimeOffset settledAt = default) =>
+        _live.AddOrUpdate(
+            account,
+            _ => new Live(set, null, default),
+            (_, live) => new Live(set, live.Current, settledAt));
+
+    private sealed record Live(CompiledRuleSet Current, CompiledRuleSet? Previous, DateTimeOffset SettledAt);
 }

@@ -1,4 +1,5 @@
 using BrandBot.Delivery.Dedup;
+using BrandBot.Delivery.Limits;
 using BrandBot.Delivery.WeChatApi;
 using BrandBot.Metrics;
 using BrandBot.Options;
@@ -27,16 +28,21 @@ public readonly record struct PushOutcome(RememberedAnswer Answer, RouteResult? 
 }
 
 /// <summary>
-/// Answers every follower exactly once (issue 5). A push goes through the gate: a retry gets the
-/// first attempt's answer (waiting for it, within the budget, while it is still being computed);
-/// a follower over a rate limit gets <c>success</c>; a first attempt is routed and counted once.
-/// Replies fixed in the rules answer at once; replies that need a brand backend race the budget,
-/// and when they lose, the push is answered <c>success</c> in time and the reply follows through the
-/// customer-service API. The rest of a reply_all group always follows that way, in order.
+/// Answers every follower exactly once (issues 5 and 14). A reply fixed in the rules is a pure function
+/// of the push and the rules version (random_one picks by the push's identity), so any attempt of a
+/// push, on any instance, answers with the same content (its CreateTime is the attempt's own) without
+/// asking anyone: such a push is answered at once and its record written behind the answer
+/// (<see cref="IPushLedger"/>); only the attempt whose record lands first runs the side effects —
+/// counting, the rest of a reply_all group. Everything that could come out differently on another
+/// instance goes through the <see cref="IPushGate"/> first: a reply from a brand backend (computed once
+/// under a lease; a retry waits for it), a follower or account near a rate limit, and the first moments
+/// after a publish (a retry may still arrive for the version before).
 /// </summary>
 public sealed class PushAnswerer(
     LiveRuleSets rules,
     IPushGate gate,
+    IPushLedger ledger,
+    RateLimiter limiter,
     ReplyResolver resolver,
     CustomerService customerService,
     HitRecorder hits,
@@ -48,27 +54,31 @@ public sealed class PushAnswerer(
     private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
     // The in-flight mark outlives the budget a little, so a retry only takes over from an attempt whose instance died.
     private readonly TimeSpan _lease = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds + 2000);
-    private readonly RateLimits _limits = new(
-        options.Value.RateLimit.PerFollower, options.Value.RateLimit.PerFollowerWindowSeconds,
-        options.Value.RateLimit.PerAccount, options.Value.RateLimit.PerAccountWindowSeconds);
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
     /// <param name="acceptedUntil">When the push's signature leaves the replay window (Unix seconds), or null when the window is off.</param>
     public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
     {
-        var keep = KeepFor(acceptedUntil);
+        var now = time.GetUtcNow();
+        var keep = KeepFor(acceptedUntil, now);
         var ruleSet = rules.Get(account.Name);
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
         var pushKey = PushKey.Of(message);
-        // Replies fixed in the rules are ready before the gate (choosing one is all the work), so the
-        // gate stores them as it admits the push: one shared-store call per push.
-        var ready = route.Replies is { CallsBackend: true } ? (PushOutcome?)null : Fixed(account, message, route, pushKey);
-        var ticket = new PushTicket(account.Name, pushKey, CountsTowardLimits(route) ? PushKey.Follower(message) : null, _lease, _limits, time.GetUtcNow())
+        var rate = limiter.Limits.Any && CountsTowardLimits(route) ? limiter.Take(account.Name, PushKey.Follower(message)) : RateVerdict.Clear;
+        var fixedReply = route.Replies is not { CallsBackend: true };
+        if (fixedReply && !rate.Hot && rules.IsSettled(account.Name, now))
         {
-            Answer = ready?.Answer,
-            Keep = keep,
-        };
+            using var decided = Tracing.Source.StartActivity("brandbot.gate");
+            decided?.SetTag("brandbot.gate", "WriteBehind");
+            return AnswerWithoutWaiting(account, message, ruleSet, route, text, pushKey, rate, now + keep);
+        }
+
+        rate = await limiter.ConfirmAsync(rate, cancellationToken);
+        var ready = !fixedReply ? (PushOutcome?)null
+            : rate.IsLimited ? new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited")
+            : Fixed(account, message, ruleSet, route, pushKey).Outcome;
+        var ticket = new PushTicket(account.Name, pushKey, message.CreateTime, _lease, now) { Answer = ready?.Answer, Keep = keep };
 
         GateVerdict verdict;
         using (var gateSpan = Tracing.Source.StartActivity("brandbot.gate"))
@@ -91,19 +101,24 @@ public sealed class PushAnswerer(
         switch (verdict.Outcome)
         {
             case GateOutcome.Answered:
+                limiter.Untake(rate);
                 metrics.DedupHit(account.Name, "replayed");
-                return new PushOutcome(verdict.Answer!, null, "replayed");
+                return new PushOutcome(verdict.Answer ?? Render(account, message, verdict.Compact!.Value), null, "replayed");
             case GateOutcome.InFlight or GateOutcome.Vacant:
                 // Still being computed past our budget: whatever it yields goes out through customer service.
+                limiter.Untake(rate);
                 return new PushOutcome(RememberedAnswer.Nothing, null, "still in flight");
-            case GateOutcome.Limited:
-                metrics.RateLimited(account.Name, verdict.LimitedBy == LimitScope.Account ? "account" : "follower");
-                if (ready is null)
-                {
-                    gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, keep);
-                }
+        }
 
-                return new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited");
+        if (rate.IsLimited)
+        {
+            metrics.RateLimited(account.Name, rate.LimitedBy == LimitScope.Account ? "account" : "follower");
+            if (ready is null)
+            {
+                gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, keep);
+            }
+
+            return new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited");
         }
 
         hits.Record(account.Name, message, route, text);
@@ -118,19 +133,59 @@ public sealed class PushAnswerer(
     }
 
     /// <summary>
+    /// The answer is known here and now; the record goes behind it. The rest of a reply_all group waits
+    /// (after the answer is written) to learn whether this attempt's record was the first.
+    /// </summary>
+    private PushOutcome AnswerWithoutWaiting(
+        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string? text, string pushKey, RateVerdict rate, DateTimeOffset keepUntil)
+    {
+        var (outcome, compact, rest) = Fixed(account, message, ruleSet, route, pushKey);
+        var pending = new SideEffectsOnce(this, account, message, route, text, pushKey, rate, outcome.Answer, compact, keepUntil, rest.Count > 0);
+        if (ledger.Write(pending) is { } earlier)
+        {
+            // The embedded store knows at once: a retry gets the first attempt's answer exactly.
+            return new PushOutcome(earlier, null, "replayed");
+        }
+
+        return rest.Count == 0 ? outcome : outcome with { FollowUp = async stopping =>
+        {
+            if (await pending.First!.Task.WaitAsync(stopping))
+            {
+                await Deliver(account, message, rest, stopping);
+            }
+        }, };
+    }
+
+    /// <summary>The first attempt's answer from its compact record, rendered from the version that gave it (<c>success</c> once that version is gone).</summary>
+    private static RememberedAnswer Render(LiveRuleSets rules, WeChatAccount account, InboundMessage message, CompactAnswer compact)
+    {
+        if (compact.IsNothing
+            || rules.Find(account.Name, compact.RulesVersion)?.Route(message).Replies is not { } group
+            || compact.ReplyIndex >= group.Replies.Count
+            || group.Replies[compact.ReplyIndex].BodyFor(message.IsUserMessage) is not { } body)
+        {
+            return RememberedAnswer.Nothing;
+        }
+
+        return new RememberedAnswer(message.CreateTime + compact.CreateTimeAfterPush, body);
+    }
+
+    private RememberedAnswer Render(WeChatAccount account, InboundMessage message, CompactAnswer compact) => Render(rules, account, message, compact);
+
+    /// <summary>
     /// How long the push's record must live: for WeChat's retries (<c>DedupSeconds</c>), and for as long
     /// as its signature is accepted — a request captured on the way and sent again byte for byte passes
     /// the replay check until <paramref name="acceptedUntil"/>, and must find its record (the first
     /// answer, nothing processed again) all that time.
     /// </summary>
-    private TimeSpan KeepFor(long? acceptedUntil)
+    private TimeSpan KeepFor(long? acceptedUntil, DateTimeOffset now)
     {
         if (acceptedUntil is not { } until)
         {
             return _keep;
         }
 
-        var acceptedFor = TimeSpan.FromSeconds(until - time.GetUtcNow().ToUnixTimeSeconds() + 1);
+        var acceptedFor = TimeSpan.FromSeconds(until - now.ToUnixTimeSeconds() + 1);
         return acceptedFor > _keep ? acceptedFor : _keep;
     }
 
@@ -138,17 +193,39 @@ public sealed class PushAnswerer(
     private static bool CountsTowardLimits(RouteResult route) =>
         route.HasReply && route.Kind is MatchKind.Keyword or MatchKind.Menu or MatchKind.Default;
 
-    /// <summary>The answer from replies fixed in the rules (rendered and listed at publish time): no work here but choosing.</summary>
-    private PushOutcome Fixed(WeChatAccount account, InboundMessage message, RouteResult route, string pushKey)
+    /// <summary>
+    /// The answer from replies fixed in the rules (rendered and listed at publish time): no work here but
+    /// choosing, and the same choice on every attempt.
+    /// </summary>
+    private (PushOutcome Outcome, CompactAnswer Compact, IReadOnlyList<Reply> FollowUps) Fixed(
+        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string pushKey)
     {
         if (route.Replies is not { Replies.Count: > 0 } group)
         {
-            return new PushOutcome(RememberedAnswer.Nothing, route);
+            return (new PushOutcome(RememberedAnswer.Nothing, route), CompactAnswer.Nothing, []);
         }
 
-        var body = group.Replies[group.PickPassive(PushKey.Choice(pushKey))].BodyFor(message.IsUserMessage);
+        var index = group.PickPassive(PushKey.Choice(pushKey));
+        var body = group.Replies[index].BodyFor(message.IsUserMessage);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        return new PushOutcome(new RememberedAnswer(now, body), route, null, FollowUp(account, message, group.FollowUps));
+        var outcome = new PushOutcome(new RememberedAnswer(now, body), route, null, FollowUp(account, message, group.FollowUps));
+        return (outcome, new CompactAnswer(ruleSet.Version, index, now - message.CreateTime), group.FollowUps);
+    }
+
+    /// <summary>Runs once the ledger knows whether this attempt was first: the side effects, or (a retry) nothing but taking its count back.</summary>
+    private void Settle(SideEffectsOnce push, bool first)
+    {
+        if (first)
+        {
+            hits.Record(push.Account, push.Message, push.Route, push.Text);
+        }
+        else
+        {
+            limiter.Untake(push.Rate);
+            metrics.DedupHit(push.Account, "replayed");
+        }
+
+        push.First?.TrySetResult(first);
     }
 
     private async Task<PushOutcome> ComposeWithBackendAsync(
@@ -190,5 +267,24 @@ public sealed class PushAnswerer(
     {
         var left = _budget - time.GetElapsedTime(arrived);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private sealed class SideEffectsOnce(
+        PushAnswerer owner, WeChatAccount account, InboundMessage message, RouteResult route, string? text, string pushKey, RateVerdict rate,
+        RememberedAnswer answer, CompactAnswer compact, DateTimeOffset keepUntil, bool hasFollowUps)
+        : PendingPush(account.Name, pushKey, message.CreateTime, answer, compact, keepUntil)
+    {
+        public InboundMessage Message { get; } = message;
+
+        public RouteResult Route { get; } = route;
+
+        public string? Text { get; } = text;
+
+        public RateVerdict Rate { get; } = rate;
+
+        /// <summary>Made only when the rest of a reply_all group waits on the verdict.</summary>
+        public TaskCompletionSource<bool>? First { get; } = hasFollowUps ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+
+        public override void Settled(bool first) => owner.Settle(this, first);
     }
 }

@@ -1,6 +1,7 @@
 using BrandBot.Delivery;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
+using BrandBot.Delivery.Limits;
 using BrandBot.Delivery.Tokens;
 using BrandBot.Delivery.WeChatApi;
 using BrandBot.Logging;
@@ -147,6 +148,8 @@ public static class BrandBotApp
             services.AddSingleton<IRuleStore, InMemoryRuleStore>();
             services.AddSingleton<IHitStats>(sp => new InMemoryHitStats(sp.GetRequiredService<TimeProvider>(), statsOffset));
             services.AddSingleton<IPushGate>(sp => sp.GetRequiredService<InMemoryPushGate>());
+            services.AddSingleton<IPushLedger, InMemoryPushLedger>();
+            services.AddSingleton(sp => new RateLimiter(Limits(options), null, sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITokenStore, InMemoryTokenStore>();
         }
         else
@@ -156,6 +159,11 @@ public static class BrandBotApp
             services.AddSingleton<IRuleStore, RedisRuleStore>();
             services.AddSingleton<IHitStats>(sp => new RedisHitStats(redis, sp.GetRequiredService<TimeProvider>(), statsOffset));
             services.AddSingleton<IPushGate, RedisPushGate>();
+            services.AddSingleton<IPushLedger>(sp => new RedisPushLedger(
+                redis, sp.GetRequiredService<InMemoryPushGate>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IDeliveryObserver>(), TimeSpan.FromMilliseconds(options.WriteBehindLingerMilliseconds)));
+            services.AddSingleton(sp => new RateLimiter(
+                Limits(options), new RedisRateWindows(redis, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITokenStore, RedisTokenStore>();
         }
 
@@ -170,8 +178,15 @@ public static class BrandBotApp
         services.AddHostedService<RulesCatchUpService>();
         services.AddHostedService<StatsFlushService>();
         services.AddSingleton<PushProcessor>();
+        // Last, so it stops first: queued push records are written before the statistics' last flush.
+        services.AddHostedService(sp => new WriteBehindService(
+            sp.GetRequiredService<IPushLedger>(), sp.GetRequiredService<RateLimiter>(), TimeSpan.FromMilliseconds(options.RateLimit.SyncMilliseconds),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WriteBehindService>>()));
         return services;
     }
+
+    private static RateLimits Limits(BrandBotOptions options) => new(
+        options.RateLimit.PerFollower, options.RateLimit.PerFollowerWindowSeconds, options.RateLimit.PerAccount, options.RateLimit.PerAccountWindowSeconds);
 
     /// <summary>
     /// Forwarded headers from the configured proxies only, then the path base, then routing (which

@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(4002, LogLevel.Warning, "Shutting down with {Count} follow-up deliveries unfinished after the drain bound")]
     public static partial void FollowUpsAbandoned(ILogger logger, int count);
 
+    [LoggerMessage(4007, LogLevel.Warning, "Shutting down with push records still unwritten after the drain bound: their side effects ran here, a retry elsewhere may run them again")]
+    public static partial void WriteBehindAbandoned(ILogger logger);
+
     [LoggerMessage(4003, LogLevel.Warning, "Access token for account {Account} not refreshed ({Outcome}): {Detail}; customer-service sends wait for it (repeats within a minute are only counted)")]
     public static partial void TokenRefreshFailed(ILogger logger, string account, string outcome, string detail);
 

@@ -47,6 +47,13 @@ public sealed class BrandBotOptions
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>
+    /// How long the records of pushes answered without waiting gather before they are written to Redis
+    /// (0, the default: as soon as the previous write is done). Larger batches, fewer calls; a process
+    /// killed within this time after answering loses those pushes' counts unless WeChat retries.
+    /// </summary>
+    public int WriteBehindLingerMilliseconds { get; set; }
+
     /// <summary>A path prefix the proxy serves BrandBot under (e.g. <c>/bot</c>): <c>/bot/wechat/{account}</c>.</summary>
     public string? PathBase { get; set; }
 
@@ -82,4 +89,7 @@ public sealed class RateLimitOptions
     public int PerAccount { get; set; }
 
     public int PerAccountWindowSeconds { get; set; } = 1;
+
+    /// <summary>How often each instance adds its counts to the shared windows in Redis and reads the totals back.</summary>
+    public int SyncMilliseconds { get; set; } = 100;
 }

@@ -101,6 +101,16 @@ public static partial class BrandBotOptionsValidator
             yield return $"{root}:RateLimit:PerFollowerWindowSeconds and PerAccountWindowSeconds must be between 1 and 86400";
         }
 
+        if (limits.SyncMilliseconds is < 10 or > 10000)
+        {
+            yield return $"{root}:RateLimit:SyncMilliseconds must be between 10 and 10000 (got {limits.SyncMilliseconds})";
+        }
+
+        if (options.WriteBehindLingerMilliseconds is < 0 or > 60000)
+        {
+            yield return $"{root}:WriteBehindLingerMilliseconds must be between 0 and 60000 (got {options.WriteBehindLingerMilliseconds})";
+        }
+
         var backends = options.Backends;
         if (backends.Retries is < 0 or > 5)
         {

@@ -13,15 +13,23 @@ namespace BrandBot.Rules;
 /// </summary>
 public sealed class RulesActivator
 {
+    /// <summary>
+    /// How long after a version goes live a retry of a push answered by the version before may still
+    /// arrive: WeChat tries a push three times, about five seconds apart; with margin.
+    /// </summary>
+    public static readonly TimeSpan RetryHorizon = TimeSpan.FromSeconds(20);
+
     private readonly IRuleStore _store;
     private readonly LiveRuleSets _live;
     private readonly RulePublisher _publisher;
     private readonly ILogger<RulesActivator> _logger;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ConcurrentDictionary<string, string> _liveYaml = new(StringComparer.Ordinal);
 
-    public RulesActivator(IRuleStore store, LiveRuleSets live, RulePublisher publisher, ILogger<RulesActivator> logger)
+    public RulesActivator(IRuleStore store, LiveRuleSets live, RulePublisher publisher, ILogger<RulesActivator> logger, TimeProvider time)
     {
+        _time = time;
         _store = store;
         _live = live;
         _publisher = publisher;
@@ -60,7 +68,10 @@ public sealed class RulesActivator
                 ?? RulesFile.Parse(snapshot.Yaml).Definition
                 ?? throw new InvalidOperationException($"version {snapshot.Version} does not parse");
             var compiled = new CompiledRuleSet(definition, snapshot.Version, snapshot.ContentHash);
-            _live.Install(account, compiled);
+            // Settled from when it was published (a fresh instance starting on an old version is settled at
+            // once) or, should the publisher's clock run ahead, from when it arrived here.
+            var now = _time.GetUtcNow();
+            _live.Install(account, compiled, (snapshot.PublishedAt < now ? snapshot.PublishedAt : now) + RetryHorizon);
             _liveYaml[account] = snapshot.Yaml;
             Log.RulesLive(_logger, account, snapshot.Version, definition.Rules.Count, compiled.KeywordCount);
         }

@@ -137,8 +137,10 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
             Interlocked.Increment(ref _follows);
         }
 
-        var first = _firstAnswers.GetOrAdd(original, inner);
-        if (original != index && first != inner)
+        // A retry answered afresh carries its own CreateTime (issue 14); what must match is the content.
+        var content = DeliveryTests.WithoutCreateTime(inner);
+        var first = _firstAnswers.GetOrAdd(original, content);
+        if (original != index && first != content)
         {
             Interlocked.Increment(ref _duplicates);
             _duplicatesSentAt.Add(sentAt);

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+
+namespace BrandBot.Delivery.Limits;
+
+/// <summary>
+/// Rate limits counted in memory, off the request path, and shared with other instances in the
+/// background (<see cref="SyncAsync"/>). A count below half the limit is answered from memory; from
+/// half the limit on, the push is <em>hot</em>: its counts are synchronised before the verdict
+/// (<see cref="ConfirmAsync"/>), so the limit itself is decided on the shared total.
+/// Worst case across N instances, when a follower's pushes reach all of them within one sync:
+/// (N − 1) × ⌈limit / 2⌉ over the limit in a window (README "Rate limits").
+/// </summary>
+public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(string Account, string? Follower), RateCounter> _counters = new();
+    private readonly ConcurrentDictionary<string, HotFollowers> _hot = new(StringComparer.Ordinal);
+
+    public RateLimits Limits { get; } = limits;
+
+    /// <summary>From this count on a window is hot: ⌈limit / 2⌉.</summary>
+    public static long HotFrom(int limit) => (limit + 1L) / 2;
+
+    /// <summary>Counts a rule-triggering push of <paramref name="follower"/> (hashed) and judges it from what this instance knows.</summary>
+    public RateVerdict Take(string account, string follower)
+    {
+        if (!Limits.Any)
+        {
+            return RateVerdict.Clear;
+        }
+
+        var now = time.GetUtcNow();
+        LimitScope? limited = null;
+        var hot = false;
+        RateCounter? followerCounter = null, accountCounter = null;
+        long followerWindow = 0, accountWindow = 0;
+        if (Limits.PerFollower > 0)
+        {
+            followerWindow = RateLimits.Window(now, Limits.PerFollowerWindowSeconds);
+            followerCounter = Counter(account, follower);
+            var (known, previous) = followerCounter.Add(followerWindow, 1);
+            limited = known > Limits.PerFollower ? LimitScope.Follower : null;
+            hot = known >= HotFrom(Limits.PerFollower) || previous >= HotFrom(Limits.PerFollower)
+                || (_hot.TryGetValue(account, out var shared) && shared.Contains(follower, followerWindow));
+        }
+
+        if (Limits.PerAccount > 0)
+        {
+            accountWindow = RateLimits.Window(now, Limits.PerAccountWindowSeconds);
+            accountCounter = Counter(account, null);
+            var (known, previous) = accountCounter.Add(accountWindow, 1);
+            limited ??= known > Limits.PerAccount ? LimitScope.Account : null;
+            hot |= known >= HotFrom(Limits.PerAccount) || previous >= HotFrom(Limits.PerAccount);
+        }
+
+        return new RateVerdict(limited, hot, followerCounter, followerWindow, accountCounter, accountWindow);
+    }
+
+    /// <summary>
+    /// For a hot push: sends its counters' unsynced counts now and judges it on the shared totals.
+    /// Without a shared store (or while it is unreachable) the local verdict stands.
+    /// </summary>
+    public async ValueTask<RateVerdict> ConfirmAsync(RateVerdict verdict, CancellationToken cancellationToken)
+    {
+        if (store is null || !verdict.Hot)
+        {
+            return verdict;
+        }
+
+        var counters = new[] { verdict.Follower, verdict.Account }.OfType<RateCounter>().ToList();
+        var totals = await SendAsync(counters[0].Account, counters, evenIfNone: true, cancellationToken);
+        if (totals is null)
+        {
+            return verdict;
+        }
+
+        LimitScope? limited = null;
+        if (verdict.Follower is { } f && totals.TryGetValue(f, out var followerTotal) && followerTotal > Limits.PerFollower)
+        {
+            limited = LimitScope.Follower;
+        }
+        else if (verdict.Account is { } a && totals.TryGetValue(a, out var accountTotal) && accountTotal > Limits.PerAccount)
+        {
+            limited = LimitScope.Account;
+        }
+        return verdict with { LimitedBy = limited };
+    }
+
+    /// <summary>The push turned out to be a retry of one already counted: take this attempt's count back.</summary>
+    public void Untake(RateVerdict verdict)
+    {
+        verdict.Follower?.Add(verdict.FollowerWindow, -1);
+        verdict.Account?.Add(verdict.AccountWindow, -1);
+    }
+
+    /// <summary>Sends every account's unsynced counts and learns the totals and the hot followers back (run every few ms).</summary>
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (store is null)
+        {
+            Sweep();
+            return;
+        }
+
+        foreach (var byAccount in _counters.Values.GroupBy(c => c.Account, StringComparer.Ordinal))
+        {
+            await SendAsync(byAccount.Key, [.. byAccount], evenIfNone: false, cancellationToken);
+        }
+
+        Sweep();
+    }
+
+    /// <summary>Counters currently held (tests).</summary>
+    public int CounterCount => _counters.Count;
+
+    private async Task<Dictionary<RateCounter, long>?> SendAsync(string account, IReadOnlyList<RateCounter> counters, bool evenIfNone, CancellationToken cancellationToken)
+    {
+        var sent = new List<(RateCounter Counter, long Window, long Delta)>();
+        foreach (var counter in counters)
+        {
+            if (counter.TakeUnsynced(evenIfNone) is { } unsynced)
+            {
+                sent.Add((counter, unsynced.Window, unsynced.Delta));
+            }
+        }
+
+        var followerWindow = RateLimits.Window(time.GetUtcNow(), Limits.PerFollowerWindowSeconds);
+        try
+        {
+            var sync = await store!.SyncAsync(
+                account,
+                [.. sent.Select(s => s.Counter.Follower is null
+                    ? new WindowDelta(null, s.Window, Limits.PerAccountWindowSeconds, s.Delta, 0)
+                    : new WindowDelta(s.Counter.Follower, s.Window, Limits.PerFollowerWindowSeconds, s.Delta, HotFrom(Limits.PerFollower)))],
+                followerWindow,
+                Limits.PerFollowerWindowSeconds,
+                cancellationToken);
+            var totals = new Dictionary<RateCounter, long>();
+            for (var i = 0; i < sent.Count; i++)
+            {
+                sent[i].Counter.Synced(sent[i].Window, sync.Totals[i]);
+                totals[sent[i].Counter] = sync.Totals[i];
+            }
+
+            _hot[account] = new HotFollowers(followerWindow, [.. sync.HotFollowers]);
+            return totals;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The store is unreachable: keep counting here and send it all next time.
+            foreach (var (counter, window, delta) in sent)
+            {
+                counter.Unsent(window, delta);
+            }
+
+            return null;
+        }
+    }
+
+    private RateCounter Counter(string account, string? follower) =>
+        _counters.GetOrAdd((account, follower), static key => new RateCounter(key.Account, key.Follower));
+
+    private void Sweep()
+    {
+        var now = time.GetUtcNow();
+        var followerWindow = RateLimits.Window(now, Limits.PerFollowerWindowSeconds);
+        var accountWindow = RateLimits.Window(now, Limits.PerAccountWindowSeconds);
+        foreach (var (key, counter) in _counters)
+        {
+            if (counter.IsStale(key.Follower is null ? accountWindow : followerWindow))
+            {
+                _counters.TryRemove(KeyValuePair.Create(key, counter));
+            }
+        }
+    }
+
+    /// <summary>Followers some instance found near their limit, in this follower window or the one before.</summary>
+    private sealed record HotFollowers(long Window, HashSet<string> Followers)
+    {
+        public bool Contains(string follower, long window) => Window >= window && Followers.Contains(follower);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using BrandBot.Redis;
+using BrandBot.Rules.Stats;
+using BrandBot.Rules.Store;
+using BrandBot.Simulation;
+using StackExchange.Redis;
+
+namespace BrandBot.IntegrationTests;
+
+/// <summary>
+/// Issue 14: fixed replies answered without waiting on Redis, their records written behind. Real
+/// redis-server, two real BrandBot instances (one of them a real process, for the kill), the fake
+/// WeChat API for the rest of a reply_all group, on the real clock.
+/// </summary>
+public sealed class WriteBehindTests : IAsyncLifetime
+{
+    private const string AppSecret = "test-app-secret";
+    private RedisServer _redis = null!;
+    private FakeWeChatApi _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _api = await FakeWeChatApi.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    [InlineData(6000)]
+    public async Task RetryToTheOtherInstance_SameReply_TheRuleCountedAndTheRestSentOnce(int afterMs)
+    {
+        await using var a = await StartAsync();
+        await using var b = await StartAsync();
+        var push = Wire.Text("steps");
+
+        var first = await PushAsync(a, push);
+        await Task.Delay(afterMs);
+        var retry = await PushAsync(b, push);
+
+        Assert.Contains("step 1", Decode(first));
+        // Answered afresh, so its CreateTime is its own (README "Exactly once"); the content is the first's.
+        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+        await EventuallyAsync(async () => await HitsAsync(a, b, "steps") >= 1 && _api.Sends.Count >= 2, TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+        Assert.Equal(1, await HitsAsync(a, b, "steps"));
+        Assert.Equal(["step 2", "step 3"], _api.Sends.Select(s => FakeWeChatApi.Text(s.Body)));
+        Assert.Equal(1, Series(await MetricsAsync(a), "brandbot_dedup_hits_total", "replayed") + Series(await MetricsAsync(b), "brandbot_dedup_hits_total", "replayed"));
+    }
+
+    [Fact]
+    public async Task KilledBetweenAnsweringAndWritingBehind_TheRetryElsewhereCountsItOnce()
+    {
+        var rulesFile = TestAccounts.WriteRules(DeliveryTests.Rules("http://127.0.0.1:9/hook"));
+        // Records gather for 10 s before they are written: the kill lands between answer and write.
+        await using var a = await ContainerProcess.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["BrandBot__Redis"] = _redis.Configuration,
+                ["BrandBot__WriteBehindLingerMilliseconds"] = "10000",
+                ["BrandBot__Accounts__0__Name"] = "acme",
+                ["BrandBot__Accounts__0__AppId"] = TestAccounts.AppId,
+                ["BrandBot__Accounts__0__RulesFile"] = rulesFile,
+            },
+            new Dictionary<string, string>
+            {
+                ["BrandBot__Accounts__0__Token"] = TestAccounts.Token,
+                ["BrandBot__Accounts__0__EncodingAESKey"] = TestAccounts.Key,
+            });
+        await using var b = await StartAsync();
+        var push = Wire.Text("hours");
+
+        var first = await PushAsync(a.Client, push);
+        a.Process.Kill();
+        await a.Process.WaitForExitAsync();
+        var retry = await PushAsync(b.Client, push);
+
+        Assert.Contains("We open 9:00-21:00", Decode(first));
+        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+        // The dead instance's record never landed: the retry was first, and counted.
+        await EventuallyAsync(async () => (await DailyAsync()).RuleHits.GetValueOrDefault("hours") == 1, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, Series(await MetricsAsync(b), "brandbot_dedup_hits_total", "replayed"));
+    }
+
+    [Fact]
+    public async Task RedisUnavailableForTheWriteBehind_AnsweredAtOnce_CountedOnceHere()
+    {
+        await using var a = await StartAsync();
+        await PushAsync(a, Wire.Text("hours", openId: "oWarmUp"));
+        await _redis.StopAsync();
+        var push = Wire.Text("hours");
+
+        var watch = Stopwatch.StartNew();
+        var first = await PushAsync(a, push);
+        var answeredIn = watch.Elapsed;
+        var retry = await PushAsync(a, push);
+
+        Assert.Contains("We open 9:00-21:00", Decode(first));
+        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+        Assert.True(answeredIn < TimeSpan.FromSeconds(1), $"answered in {answeredIn}");
+        await EventuallyAsync(async () => Series(await MetricsAsync(a), "brandbot_dedup_hits_total", "replayed") == 1, TimeSpan.FromSeconds(5));
+        var metrics = await MetricsAsync(a);
+        Assert.Equal(2, Series(metrics, "brandbot_rule_hits_total", "hours"));
+        await _redis.RestartAsync();
+    }
+
+    [Fact]
+    public async Task RetryAcrossAPublish_GetsTheReplyOfTheVersionThatAnsweredFirst()
+    {
+        await using var a = await StartAsync();
+        await using var b = await StartAsync();
+        var push = Wire.Text("hours");
+        var first = await PushAsync(a, push);
+
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        {
+            var publisher = new RulePublisher(new RedisRuleStore(connection), TimeProvider.System);
+            await publisher.PublishAsync("acme", DeliveryTests.Rules("http://127.0.0.1:9/hook").Replace("We open 9:00-21:00", "We open 10:00-20:00"), "test", "new hours");
+        }
+
+        await EventuallyAsync(async () => Decode(await PushAsync(b, Wire.Text("hours", openId: "oProbe"))).Contains("10:00-20:00"), TimeSpan.FromSeconds(10));
+        var retry = await PushAsync(b, push);
+
+        Assert.Contains("We open 9:00-21:00", Decode(first));
+        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+    }
+
+    private async Task<TestServer> StartAsync()
+    {
+        var settings = TestAccounts.Settings(TestAccounts.WriteRules(DeliveryTests.Rules("http://127.0.0.1:9/hook")));
+        settings["BrandBot:Redis"] = _redis.Configuration;
+        settings["BrandBot:Accounts:0:AppSecret"] = AppSecret;
+        settings["BrandBot:WeChatApiBaseUrl"] = _api.BaseUrl;
+        settings["BrandBot:RateLimit:PerFollower"] = "0";
+        return await TestServer.StartAsync(settings, realClock: true);
+    }
+
+    private async Task<DailyStats> DailyAsync()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var today = DateOnly.FromDateTime((DateTimeOffset.UtcNow + TimeSpan.FromHours(8)).UtcDateTime);
+        return await new RedisHitStats(connection, TimeProvider.System, TimeSpan.FromHours(8)).ReadAsync("acme", today);
+    }
+
+    private static async Task<long> HitsAsync(TestServer a, TestServer b, string rule) =>
+        Series(await MetricsAsync(a), "brandbot_rule_hits_total", rule) + Series(await MetricsAsync(b), "brandbot_rule_hits_total", rule);
+
+    private static Task<PushResponse> PushAsync(TestServer server, string xml) => PushAsync(server.Client, xml);
+
+    private static Task<PushResponse> PushAsync(HttpClient client, string xml) =>
+        Wire.PushAsync(client, xml, PushMode.Safe, timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    private static string Decode(PushResponse response)
+    {
+        Assert.Equal(200, response.Status);
+        return SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
+    }
+
+    private static async Task<string> MetricsAsync(TestServer server) => await server.Client.GetStringAsync("/metrics");
+
+    private static async Task<string> MetricsAsync(HttpClient client) => await client.GetStringAsync("/metrics");
+
+    private static long Series(string metrics, string family, string label) => TestHelpers.MetricSum(metrics, family, label);
+
+    private static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within) => TestHelpers.EventuallyAsync(condition, within);
+}
