@@ -12,24 +12,31 @@ public sealed class RateCounter(string account, string? follower)
     private long _synced;
     private long _unsynced;
     private long _previous;
+    private bool _dirty;
 
     public string Account { get; } = account;
 
     /// <summary>The hashed follower, or null for the account's window.</summary>
     public string? Follower { get; } = follower;
 
-    /// <summary>Counts <paramref name="n"/> (−1 takes a retry's count back) and returns the known count and the previous window's.</summary>
-    public (long Known, long Previous) Add(long window, long n)
+    /// <summary>
+    /// Counts <paramref name="n"/> (−1 takes a retry's count back) and returns the known count, the previous
+    /// window's, and whether the counter just became dirty (the caller queues it for the next sync, once).
+    /// </summary>
+    public (long Known, long Previous, bool BecameDirty) Add(long window, long n)
     {
         lock (_lock)
         {
             Roll(window);
+            var becameDirty = false;
             if (window == _window)
             {
                 _unsynced += n;
+                becameDirty = !_dirty;
+                _dirty = true;
             }
 
-            return (_synced + _unsynced, _previous);
+            return (_synced + _unsynced, _previous, becameDirty);
         }
     }
 
@@ -41,6 +48,7 @@ public sealed class RateCounter(string account, string? follower)
     {
         lock (_lock)
         {
+            _dirty = false;
             if (_unsynced == 0 && !evenIfNone)
             {
                 return null;
@@ -64,15 +72,20 @@ public sealed class RateCounter(string account, string? follower)
         }
     }
 
-    /// <summary>A sync failed: what it carried is counted as unsynced again.</summary>
-    public void Unsent(long window, long delta)
+    /// <summary>A sync failed: what it carried is counted as unsynced again. True when the caller must queue it again.</summary>
+    public bool Unsent(long window, long delta)
     {
         lock (_lock)
         {
-            if (window == _window)
+            if (window != _window)
             {
-                _unsynced += delta;
+                return false;
             }
+
+            _unsynced += delta;
+            var becameDirty = !_dirty;
+            _dirty = true;
+            return becameDirty;
         }
     }
 

@@ -14,6 +14,9 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
 {
     private readonly ConcurrentDictionary<(string Account, string? Follower), RateCounter> _counters = new();
     private readonly ConcurrentDictionary<string, HotFollowers> _hot = new(StringComparer.Ordinal);
+    // Counters with counts to send: a sync touches only these, not every follower seen this window.
+    private readonly ConcurrentQueue<RateCounter> _dirty = new();
+    private long _nextSweep;
 
     public RateLimits Limits { get; } = limits;
 
@@ -37,7 +40,7 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
         {
             followerWindow = RateLimits.Window(now, Limits.PerFollowerWindowSeconds);
             followerCounter = Counter(account, follower);
-            var (known, previous) = followerCounter.Add(followerWindow, 1);
+            var (known, previous) = Count(followerCounter, followerWindow, 1);
             limited = known > Limits.PerFollower ? LimitScope.Follower : null;
             hot = known >= HotFrom(Limits.PerFollower) || previous >= HotFrom(Limits.PerFollower)
                 || (_hot.TryGetValue(account, out var shared) && shared.Contains(follower, followerWindow));
@@ -47,7 +50,7 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
         {
             accountWindow = RateLimits.Window(now, Limits.PerAccountWindowSeconds);
             accountCounter = Counter(account, null);
-            var (known, previous) = accountCounter.Add(accountWindow, 1);
+            var (known, previous) = Count(accountCounter, accountWindow, 1);
             limited ??= known > Limits.PerAccount ? LimitScope.Account : null;
             hot |= known >= HotFrom(Limits.PerAccount) || previous >= HotFrom(Limits.PerAccount);
         }
@@ -88,25 +91,63 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
     /// <summary>The push turned out to be a retry of one already counted: take this attempt's count back.</summary>
     public void Untake(RateVerdict verdict)
     {
-        verdict.Follower?.Add(verdict.FollowerWindow, -1);
-        verdict.Account?.Add(verdict.AccountWindow, -1);
+        if (verdict.Follower is { } follower)
+        {
+            Count(follower, verdict.FollowerWindow, -1);
+        }
+
+        if (verdict.Account is { } account)
+        {
+            Count(account, verdict.AccountWindow, -1);
+        }
     }
 
     /// <summary>Sends every account's unsynced counts and learns the totals and the hot followers back (run every few ms).</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
-        if (store is null)
+        if (store is not null)
         {
+            var dirty = new List<RateCounter>();
+            while (_dirty.TryDequeue(out var counter))
+            {
+                dirty.Add(counter);
+            }
+
+            foreach (var byAccount in dirty.GroupBy(c => c.Account, StringComparer.Ordinal))
+            {
+                await SendAsync(byAccount.Key, [.. byAccount], evenIfNone: false, cancellationToken);
+            }
+
+            // Hot followers are learnt with every sync, also by an account this instance counted nothing for lately.
+            foreach (var account in _hot.Keys.Except(dirty.Select(c => c.Account), StringComparer.Ordinal).ToList())
+            {
+                await SendAsync(account, [], evenIfNone: false, cancellationToken);
+            }
+        }
+        else
+        {
+            _dirty.Clear();
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        if (now >= _nextSweep)
+        {
+            _nextSweep = now + SweepEvery.Ticks;
             Sweep();
-            return;
         }
+    }
 
-        foreach (var byAccount in _counters.Values.GroupBy(c => c.Account, StringComparer.Ordinal))
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+
+    private (long Known, long Previous) Count(RateCounter counter, long window, long n)
+    {
+        var (known, previous, becameDirty) = counter.Add(window, n);
+        if (becameDirty)
         {
-            await SendAsync(byAccount.Key, [.. byAccount], evenIfNone: false, cancellationToken);
+            _dirty.Enqueue(counter);
         }
 
-        Sweep();
+        return (known, previous);
     }
 
     /// <summary>Counters currently held (tests).</summary>
@@ -149,7 +190,10 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
             // The store is unreachable: keep counting here and send it all next time.
             foreach (var (counter, window, delta) in sent)
             {
-                counter.Unsent(window, delta);
+                if (counter.Unsent(window, delta))
+                {
+                    _dirty.Enqueue(counter);
+                }
             }
 
             return null;

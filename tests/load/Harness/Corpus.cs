@@ -29,7 +29,8 @@ internal static class Corpus
             var text = roll < 70 && rules > 0 ? $"kw{random.Next(rules)}" : roll < 80 ? "hours" : $"do you deliver to district {random.Next(1000)}?";
             // MsgIds differ between modes too: one BrandBot answers both corpora, and a repeated
             // follower + MsgId would be (rightly) answered as a retry.
-            var xml = SampleMessages.Text("gh_load", $"o-follower-{random.Next(20_000)}", now, text, 7_000_000_000_000_000_000L + ((long)mode * 1_000_000_000L) + i);
+            // CreateTime advances as it would in a stream of 10,000 pushes/s: push records are bucketed by it.
+            var xml = SampleMessages.Text("gh_load", $"o-follower-{random.Next(20_000)}", now + (i / 10_000), text, 7_000_000_000_000_000_000L + ((long)mode * 1_000_000_000L) + i);
             random.NextBytes(prefix);
             var push = SignedPush.Create(Token, AppId, Key, mode, xml, now, (100_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), prefix);
             writer.Write("/wechat/demo?");

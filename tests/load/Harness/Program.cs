@@ -9,13 +9,21 @@ var options = Options.Parse(args);
 Directory.CreateDirectory(options.Work);
 var results = new List<Row>();
 const int TargetCore = 0, LoadCore = 1;
+const string OneRedisCall = "floor + one Redis call";
+const string Headline = "BrandBot (Redis: dedup, stats)";
+const string ColdHeadline = "BrandBot (Redis), 3 s after /readyz";
+Footprint? pushBytes = null;
 
 Console.WriteLine($"corpus: {options.Corpus:N0} distinct signed pushes per mode; wrk -t1 -c{options.Connections} -d{options.Seconds}s × {options.Repeats} after a {options.Warmup}s warm-up");
 var corpora = new Dictionary<(PushMode, int), string>();
 string CorpusFor(PushMode mode, int rules) =>
     corpora.TryGetValue((mode, rules), out var path) ? path : corpora[(mode, rules)] = Corpus.Write(options.Work, mode, options.Corpus, rules, seed: 7);
 
+// --cold-only: just the rows 3 s after /readyz (to compare start-up settings, e.g. DOTNET_TieredPGO=0 in the environment).
+var coldOnly = args.Contains("--cold-only");
+
 // 1. The floor: a bare Kestrel endpoint answering "success".
+if (!coldOnly)
 await using (var floor = await Target.StartAsync("floor", TargetCore, "dotnet", $"{options.FloorDll} --urls http://127.0.0.1:{{port}}"))
 {
     await Check.SuccessAsync(floor);
@@ -25,36 +33,56 @@ await using (var floor = await Target.StartAsync("floor", TargetCore, "dotnet", 
     }
 }
 
+// 1b. The floor plus one awaited Redis script call per request: the ceiling of a design that waits on Redis per push.
+if (!coldOnly)
+await using (var redis = await Target.StartAsync("redis", LoadCore, "redis-server", "--port {port} --bind 127.0.0.1 --save \"\" --appendonly no"))
+await using (var floor = await Target.StartAsync("floor+redis", TargetCore, "dotnet", $"{options.FloorDll} --redis 127.0.0.1:{redis.Port} --urls http://127.0.0.1:{{port}}"))
+{
+    await Check.SuccessAsync(floor);
+    results.Add(await LoadAsync(floor, OneRedisCall, PushMode.Safe, 0, CorpusFor(PushMode.Safe, options.Rules)));
+}
+
 // 2. BrandBot with Redis (rules, statistics, de-duplication, rate counting), 10,000 rules, then
 //    100,000 for memory; then the embedded store (in-process de-duplication) for the cost of Redis.
-foreach (var (rules, withRedis) in new[] { (options.Rules, true), (options.BigRules, true), (options.Rules, false) })
+foreach (var (rules, withRedis) in coldOnly ? [(options.Rules, true)] : new[] { (options.Rules, true), (options.BigRules, true), (options.Rules, false) })
 {
     await using var redis = withRedis ? await Target.StartAsync("redis", LoadCore, "redis-server", "--port {port} --bind 127.0.0.1 --save \"\" --appendonly no") : null;
-    var settings = Path.Combine(options.Work, $"settings-{rules}-{(withRedis ? "redis" : "embedded")}.json");
-    await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new
-    {
-        Logging = new { LogLevel = new { Default = "Warning" } },
-        BrandBot = new
-        {
-            Redis = redis is null ? "" : $"127.0.0.1:{redis.Port}",
-            // The corpus is signed once, before every target runs, so its timestamps age past any
-            // window; and with the window on, every push's record lives until its signature expires
-            // (rate × window records), which would measure memory for a window no deployment has.
-            // Off: records live DedupSeconds, as the retry guarantee needs.
-            ReplayWindowSeconds = 0,
-            // Counted on every push (the limit's cost is part of the figure) but never reached.
-            RateLimit = new { PerFollower = 1_000_000 },
-            Accounts = new[] { new { Name = "demo", AppId = Corpus.AppId, Token = Corpus.Token, EncodingAESKey = Corpus.Key, RulesFile = Corpus.WriteRules(options.Work, rules) } },
-        },
-    }));
+    var settings = await SettingsAsync(rules, redis);
+    if (!coldOnly)
     await using (var brandbot = await Target.StartAsync("brandbot", TargetCore, "dotnet", $"{options.BrandBotDll} --settings {settings} --urls http://127.0.0.1:{{port}}"))
     {
         foreach (var mode in rules == options.Rules && withRedis ? new[] { PushMode.Plain, PushMode.Safe } : [PushMode.Safe])
         {
             await Check.ReplyAsync(brandbot, mode);
-            var row = await LoadAsync(brandbot, withRedis ? "BrandBot (Redis: dedup, stats)" : "BrandBot (embedded: dedup, stats)", mode, rules, CorpusFor(mode, rules));
+            var row = await LoadAsync(brandbot, withRedis ? Headline : "BrandBot (embedded: dedup, stats)", mode, rules, CorpusFor(mode, rules));
             results.Add(row with { PeakMb = brandbot.PeakMemoryMb() });
         }
+    }
+
+    if (redis is not null && rules == options.Rules)
+    {
+        if (!coldOnly)
+        {
+            pushBytes = await RedisFootprint.PerRememberedPushAsync(redis.Port);
+            Console.WriteLine(pushBytes.Describe());
+        }
+
+        // A fresh process under full load from the moment /readyz says ready; measured from 3 s on.
+        // Three processes, each on a fresh Redis (nothing remembered from the rows before).
+        var coldRuns = new List<WrkResult>();
+        for (var i = 0; i < options.Repeats; i++)
+        {
+            await using var freshRedis = await Target.StartAsync("redis", LoadCore, "redis-server", "--port {port} --bind 127.0.0.1 --save \"\" --appendonly no");
+            var coldSettings = await SettingsAsync(rules, freshRedis);
+            await using var cold = await Target.StartAsync("brandbot-cold", TargetCore, "dotnet", $"{options.BrandBotDll} --settings {coldSettings} --urls http://127.0.0.1:{{port}}");
+            await cold.WaitReadyAsync();
+            var first = await Wrk.RunAsync(LoadCore, cold.Port, CorpusFor(PushMode.Safe, rules), options.Script, options.Connections, 3, start: 0);
+            var run = await Wrk.RunAsync(LoadCore, cold.Port, CorpusFor(PushMode.Safe, rules), options.Script, options.Connections, options.Seconds, start: first.Requests);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  cold {i + 1}: first 3 s {first.RequestsPerSecond:N0} req/s, then {run.RequestsPerSecond:N0} req/s, p99 {run.P99Ms:F2} ms, errors {first.Errors + run.Errors}"));
+            coldRuns.Add(run with { Errors = first.Errors + run.Errors });
+        }
+
+        results.Add(RowOf(ColdHeadline, PushMode.Safe, rules, coldRuns));
     }
 
     // --baseline DLL: another build (e.g. main before a change) in the headline configuration, in the
@@ -69,7 +97,7 @@ foreach (var (rules, withRedis) in new[] { (options.Rules, true), (options.BigRu
 }
 
 // 3. The peer: node-webot with one keyword rule.
-if (options.PeerModules is { } modules)
+if (options.PeerModules is { } modules && !coldOnly)
 {
     var environment = new Dictionary<string, string>
     {
@@ -86,7 +114,7 @@ if (options.PeerModules is { } modules)
     }
 }
 
-var table = Report.Table(results, options);
+var table = Report.Table(results, options) + Environment.NewLine + (pushBytes?.Describe() ?? "") + Environment.NewLine + Environment.NewLine + Targets.Check(results, pushBytes);
 Console.WriteLine();
 Console.WriteLine(table);
 await File.WriteAllTextAsync(Path.Combine(options.Work, "results.md"), table);
@@ -117,11 +145,35 @@ async Task<Row> LoadAsync(Target target, string name, PushMode mode, int rules, 
         Console.WriteLine($"  note: {sent - options.Corpus:N0} requests wrapped around the corpus (raise --corpus)");
     }
 
-    return new Row(
-        name, mode, rules,
-        Median(runs.Select(r => r.RequestsPerSecond)), runs.Min(r => r.RequestsPerSecond), runs.Max(r => r.RequestsPerSecond),
-        Median(runs.Select(r => r.P50Ms)), Median(runs.Select(r => r.P99Ms)),
-        runs.Sum(r => r.Errors), runs.Sum(r => r.Requests), null);
+    return RowOf(name, mode, rules, runs);
+}
+
+static Row RowOf(string name, PushMode mode, int rules, List<WrkResult> runs) => new(
+    name, mode, rules,
+    Median(runs.Select(r => r.RequestsPerSecond)), runs.Min(r => r.RequestsPerSecond), runs.Max(r => r.RequestsPerSecond),
+    Median(runs.Select(r => r.P50Ms)), Median(runs.Select(r => r.P99Ms)),
+    runs.Sum(r => r.Errors), runs.Sum(r => r.Requests), null);
+
+async Task<string> SettingsAsync(int rules, Target? redis)
+{
+    var settings = Path.Combine(options.Work, $"settings-{rules}-{(redis is null ? "embedded" : "redis-" + redis.Port)}.json");
+    await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new
+    {
+        Logging = new { LogLevel = new { Default = "Warning" } },
+        BrandBot = new
+        {
+            Redis = redis is null ? "" : $"127.0.0.1:{redis.Port}",
+            // The corpus is signed once, before every target runs, so its timestamps age past any
+            // window; and with the window on, every push's record lives until its signature expires
+            // (rate × window records), which would measure memory for a window no deployment has.
+            // Off: records live DedupSeconds, as the retry guarantee needs.
+            ReplayWindowSeconds = 0,
+            // Counted on every push (the limit's cost is part of the figure) but never reached.
+            RateLimit = new { PerFollower = 1_000_000 },
+            Accounts = new[] { new { Name = "demo", AppId = Corpus.AppId, Token = Corpus.Token, EncodingAESKey = Corpus.Key, RulesFile = Corpus.WriteRules(options.Work, rules) } },
+        },
+    }));
+    return settings;
 }
 
 static double Median(IEnumerable<double> values)

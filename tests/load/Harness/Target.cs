@@ -68,6 +68,30 @@ internal sealed class Target : IAsyncDisposable
         throw new InvalidOperationException($"{name} did not listen within 60 s");
     }
 
+    /// <summary>Polls /readyz until it answers 200 (BrandBot's readiness: rules live, store reachable).</summary>
+    public async Task WaitReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 1200; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{Port}/readyz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(5);
+        }
+
+        throw new InvalidOperationException($"{Name} never became ready");
+    }
+
     /// <summary>Peak resident memory (VmHWM) of the process, in MB.</summary>
     public double PeakMemoryMb()
     {
