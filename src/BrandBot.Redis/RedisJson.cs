@@ -5,7 +5,7 @@ using BrandBot.Rules.Store;
 
 namespace BrandBot.Redis;
 
-/// <summary>The JSON shapes stored in Redis, source-generated (no reflection on any path).</summary>
+/// <summary>A version as stored in Redis (written and read by <see cref="SnapshotJson"/>).</summary>
 internal sealed record StoredSnapshot(string Yaml, string Hash, DateTimeOffset At, string? By, string? Message);
 
 /// <summary>
@@ -21,7 +21,6 @@ internal sealed record StoredAudit(
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(StoredSnapshot))]
 [JsonSerializable(typeof(AuditRecord))]
 [JsonSerializable(typeof(StoredAudit))]
 internal sealed partial class RedisJsonContext : JsonSerializerContext

@@ -67,7 +67,7 @@ public sealed class RedisRuleStore : IRuleStore
             return null;
         }
 
-        var stored = JsonSerializer.Deserialize((string)json!, RedisJsonContext.Relaxed.StoredSnapshot)!;
+        var stored = SnapshotJson.Read((byte[])json!);
         return new RuleSnapshot(account, version, stored.Yaml, stored.Hash, stored.At, stored.By, stored.Message);
     }
 
@@ -79,7 +79,7 @@ public sealed class RedisRuleStore : IRuleStore
 
     public async Task<RuleSnapshot?> CommitAsync(string account, string yaml, AuditRecord audit, long expectedCurrentVersion, CancellationToken cancellationToken = default)
     {
-        var snapshotJson = JsonSerializer.Serialize(new StoredSnapshot(yaml, audit.ContentHash, audit.At, audit.By, audit.Message), RedisJsonContext.Relaxed.StoredSnapshot);
+        var snapshotJson = SnapshotJson.Write(new StoredSnapshot(yaml, audit.ContentHash, audit.At, audit.By, audit.Message));
         var auditJson = JsonSerializer.Serialize(StoredAudit.From(audit), RedisJsonContext.Relaxed.StoredAudit);
         var result = (long)await Db.ScriptEvaluateAsync(
             CommitScript,

@@ -23,7 +23,8 @@ public class ConsoleImportTests
     [Fact]
     public void Convert_KeepsMatchModesReplyModesAndReplies()
     {
-        var rules = new CompiledRuleSet(RulesFile.Parse(Imported.Yaml).Definition!);
+        var definition = RulesFile.Parse(Imported.Yaml).Definition!;
+        var rules = new CompiledRuleSet(definition);
 
         Assert.Equal("营业时间", rules.Route(Text("请问营业时间")).RuleName);   // contain
         Assert.Equal("营业时间", rules.Route(Text("HOURS")).RuleName);          // equal
@@ -34,7 +35,7 @@ public class ConsoleImportTests
             [new TextReply("你好呀"), new ImageReply("IMG_MEDIA_ID"), new VoiceReply("VOICE_MEDIA_ID")],
             greeting.Replies.Select(r => ((StaticReply)r.Source).Reply));
 
-        var hours = rules.Definition.Rules[0].Replies.Replies.Cast<StaticReply>().Select(r => r.Reply).ToList();
+        var hours = definition.Rules[0].Replies.Replies.Cast<StaticReply>().Select(r => r.Reply).ToList();
         Assert.Equal(new TextReply("每天 9:00-21:00\n节假日照常"), hours[0]);
         var article = Assert.IsType<NewsReply>(hours[1]).Articles.Single();
         Assert.Equal(new Article("门店地址", "离你最近的门店", "https://mmbiz.example.com/cover.jpg", "https://mp.example.com/s/stores"), article);
@@ -43,9 +44,10 @@ public class ConsoleImportTests
     [Fact]
     public void Convert_FollowAndDefault_AreCarriedOver()
     {
-        var rules = new CompiledRuleSet(RulesFile.Parse(Imported.Yaml).Definition!);
+        var definition = RulesFile.Parse(Imported.Yaml).Definition!;
+        var rules = new CompiledRuleSet(definition);
         Assert.Equal(MatchKind.Follow, rules.Route(Event("subscribe")).Kind);
-        var follow = (StaticReply)rules.Definition.Follow!.Replies!.Replies[0];
+        var follow = (StaticReply)definition.Follow!.Replies!.Replies[0];
         Assert.Equal(new TextReply("感谢关注！回复\"营业时间\"查看门店信息"), follow.Reply);
         Assert.Equal(MatchKind.Default, rules.Route(Text("随便")).Kind);
     }

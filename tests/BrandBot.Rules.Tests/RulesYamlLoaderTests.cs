@@ -139,6 +139,25 @@ public class YamlTreeTests
     }
 
     [Fact]
+    public void RulesReadAsTheParserReachesThem_StillYieldOnlyTheSyntaxErrorOfABrokenFile()
+    {
+        var result = RulesFile.Parse("rules:\n  - { name: a, keywords: [ nope: \"a\" ], replies: [ text: \"x\" ] }\n  - { name: b\n");
+        var problem = Assert.Single(result.Problems);
+        Assert.StartsWith("YAML syntax", problem.Message);
+        Assert.Null(result.Definition);
+    }
+
+    [Fact]
+    public void EntriesAroundTheStreamedRules_AreReadAndCheckedInAnyOrder()
+    {
+        var result = RulesFile.Parse("rules:\n  - { name: a, keywords: [ equal: \"a\" ], replies: [ text: \"x\" ] }\nstray: 1\ndefault:\n  replies: [ text: \"d\" ]\n---\nrules: []\n");
+        Assert.Equal("a", Assert.Single(result.Definition!.Rules).Name);
+        Assert.NotNull(result.Definition.Default);
+        Assert.Contains(result.Problems, p => p.Line == 3 && p.Message.Contains("unknown key 'stray'"));
+        Assert.Contains(result.Problems, p => p.Line == 7 && p.Message.Contains("one YAML document"));
+    }
+
+    [Fact]
     public void UnknownAlias_IsAnError()
     {
         Assert.True(RulesFile.Parse("default:\n  replies: *nothing\n").HasErrors);

@@ -14,48 +14,63 @@ public static class RulesYamlLoader
     public static (RuleSetDefinition? Definition, List<RuleProblem> Problems) Load(string yaml)
     {
         var problems = new List<RuleProblem>();
-        List<YamlNode> documents;
+        var reader = new YamlReader(problems);
+        var rules = new List<RuleDefinition>();
+        YamlRoot root;
         try
         {
-            documents = YamlTree.Parse(yaml);
+            // Rules are built as the parser reaches them: the file's syntax tree is never whole in memory.
+            root = YamlTree.ReadRoot(yaml, "rules", node =>
+            {
+                if (ReadRule(reader, node, rules.Count) is { } rule)
+                {
+                    rules.Add(rule);
+                }
+            });
         }
         catch (YamlException ex)
         {
+            // A file that does not parse is reported by its syntax error alone.
+            problems.Clear();
             problems.Add(new((int)ex.Start.Line, ProblemSeverity.Error, "YAML syntax: " + (ex.InnerException?.Message ?? ex.Message)));
             return (null, problems);
         }
 
-        if (documents.Count == 0)
+        if (root.Empty)
         {
             return (new RuleSetDefinition(null, null, []), problems);
         }
 
-        if (documents.Count > 1)
+        if (root.ExtraDocumentLine is { } extra)
         {
-            problems.Add(new(documents[1].Line, ProblemSeverity.Error, "a rules file holds one YAML document"));
+            problems.Add(new(extra, ProblemSeverity.Error, "a rules file holds one YAML document"));
         }
 
-        var reader = new YamlReader(problems);
-        var root = reader.Mapping(documents[0], "the rules file");
-        if (root is null)
+        IEnumerable<KeyValuePair<YamlNode, YamlNode?>> entries = root.Entries;
+        if (root.Whole is { } whole)
         {
-            return (new RuleSetDefinition(null, null, []), problems);
+            if (reader.Mapping(whole, "the rules file") is not { } mapping)
+            {
+                return (new RuleSetDefinition(null, null, []), problems);
+            }
+
+            entries = mapping.Children.Select(e => new KeyValuePair<YamlNode, YamlNode?>(e.Key, e.Value));
         }
 
         FollowDefinition? follow = null;
         ReplyGroupDefinition? fallback = null;
-        var rules = new List<RuleDefinition>();
-        foreach (var (key, value) in reader.Entries(root, "the rules file", "follow", "default", "rules"))
+        foreach (var (keyNode, value) in entries)
         {
-            switch (key)
+            switch (reader.KnownKey(keyNode, "the rules file", "follow", "default", "rules"))
             {
                 case "follow":
-                    follow = ReadFollow(reader, value);
+                    follow = ReadFollow(reader, value!);
                     break;
                 case "default":
-                    fallback = ReadGroup(reader, value, "default");
+                    fallback = ReadGroup(reader, value!, "default");
                     break;
-                case "rules":
+                case "rules" when value is not null:
+                    // Not a list (or an anchored one): read whole, as the loader always did.
                     foreach (var node in reader.Sequence(value, "rules"))
                     {
                         if (ReadRule(reader, node, rules.Count) is { } rule)

@@ -62,15 +62,24 @@ internal sealed class YamlReader(List<RuleProblem> problems)
     {
         foreach (var (keyNode, value) in mapping.Children)
         {
-            var key = (keyNode as YamlScalarNode)?.Value ?? "";
-            if (!known.Contains(key, StringComparer.Ordinal))
+            if (KnownKey(keyNode, where, known) is { } key)
             {
-                Error(keyNode, $"unknown key '{key}' in {where} (expected one of: {string.Join(", ", known)})");
-                continue;
+                yield return (key, value);
             }
-
-            yield return (key, value);
         }
+    }
+
+    /// <summary>The key's name when it is one of <paramref name="known"/>; otherwise null, with the problem recorded.</summary>
+    public string? KnownKey(YamlNode keyNode, string where, params string[] known)
+    {
+        var key = (keyNode as YamlScalarNode)?.Value ?? "";
+        if (known.Contains(key, StringComparer.Ordinal))
+        {
+            return key;
+        }
+
+        Error(keyNode, $"unknown key '{key}' in {where} (expected one of: {string.Join(", ", known)})");
+        return null;
     }
 
     /// <summary>Reports keys of <paramref name="mapping"/> not in <paramref name="known"/>; for mappings whose values are read elsewhere.</summary>

@@ -34,33 +34,80 @@ internal sealed class YamlSequenceNode(int line) : YamlNode(line)
 /// </summary>
 internal static class YamlTree
 {
-    /// <summary>The root node of each document.</summary>
+    /// <summary>
+    /// Reads a rules file without holding all of it: the root mapping's <paramref name="streamedKey"/>
+    /// sequence (100,000 rules: most of the file) is handed to <paramref name="onItem"/> one item at a
+    /// time, so each item's nodes become garbage as soon as it is read; every other entry comes whole.
+    /// A root that is not a plain mapping comes back whole in <see cref="YamlRoot.Whole"/>.
+    /// </summary>
     /// <exception cref="YamlException">Syntax errors, unknown aliases and duplicate keys, with their position.</exception>
-    public static List<YamlNode> Parse(string yaml)
+    public static YamlRoot ReadRoot(string yaml, string streamedKey, Action<YamlNode> onItem)
     {
         var parser = new Parser(new StringReader(yaml));
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-        var documents = new List<YamlNode>();
         try
         {
             parser.Consume<StreamStart>();
+            if (!parser.TryConsume<DocumentStart>(out _))
+            {
+                parser.Consume<StreamEnd>();
+                return new YamlRoot(true, null, [], null);
+            }
+
+            YamlNode? whole = null;
+            var entries = new List<KeyValuePair<YamlNode, YamlNode?>>();
+            if (parser.Current is MappingStart { Anchor.IsEmpty: true })
+            {
+                parser.MoveNext();
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    var keyEvent = parser.Current!;
+                    var key = ReadNode(parser, anchors);
+                    var name = (key as YamlScalarNode)?.Value;
+                    if (name is not null && !keys.Add(name))
+                    {
+                        throw new YamlException(keyEvent.Start, keyEvent.End, $"duplicate key '{name}'");
+                    }
+
+                    if (name == streamedKey && parser.Current is SequenceStart { Anchor.IsEmpty: true })
+                    {
+                        parser.MoveNext();
+                        while (!parser.TryConsume<SequenceEnd>(out _))
+                        {
+                            onItem(ReadNode(parser, anchors));
+                        }
+
+                        entries.Add(new(key, null));
+                    }
+                    else
+                    {
+                        entries.Add(new(key, ReadNode(parser, anchors)));
+                    }
+                }
+            }
+            else
+            {
+                whole = ReadNode(parser, anchors);
+            }
+
+            parser.Consume<DocumentEnd>();
+            int? extraDocumentLine = null;
             while (parser.TryConsume<DocumentStart>(out _))
             {
-                documents.Add(ReadNode(parser, anchors));
+                var extra = ReadNode(parser, anchors);
+                extraDocumentLine ??= extra.Line;
                 parser.Consume<DocumentEnd>();
             }
 
             parser.Consume<StreamEnd>();
+            return new YamlRoot(false, whole, entries, extraDocumentLine);
         }
         catch (InvalidOperationException ex)
         {
-            // YamlDotNet's parser reports some malformed input (found by fuzzing the loader) this way
-            // rather than as a YamlException: it is still the file's fault, so say where.
             var at = parser.Current?.Start ?? Mark.Empty;
             throw new YamlException(at, at, "malformed YAML: " + ex.Message);
         }
-
-        return documents;
     }
 
     private static YamlNode ReadNode(IParser parser, Dictionary<string, YamlNode> anchors)
@@ -118,3 +165,10 @@ internal static class YamlTree
         return node;
     }
 }
+
+/// <summary>
+/// A rules file's first document as <see cref="YamlTree.ReadRoot"/> read it: <see cref="Empty"/> without
+/// any document; <see cref="Whole"/> when the root is not a plain mapping; otherwise its entries in order
+/// (the streamed key with a null value); the line of a second document, if there is one.
+/// </summary>
+internal sealed record YamlRoot(bool Empty, YamlNode? Whole, List<KeyValuePair<YamlNode, YamlNode?>> Entries, int? ExtraDocumentLine);

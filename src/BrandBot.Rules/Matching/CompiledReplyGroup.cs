@@ -17,9 +17,10 @@ public sealed class CompiledReplyGroup
     {
         Mode = definition.Mode;
         Replies = [.. definition.Replies.Select(Compile)];
-        Fallback = [.. definition.Fallback.OfType<StaticReply>().Select(r => r.Reply)];
+        // Empty lists are the shared empty array: 100,000 rules hold two of them each.
+        Fallback = definition.Fallback.Count == 0 ? [] : [.. definition.Fallback.OfType<StaticReply>().Select(r => r.Reply)];
         CallsBackend = definition.Replies.Any(r => r is WebhookReply);
-        FollowUps = Mode == ReplyMode.ReplyAll && !CallsBackend
+        FollowUps = Mode == ReplyMode.ReplyAll && !CallsBackend && definition.Replies.Count > 1
             ? [.. definition.Replies.Skip(1).OfType<StaticReply>().Select(r => r.Reply)]
             : [];
     }
@@ -52,12 +53,18 @@ public sealed class CompiledReplyGroup
     public int PickPassive(ulong choice) =>
         Mode == ReplyMode.RandomOne && Replies.Count > 1 ? (int)(choice % (ulong)Replies.Count) : 0;
 
-    private static CompiledReply Compile(RuleReply reply) => reply switch
+    private static CompiledReply Compile(RuleReply reply)
     {
-        StaticReply fixedReply => new CompiledReply(
-            reply,
-            ReplyBody.Prepare(fixedReply.Reply, ReplyLimits.MaxArticlesForUserMessage),
-            ReplyBody.Prepare(fixedReply.Reply, ReplyLimits.MaxArticlesForEvent)),
-        _ => new CompiledReply(reply, null, null),
-    };
+        if (reply is not StaticReply { Reply: var fixedReply })
+        {
+            return new CompiledReply(reply, null, null);
+        }
+
+        var forUserMessage = ReplyBody.Prepare(fixedReply, ReplyLimits.MaxArticlesForUserMessage);
+        // Only news differs between the two contexts (protocol.md §4.6: 1 article vs 8); otherwise hold one body.
+        var forEvent = fixedReply is NewsReply { Articles.Count: > ReplyLimits.MaxArticlesForUserMessage }
+            ? ReplyBody.Prepare(fixedReply, ReplyLimits.MaxArticlesForEvent)
+            : forUserMessage;
+        return new CompiledReply(reply, forUserMessage, forEvent);
+    }
 }

@@ -12,7 +12,6 @@ namespace BrandBot.Rules.Matching;
 /// </summary>
 public sealed class CompiledRuleSet
 {
-    private readonly RuleDefinition[] _ranked;
     private readonly Dictionary<string, int> _equal = new(StringComparer.Ordinal);
     private readonly AhoCorasick _contain;
     private readonly (Regex Regex, int Rank)[] _regexes;
@@ -29,17 +28,17 @@ public sealed class CompiledRuleSet
     {
         Version = version;
         ContentHash = contentHash;
-        Definition = definition;
-        _ranked = RuleRanking.Rank(definition.Rules);
-        var groups = _ranked.Select(r => new CompiledReplyGroup(r.Replies)).ToArray();
-        _keywordResults = [.. _ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]))];
-        _menuResults = [.. _ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]))];
+        // The definition is not kept: the set holds only what answering needs (100,000 rules: tens of MB less).
+        var ranked = RuleRanking.Rank(definition.Rules);
+        var groups = ranked.Select(r => new CompiledReplyGroup(r.Replies)).ToArray();
+        _keywordResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]))];
+        _menuResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]))];
 
         var contains = new List<(string, int)>();
         var regexes = new List<(Regex, int)>();
-        for (var rank = 0; rank < _ranked.Length; rank++)
+        for (var rank = 0; rank < ranked.Length; rank++)
         {
-            foreach (var keyword in _ranked[rank].Keywords)
+            foreach (var keyword in ranked[rank].Keywords)
             {
                 switch (keyword.Kind)
                 {
@@ -55,7 +54,7 @@ public sealed class CompiledRuleSet
                 }
             }
 
-            foreach (var key in _ranked[rank].MenuKeys)
+            foreach (var key in ranked[rank].MenuKeys)
             {
                 _menu.TryAdd(key, rank);
             }
@@ -80,8 +79,6 @@ public sealed class CompiledRuleSet
 
     /// <summary>Hash of the YAML this set was compiled from (see RuleStamp).</summary>
     public string ContentHash { get; }
-
-    public RuleSetDefinition Definition { get; }
 
     public int KeywordCount => _equal.Count + _contain.PatternCount + _regexes.Length;
 

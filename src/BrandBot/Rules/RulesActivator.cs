@@ -25,7 +25,8 @@ public sealed class RulesActivator
     private readonly ILogger<RulesActivator> _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private readonly ConcurrentDictionary<string, string> _liveYaml = new(StringComparer.Ordinal);
+    // The live YAML, kept to re-seed an emptied store; as UTF-8, half the size of the string.
+    private readonly ConcurrentDictionary<string, byte[]> _liveYaml = new(StringComparer.Ordinal);
 
     public RulesActivator(IRuleStore store, LiveRuleSets live, RulePublisher publisher, ILogger<RulesActivator> logger, TimeProvider time)
     {
@@ -72,7 +73,7 @@ public sealed class RulesActivator
             // once) or, should the publisher's clock run ahead, from when it arrived here.
             var now = _time.GetUtcNow();
             _live.Install(account, compiled, (snapshot.PublishedAt < now ? snapshot.PublishedAt : now) + RetryHorizon);
-            _liveYaml[account] = snapshot.Yaml;
+            _liveYaml[account] = System.Text.Encoding.UTF8.GetBytes(snapshot.Yaml);
             Log.RulesLive(_logger, account, snapshot.Version, definition.Rules.Count, compiled.KeywordCount);
         }
         finally
@@ -95,7 +96,7 @@ public sealed class RulesActivator
     private async Task ReseedAsync(string account, CancellationToken cancellationToken)
     {
         if (_liveYaml.TryGetValue(account, out var yaml)
-            && await _publisher.PublishInitialAsync(account, yaml, "reseed", "store was empty; republished the live rules", cancellationToken) is { } snapshot)
+            && await _publisher.PublishInitialAsync(account, System.Text.Encoding.UTF8.GetString(yaml), "reseed", "store was empty; republished the live rules", cancellationToken) is { } snapshot)
         {
             Log.RulesReseeded(_logger, account, snapshot.Version);
         }
