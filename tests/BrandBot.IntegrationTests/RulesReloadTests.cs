@@ -33,6 +33,8 @@ public class RulesReloadTests
         return last;
     }
 
+    // Each probe from its own follower: on the test's frozen clock one follower's 30-per-minute limit
+    // never resets, and a slow reload (a loaded machine) took more than 30 probes — answered "success".
     private static async Task<string?> ReplyToAsync(TestServer server, string text) =>
-        (await Wire.PushAsync(server.Client, Wire.Text(text), PushMode.Safe)).Reply()["Content"];
+        (await Wire.PushAsync(server.Client, Wire.Text(text, openId: $"oReload{Wire.Unique()}"), PushMode.Safe)).Reply()["Content"];
 }
