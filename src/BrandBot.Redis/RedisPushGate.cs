@@ -18,10 +18,7 @@ public sealed class RedisPushGate(IConnectionMultiplexer redis, InMemoryPushGate
     private const string RememberOperation = "push_remember";
 
     /// <summary>The operations whose failures are reported to <see cref="IDeliveryObserver.StoreUnavailable"/>.</summary>
-    public static readonly IReadOnlyList<string> Operations = [GateOperation, WaitOperation, RememberOperation, RedisPushLedger.Operation, RateSyncOperation];
-
-    /// <summary>The background rate sync's operation name (its failures are counted like the others).</summary>
-    public const string RateSyncOperation = "rate_sync";
+    public static readonly IReadOnlyList<string> Operations = [GateOperation, WaitOperation, RememberOperation, RedisPushLedger.Operation, RedisRateWindows.Operation];
 
     /// <summary>A request-path Redis call slower than this is abandoned for the local gate.</summary>
     public static readonly TimeSpan CallBound = TimeSpan.FromMilliseconds(500);

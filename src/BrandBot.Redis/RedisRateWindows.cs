@@ -1,11 +1,14 @@
+using BrandBot.Delivery;
 using BrandBot.Delivery.Limits;
 using StackExchange.Redis;
 
 namespace BrandBot.Redis;
 
 /// <summary>The rate windows shared by every instance: one script call adds an instance's counts and reads the totals back.</summary>
-public sealed class RedisRateWindows(IConnectionMultiplexer redis, TimeProvider time) : IRateWindowStore
+public sealed class RedisRateWindows(IConnectionMultiplexer redis, TimeProvider time, IDeliveryObserver observer) : IRateWindowStore
 {
+    public const string Operation = "rate_sync";
+
     // KEYS: the counters, then the hot-follower sets of this follower window and the one before.
     // ARGV: the hot sets' lifetime (s), then per counter: delta, lifetime (s), hot-from total (0 = never), follower.
     // Returns {totals, hot followers now, hot followers before}.
@@ -43,8 +46,19 @@ public sealed class RedisRateWindows(IConnectionMultiplexer redis, TimeProvider 
 
         keys[deltas.Count] = RedisKeys.HotFollowers(account, followerWindow);
         keys[deltas.Count + 1] = RedisKeys.HotFollowers(account, followerWindow - 1);
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(SyncScript, keys, values)
-            .WaitAsync(RedisPushGate.CallBound, time, cancellationToken))!;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(SyncScript, keys, values)
+                .WaitAsync(RedisPushGate.CallBound, time, cancellationToken))!;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The limiter keeps the counts and sends them next time; the failure is counted like any other.
+            observer.StoreUnavailable(Operation);
+            throw;
+        }
+
         var totals = ((RedisResult[])result[0]!).Select(t => (long)t).ToList();
         var hot = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in ((RedisResult[])result[1]!).Concat((RedisResult[])result[2]!))

@@ -122,10 +122,10 @@ public class InMemoryPushGateTests
         Assert.Equal(1, _gate.MarkCount);
     }
 
-    private PushTicket Ticket(string key) => new("acme", key, 1_795_000_000, Lease, _time.GetUtcNow());
+    private static PushTicket Ticket(string key) => new("acme", key, 1_795_000_000, Lease);
 
     private ValueTask<GateVerdict> Enter(string key, string account = "acme") =>
-        _gate.EnterAsync(new PushTicket(account, key, 1_795_000_000, Lease, _time.GetUtcNow()));
+        _gate.EnterAsync(new PushTicket(account, key, 1_795_000_000, Lease));
 
     private sealed class Pending(string key, RememberedAnswer answer, DateTimeOffset keepUntil)
         : PendingPush("acme", key, 1_795_000_000, answer, new CompactAnswer(1, 0), keepUntil)

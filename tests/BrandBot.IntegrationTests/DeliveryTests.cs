@@ -332,18 +332,11 @@ public sealed class DeliveryTests : IAsyncLifetime
         return await TestServer.StartAsync(settings, realClock: true);
     }
 
-    private static Task<PushResponse> PushAsync(TestServer server, string xml) =>
-        Wire.PushAsync(server.Client, xml, PushMode.Safe, timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    private static Task<PushResponse> PushAsync(TestServer server, string xml) => Wire.PushSafeNowAsync(server.Client, xml);
 
-    private static string Decode(PushResponse response)
-    {
-        Assert.Equal(200, response.Status);
-        return SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
-    }
+    private static string Decode(PushResponse response) => Wire.DecodeSafe(response);
 
-    /// <summary>The inner XML with its CreateTime blanked: what a follower sees, whichever attempt answered.</summary>
-    internal static string WithoutCreateTime(string inner) =>
-        System.Text.RegularExpressions.Regex.Replace(inner, "<CreateTime>[0-9]+</CreateTime>", "<CreateTime/>");
+    private static string WithoutCreateTime(string inner) => Wire.WithoutCreateTime(inner);
 
     private static async Task<string> MetricsAsync(TestServer server) => await server.Client.GetStringAsync("/metrics");
 

@@ -34,6 +34,21 @@ public static class Wire
         return await PostAsync(client, $"/wechat/{account}?{push.Query}", push.Body);
     }
 
+    /// <summary>A safe-mode push signed now (for servers on the real clock, where the replay window applies).</summary>
+    public static Task<PushResponse> PushSafeNowAsync(HttpClient client, string xml) =>
+        PushAsync(client, xml, PushMode.Safe, timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    /// <summary>A 200 answer's inner XML, decrypted and signature-checked.</summary>
+    public static string DecodeSafe(PushResponse response)
+    {
+        Assert.Equal(200, response.Status);
+        return SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
+    }
+
+    /// <summary>The inner XML with its CreateTime blanked: what a follower sees, whichever attempt answered.</summary>
+    public static string WithoutCreateTime(string inner) =>
+        System.Text.RegularExpressions.Regex.Replace(inner, "<CreateTime>[0-9]+</CreateTime>", "<CreateTime/>");
+
     public static async Task<PushResponse> PostAsync(HttpClient client, string url, byte[] body)
     {
         using var content = new ByteArrayContent(body);

@@ -47,7 +47,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
 
         Assert.Contains("step 1", Decode(first));
         // Answered afresh, so its CreateTime is its own (README "Exactly once"); the content is the first's.
-        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+        Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
         await EventuallyAsync(async () => await HitsAsync(a, b, "steps") >= 1 && _api.Sends.Count >= 2, TimeSpan.FromSeconds(10));
         await Task.Delay(500);
         Assert.Equal(1, await HitsAsync(a, b, "steps"));
@@ -83,7 +83,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
         var retry = await PushAsync(b.Client, push);
 
         Assert.Contains("We open 9:00-21:00", Decode(first));
-        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+        Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
         // The dead instance's record never landed: the retry was first, and counted.
         await EventuallyAsync(async () => (await DailyAsync()).RuleHits.GetValueOrDefault("hours") == 1, TimeSpan.FromSeconds(10));
         Assert.Equal(0, Series(await MetricsAsync(b), "brandbot_dedup_hits_total", "replayed"));
@@ -103,11 +103,21 @@ public sealed class WriteBehindTests : IAsyncLifetime
         var retry = await PushAsync(a, push);
 
         Assert.Contains("We open 9:00-21:00", Decode(first));
-        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+        Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
         Assert.True(answeredIn < TimeSpan.FromSeconds(1), $"answered in {answeredIn}");
         await EventuallyAsync(async () => Series(await MetricsAsync(a), "brandbot_dedup_hits_total", "replayed") == 1, TimeSpan.FromSeconds(5));
         var metrics = await MetricsAsync(a);
         Assert.Equal(2, Series(metrics, "brandbot_rule_hits_total", "hours"));
+        await _redis.RestartAsync();
+    }
+
+    [Fact]
+    public async Task RedisUnavailableForTheRateSync_IsCounted_AndTheCountsWait()
+    {
+        await using var a = await StartAsync(perFollower: 30);
+        await _redis.StopAsync();
+        Assert.Contains("We open 9:00-21:00", Decode(await PushAsync(a, Wire.Text("hours"))));
+        await EventuallyAsync(async () => Series(await MetricsAsync(a), "brandbot_redis_errors_total", "rate_sync") > 0, TimeSpan.FromSeconds(5));
         await _redis.RestartAsync();
     }
 
@@ -129,16 +139,16 @@ public sealed class WriteBehindTests : IAsyncLifetime
         var retry = await PushAsync(b, push);
 
         Assert.Contains("We open 9:00-21:00", Decode(first));
-        Assert.Equal(DeliveryTests.WithoutCreateTime(Decode(first)), DeliveryTests.WithoutCreateTime(Decode(retry)));
+        Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
     }
 
-    private async Task<TestServer> StartAsync()
+    private async Task<TestServer> StartAsync(int perFollower = 0)
     {
         var settings = TestAccounts.Settings(TestAccounts.WriteRules(DeliveryTests.Rules("http://127.0.0.1:9/hook")));
         settings["BrandBot:Redis"] = _redis.Configuration;
         settings["BrandBot:Accounts:0:AppSecret"] = AppSecret;
         settings["BrandBot:WeChatApiBaseUrl"] = _api.BaseUrl;
-        settings["BrandBot:RateLimit:PerFollower"] = "0";
+        settings["BrandBot:RateLimit:PerFollower"] = perFollower.ToString(CultureInfo.InvariantCulture);
         return await TestServer.StartAsync(settings, realClock: true);
     }
 
@@ -152,16 +162,11 @@ public sealed class WriteBehindTests : IAsyncLifetime
     private static async Task<long> HitsAsync(TestServer a, TestServer b, string rule) =>
         Series(await MetricsAsync(a), "brandbot_rule_hits_total", rule) + Series(await MetricsAsync(b), "brandbot_rule_hits_total", rule);
 
-    private static Task<PushResponse> PushAsync(TestServer server, string xml) => PushAsync(server.Client, xml);
+    private static Task<PushResponse> PushAsync(TestServer server, string xml) => Wire.PushSafeNowAsync(server.Client, xml);
 
-    private static Task<PushResponse> PushAsync(HttpClient client, string xml) =>
-        Wire.PushAsync(client, xml, PushMode.Safe, timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    private static Task<PushResponse> PushAsync(HttpClient client, string xml) => Wire.PushSafeNowAsync(client, xml);
 
-    private static string Decode(PushResponse response)
-    {
-        Assert.Equal(200, response.Status);
-        return SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
-    }
+    private static string Decode(PushResponse response) => Wire.DecodeSafe(response);
 
     private static async Task<string> MetricsAsync(TestServer server) => await server.Client.GetStringAsync("/metrics");
 

@@ -20,5 +20,31 @@ public class LiveRuleSetsTests
         Assert.Same(CompiledRuleSet.Empty, live.Get("b"));
     }
 
+    [Fact]
+    public void AReplacement_SettlesAtItsTime_AndKeepsTheVersionBeforeToAnswerRetries()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000);
+        var live = new LiveRuleSets();
+        var first = Set(1);
+        // A process's first version settles at once: there is no earlier one here to answer from.
+        live.Install("a", first, at + TimeSpan.FromSeconds(20));
+        live.Get("a", at, out var settled);
+        Assert.True(settled);
+
+        var second = Set(2);
+        live.Install("a", second, at + TimeSpan.FromSeconds(20));
+        Assert.Same(second, live.Get("a", at + TimeSpan.FromSeconds(19), out settled));
+        Assert.False(settled);
+        live.Get("a", at + TimeSpan.FromSeconds(20), out settled);
+        Assert.True(settled);
+        Assert.Same(first, live.Find("a", 1));
+        Assert.Same(second, live.Find("a", 2));
+
+        live.Install("a", Set(3), at);
+        Assert.Null(live.Find("a", 1));
+        live.Get("b", at, out settled);
+        Assert.True(settled);
+    }
+
     private static CompiledRuleSet Set(long version) => new(new RuleSetDefinition(null, null, []), version);
 }

@@ -28,7 +28,7 @@ public interface IPushGate
 /// never answers; <paramref name="PushCreateTime"/> places the push's compact record, should an attempt
 /// answered without waiting have written one.
 /// </summary>
-public sealed record PushTicket(string Account, string PushKey, long PushCreateTime, TimeSpan Lease, DateTimeOffset Now)
+public sealed record PushTicket(string Account, string PushKey, long PushCreateTime, TimeSpan Lease)
 {
     /// <summary>
     /// The answer, when it is ready before the push enters (replies fixed in the rules): a first

@@ -150,9 +150,6 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
         return (known, previous);
     }
 
-    /// <summary>Counters currently held (tests).</summary>
-    public int CounterCount => _counters.Count;
-
     private async Task<Dictionary<RateCounter, long>?> SendAsync(string account, IReadOnlyList<RateCounter> counters, bool evenIfNone, CancellationToken cancellationToken)
     {
         var sent = new List<(RateCounter Counter, long Window, long Delta)>();

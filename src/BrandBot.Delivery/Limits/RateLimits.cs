@@ -3,8 +3,6 @@ namespace BrandBot.Delivery.Limits;
 /// <summary>Fixed-window limits; a count of 0 switches the limit off.</summary>
 public sealed record RateLimits(int PerFollower, int PerFollowerWindowSeconds, int PerAccount, int PerAccountWindowSeconds)
 {
-    public static RateLimits None { get; } = new(0, 60, 0, 1);
-
     public bool Any => PerFollower > 0 || PerAccount > 0;
 
     /// <summary>The window a moment falls in: windows are aligned to the Unix epoch, so instances agree.</summary>

@@ -23,10 +23,21 @@ public sealed class LiveRuleSets
         : null;
 
     /// <summary>
-    /// True once the live version has been live long enough that no retry of a push answered by an
-    /// earlier version can still arrive (see <see cref="Install"/>): until then, answers consult the push's record first.
+    /// The account's current set, and whether it has been live long enough that no retry of a push answered
+    /// by an earlier version can still arrive (see <see cref="Install"/>): until then, answers consult the
+    /// push's record first. One lookup: this is on every push.
     /// </summary>
-    public bool IsSettled(string account, DateTimeOffset now) => !_live.TryGetValue(account, out var live) || now >= live.SettledAt;
+    public CompiledRuleSet Get(string account, DateTimeOffset now, out bool settled)
+    {
+        if (!_live.TryGetValue(account, out var live))
+        {
+            settled = true;
+            return CompiledRuleSet.Empty;
+        }
+
+        settled = now >= live.SettledAt;
+        return live.Current;
+    }
 
     /// <summary>
     /// Installs <paramref name="set"/> whatever is live: the store is the source of truth, even when its

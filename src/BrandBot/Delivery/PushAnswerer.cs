@@ -61,24 +61,24 @@ public sealed class PushAnswerer(
     {
         var now = time.GetUtcNow();
         var keep = KeepFor(acceptedUntil, now);
-        var ruleSet = rules.Get(account.Name);
+        var ruleSet = rules.Get(account.Name, now, out var settled);
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
         var pushKey = PushKey.Of(message);
         var rate = limiter.Limits.Any && CountsTowardLimits(route) ? limiter.Take(account.Name, PushKey.Follower(message)) : RateVerdict.Clear;
         var fixedReply = route.Replies is not { CallsBackend: true };
-        if (fixedReply && !rate.Hot && rules.IsSettled(account.Name, now))
+        if (fixedReply && !rate.Hot && settled)
         {
             using var decided = Tracing.Source.StartActivity("brandbot.gate");
             decided?.SetTag("brandbot.gate", "WriteBehind");
-            return AnswerWithoutWaiting(account, message, ruleSet, route, text, pushKey, rate, now + keep);
+            return AnswerWithoutWaiting(account, message, ruleSet, route, text, pushKey, rate, now, now + keep);
         }
 
         rate = await limiter.ConfirmAsync(rate, cancellationToken);
         var ready = !fixedReply ? (PushOutcome?)null
             : rate.IsLimited ? new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited")
-            : Fixed(account, message, ruleSet, route, pushKey).Outcome;
-        var ticket = new PushTicket(account.Name, pushKey, message.CreateTime, _lease, now) { Answer = ready?.Answer, Keep = keep };
+            : Fixed(account, message, ruleSet, route, pushKey, now).Outcome;
+        var ticket = new PushTicket(account.Name, pushKey, message.CreateTime, _lease) { Answer = ready?.Answer, Keep = keep };
 
         GateVerdict verdict;
         using (var gateSpan = Tracing.Source.StartActivity("brandbot.gate"))
@@ -94,7 +94,7 @@ public sealed class PushAnswerer(
             if (verdict.Outcome == GateOutcome.Vacant)
             {
                 // The first attempt's instance died before answering: this attempt takes over.
-                verdict = await gate.EnterAsync(ticket with { Now = time.GetUtcNow() }, cancellationToken);
+                verdict = await gate.EnterAsync(ticket, cancellationToken);
             }
         }
 
@@ -137,9 +137,9 @@ public sealed class PushAnswerer(
     /// (after the answer is written) to learn whether this attempt's record was the first.
     /// </summary>
     private PushOutcome AnswerWithoutWaiting(
-        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string? text, string pushKey, RateVerdict rate, DateTimeOffset keepUntil)
+        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string? text, string pushKey, RateVerdict rate, DateTimeOffset now, DateTimeOffset keepUntil)
     {
-        var (outcome, compact, rest) = Fixed(account, message, ruleSet, route, pushKey);
+        var (outcome, compact, rest) = Fixed(account, message, ruleSet, route, pushKey, now);
         var pending = new SideEffectsOnce(this, account, message, route, text, pushKey, rate, outcome.Answer, compact, keepUntil, rest.Count > 0);
         if (ledger.Write(pending) is { } earlier)
         {
@@ -157,7 +157,7 @@ public sealed class PushAnswerer(
     }
 
     /// <summary>The first attempt's answer from its compact record, rendered from the version that gave it (<c>success</c> once that version is gone).</summary>
-    private static RememberedAnswer Render(LiveRuleSets rules, WeChatAccount account, InboundMessage message, CompactAnswer compact)
+    private RememberedAnswer Render(WeChatAccount account, InboundMessage message, CompactAnswer compact)
     {
         if (compact.IsNothing
             || rules.Find(account.Name, compact.RulesVersion)?.Route(message).Replies is not { } group
@@ -169,8 +169,6 @@ public sealed class PushAnswerer(
 
         return new RememberedAnswer(message.CreateTime + compact.CreateTimeAfterPush, body);
     }
-
-    private RememberedAnswer Render(WeChatAccount account, InboundMessage message, CompactAnswer compact) => Render(rules, account, message, compact);
 
     /// <summary>
     /// How long the push's record must live: for WeChat's retries (<c>DedupSeconds</c>), and for as long
@@ -198,7 +196,7 @@ public sealed class PushAnswerer(
     /// choosing, and the same choice on every attempt.
     /// </summary>
     private (PushOutcome Outcome, CompactAnswer Compact, IReadOnlyList<Reply> FollowUps) Fixed(
-        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string pushKey)
+        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string pushKey, DateTimeOffset at)
     {
         if (route.Replies is not { Replies.Count: > 0 } group)
         {
@@ -207,7 +205,7 @@ public sealed class PushAnswerer(
 
         var index = group.PickPassive(PushKey.Choice(pushKey));
         var body = group.Replies[index].BodyFor(message.IsUserMessage);
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var now = at.ToUnixTimeSeconds();
         var outcome = new PushOutcome(new RememberedAnswer(now, body), route, null, FollowUp(account, message, group.FollowUps));
         return (outcome, new CompactAnswer(ruleSet.Version, index, now - message.CreateTime), group.FollowUps);
     }

@@ -163,7 +163,7 @@ public static class BrandBotApp
                 redis, sp.GetRequiredService<InMemoryPushGate>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<IDeliveryObserver>(), TimeSpan.FromMilliseconds(options.WriteBehindLingerMilliseconds)));
             services.AddSingleton(sp => new RateLimiter(
-                Limits(options), new RedisRateWindows(redis, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<TimeProvider>()));
+                Limits(options), new RedisRateWindows(redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryObserver>()), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITokenStore, RedisTokenStore>();
         }
 

@@ -138,7 +138,7 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
         }
 
         // A retry answered afresh carries its own CreateTime (issue 14); what must match is the content.
-        var content = DeliveryTests.WithoutCreateTime(inner);
+        var content = Wire.WithoutCreateTime(inner);
         var first = _firstAnswers.GetOrAdd(original, content);
         if (original != index && first != content)
         {

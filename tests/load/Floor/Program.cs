@@ -4,11 +4,12 @@
 // waits on Redis once per push (issue 14).
 using StackExchange.Redis;
 
-var redisAt = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault();
-var builder = WebApplication.CreateSlimBuilder(args.Where((a, i) => a != "--redis" && (i == 0 || args[i - 1] != "--redis")).ToArray());
+var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// "--redis HOST:PORT" arrives as the configuration key "redis", like "--urls".
+var redisAt = builder.Configuration["redis"];
 var app = builder.Build();
-var redis = redisAt is null ? null : await ConnectionMultiplexer.ConnectAsync(redisAt);
+var redis = string.IsNullOrEmpty(redisAt) ? null : await ConnectionMultiplexer.ConnectAsync(redisAt);
 const string OneCall = """
     local first = redis.call('SET', KEYS[1], 'P', 'NX', 'PX', ARGV[1])
     local n = redis.call('INCR', KEYS[2])
