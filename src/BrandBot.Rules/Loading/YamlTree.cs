@@ -59,32 +59,7 @@ internal static class YamlTree
             if (parser.Current is MappingStart { Anchor.IsEmpty: true })
             {
                 parser.MoveNext();
-                var keys = new HashSet<string>(StringComparer.Ordinal);
-                while (!parser.TryConsume<MappingEnd>(out _))
-                {
-                    var keyEvent = parser.Current!;
-                    var key = ReadNode(parser, anchors);
-                    var name = (key as YamlScalarNode)?.Value;
-                    if (name is not null && !keys.Add(name))
-                    {
-                        throw new YamlException(keyEvent.Start, keyEvent.End, $"duplicate key '{name}'");
-                    }
-
-                    if (name == streamedKey && parser.Current is SequenceStart { Anchor.IsEmpty: true })
-                    {
-                        parser.MoveNext();
-                        while (!parser.TryConsume<SequenceEnd>(out _))
-                        {
-                            onItem(ReadNode(parser, anchors));
-                        }
-
-                        entries.Add(new(key, null));
-                    }
-                    else
-                    {
-                        entries.Add(new(key, ReadNode(parser, anchors)));
-                    }
-                }
+                ReadEntries(parser, anchors, (key, value) => entries.Add(new(key, value)), streamedKey, onItem);
             }
             else
             {
@@ -135,22 +110,46 @@ internal static class YamlTree
             case MappingStart start:
                 parser.MoveNext();
                 var mapping = Anchor(anchors, start.Anchor, new YamlMappingNode(line));
-                var keys = new HashSet<string>(StringComparer.Ordinal);
-                while (!parser.TryConsume<MappingEnd>(out _))
-                {
-                    var keyEvent = parser.Current!;
-                    var key = ReadNode(parser, anchors);
-                    if (key is YamlScalarNode { Value: var name } && !keys.Add(name))
-                    {
-                        throw new YamlException(keyEvent.Start, keyEvent.End, $"duplicate key '{name}'");
-                    }
-
-                    mapping.Children.Add(new(key, ReadNode(parser, anchors)));
-                }
-
+                ReadEntries(parser, anchors, (key, value) => mapping.Children.Add(new(key, value!)));
                 return mapping;
             default:
                 throw new YamlException(parser.Current.Start, parser.Current.End, $"unexpected {parser.Current.GetType().Name}");
+        }
+    }
+
+    /// <summary>
+    /// A mapping's entries up to its end (its start already consumed), refusing duplicate keys. When
+    /// <paramref name="streamedKey"/>'s value is a plain sequence, its items go to <paramref name="onItem"/>
+    /// one at a time and the entry comes with a null value.
+    /// </summary>
+    private static void ReadEntries(
+        IParser parser, Dictionary<string, YamlNode> anchors, Action<YamlNode, YamlNode?> add, string? streamedKey = null, Action<YamlNode>? onItem = null)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        while (!parser.TryConsume<MappingEnd>(out _))
+        {
+            var keyEvent = parser.Current!;
+            var key = ReadNode(parser, anchors);
+            var name = (key as YamlScalarNode)?.Value;
+            if (name is not null && !keys.Add(name))
+            {
+                throw new YamlException(keyEvent.Start, keyEvent.End, $"duplicate key '{name}'");
+            }
+
+            if (onItem is not null && name == streamedKey && parser.Current is SequenceStart { Anchor.IsEmpty: true })
+            {
+                parser.MoveNext();
+                while (!parser.TryConsume<SequenceEnd>(out _))
+                {
+                    onItem(ReadNode(parser, anchors));
+                }
+
+                add(key, null);
+            }
+            else
+            {
+                add(key, ReadNode(parser, anchors));
+            }
         }
     }
 
