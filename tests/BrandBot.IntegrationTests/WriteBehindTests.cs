@@ -3,7 +3,6 @@ using System.Globalization;
 using BrandBot.Redis;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;
@@ -168,7 +167,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
 
     private static string Decode(PushResponse response) => Wire.DecodeSafe(response);
 
-    private static async Task<string> MetricsAsync(TestServer server) => await server.Client.GetStringAsync("/metrics");
+    private static Task<string> MetricsAsync(TestServer server) => MetricsAsync(server.Client);
 
     private static async Task<string> MetricsAsync(HttpClient client) => await client.GetStringAsync("/metrics");
 
