@@ -5,14 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the integration tests drive for real (package name = command name).
-# Installed only when missing.
-REQUIRED_PACKAGES=(redis-server nginx)
+# Debian packages the integration tests drive for real, as package:command. Installed only when
+# missing. zbarimg reads the QR codes `account qr` draws; rsvg-convert rasterises its SVGs for it.
+REQUIRED_PACKAGES=(redis-server:redis-server nginx:nginx zbar-tools:zbarimg librsvg2-bin:rsvg-convert)
 
 ensure_packages() {
   local missing=()
-  for package in "${REQUIRED_PACKAGES[@]}"; do
-    command -v "$package" >/dev/null 2>&1 || [ -x "/usr/sbin/$package" ] || missing+=("$package")
+  for entry in "${REQUIRED_PACKAGES[@]}"; do
+    local package="${entry%%:*}" command="${entry##*:}"
+    command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"

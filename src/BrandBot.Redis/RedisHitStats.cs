@@ -31,7 +31,48 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         return 1
         """;
 
+    // KEYS: any key of the account (routes the call to its slot). ARGV: key prefix, ttl seconds, then
+    // groups of five: F|U, follower hash, scene, unix seconds, stats day. In order, so a follow and an
+    // unfollow in one flush land as they happened.
+    private const string FollowerEventsScript = """
+        local prefix, ttl = ARGV[1], tonumber(ARGV[2])
+        for i = 3, #ARGV, 5 do
+          local origin = prefix .. 'origin:' .. ARGV[i + 1]
+          if ARGV[i] == 'F' then
+            if ARGV[i + 2] == '' then
+              redis.call('DEL', origin)
+            else
+              redis.call('SET', origin, ARGV[i + 2] .. '\n' .. ARGV[i + 3] .. '\n' .. ARGV[i + 4], 'EX', ttl)
+            end
+          else
+            local o = redis.call('GET', origin)
+            if o then
+              redis.call('DEL', origin)
+              local scene, at, day = string.match(o, '^(.*)\n(%d+)\n(%d+)$')
+              if scene then
+                local unfollows = prefix .. 'stats:' .. ARGV[i + 4] .. ':scene-unfollows'
+                redis.call('HINCRBY', unfollows, scene, 1)
+                redis.call('EXPIRE', unfollows, ttl)
+                local age = tonumber(ARGV[i + 3]) - tonumber(at)
+                local left = prefix .. 'stats:' .. day .. ':left'
+                for _, n in ipairs({1, 7, 30}) do
+                  if age < n * 86400 then
+                    redis.call('HINCRBY', left, scene .. '\n' .. n, 1)
+                  end
+                end
+                redis.call('EXPIRE', left, ttl)
+              end
+            end
+          end
+        end
+        return 1
+        """;
+
     private readonly ConcurrentDictionary<Counter, long> _pending = new();
+
+    private readonly ConcurrentQueue<FollowerEvent> _followerEvents = new();
+
+    private readonly record struct FollowerEvent(string Account, char Kind, string Follower, string Scene, long At, string Day);
 
     private readonly StatsCalendar _calendar = new(time, utcOffset);
 
@@ -42,6 +83,8 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         FollowEvents,
         SceneFollows,
         Unanswered,
+        Scans,
+        MenuClicks,
     }
 
     private readonly record struct Counter(Kind Kind, string Account, string Day, string Field)
@@ -51,29 +94,55 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
             Kind.RuleHits => RedisKeys.RuleHits(Account, Day),
             Kind.FollowEvents => RedisKeys.FollowEvents(Account, Day),
             Kind.SceneFollows => RedisKeys.SceneFollows(Account, Day),
+            Kind.Scans => RedisKeys.Scans(Account, Day),
+            Kind.MenuClicks => RedisKeys.MenuClicks(Account, Day),
             _ => RedisKeys.Unanswered(Account, Day),
         };
     }
 
     public void RuleHit(string account, string rule) => Add(Kind.RuleHits, account, rule);
 
-    public void Follow(string account, string? scene)
+    public void Follow(string account, string? scene, string follower)
     {
         Add(Kind.FollowEvents, account, "follow");
         if (scene is not null)
         {
             Add(Kind.SceneFollows, account, scene);
         }
+
+        AddFollowerEvent(account, 'F', follower, scene ?? "");
     }
 
-    public void Unfollow(string account) => Add(Kind.FollowEvents, account, "unfollow");
+    public void Unfollow(string account, string follower)
+    {
+        Add(Kind.FollowEvents, account, "unfollow");
+        AddFollowerEvent(account, 'U', follower, "");
+    }
+
+    public void Scan(string account, string scene) => Add(Kind.Scans, account, scene);
+
+    public void MenuClick(string account, string key) => Add(Kind.MenuClicks, account, key);
+
+    private void AddFollowerEvent(string account, char kind, string follower, string scene)
+    {
+        if (_followerEvents.Count < MaxPending)
+        {
+            _followerEvents.Enqueue(new(account, kind, follower, scene, time.GetUtcNow().ToUnixTimeSeconds(), _calendar.Today()));
+        }
+    }
 
     public void Unanswered(string account, string normalizedText) => Add(Kind.Unanswered, account, StatsDay.Shorten(normalizedText));
 
     /// <summary>Writes everything counted so far. On failure the counts go back into the tally.</summary>
     public async Task FlushAsync()
     {
-        if (_pending.IsEmpty || !redis.IsConnected)
+        if (!redis.IsConnected)
+        {
+            return;
+        }
+
+        await FlushFollowerEventsAsync();
+        if (_pending.IsEmpty)
         {
             return;
         }
@@ -108,6 +177,38 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         }
     }
 
+    /// <summary>Writes follows and unfollows with their follower, in order; on failure they wait for the next flush, still in order.</summary>
+    private async Task FlushFollowerEventsAsync()
+    {
+        var batch = new List<FollowerEvent>();
+        while (batch.Count < 10_000 && _followerEvents.TryDequeue(out var item))
+        {
+            batch.Add(item);
+        }
+
+        var db = redis.GetDatabase();
+        foreach (var group in batch.GroupBy(e => e.Account, StringComparer.Ordinal))
+        {
+            RedisValue[] args =
+            [
+                RedisKeys.AccountPrefix(group.Key), (long)Retention.TotalSeconds,
+                .. group.SelectMany(e => new RedisValue[] { e.Kind.ToString(), e.Follower, e.Scene, e.At, e.Day }),
+            ];
+            try
+            {
+                await db.ScriptEvaluateAsync(FollowerEventsScript, [RedisKeys.FollowEvents(group.Key, group.First().Day)], args);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Rare (Redis went away mid-flush): put them back; order against newer events is lost only then.
+                foreach (var item in group)
+                {
+                    _followerEvents.Enqueue(item);
+                }
+            }
+        }
+    }
+
     public async Task<DailyStats> ReadAsync(string account, DateOnly day, int topUnanswered = 20, CancellationToken cancellationToken = default)
     {
         var key = StatsDay.Key(day);
@@ -117,7 +218,11 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         var events = db.HashGetAllAsync(RedisKeys.FollowEvents(account, key));
         var scenes = db.HashGetAllAsync(RedisKeys.SceneFollows(account, key));
         var unanswered = db.SortedSetRangeByRankWithScoresAsync(RedisKeys.Unanswered(account, key), 0, topUnanswered - 1, Order.Descending);
-        await Task.WhenAll(rules, events, scenes, unanswered);
+        var scans = db.HashGetAllAsync(RedisKeys.Scans(account, key));
+        var menu = db.HashGetAllAsync(RedisKeys.MenuClicks(account, key));
+        var sceneUnfollows = db.HashGetAllAsync(RedisKeys.SceneUnfollows(account, key));
+        var left = db.HashGetAllAsync(RedisKeys.SceneLeft(account, key));
+        await Task.WhenAll(rules, events, scenes, unanswered, scans, menu, sceneUnfollows, left);
 
         var eventCounts = ToDictionary(events.Result);
         return new DailyStats(
@@ -126,7 +231,13 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
             eventCounts.GetValueOrDefault("follow"),
             eventCounts.GetValueOrDefault("unfollow"),
             ToDictionary(scenes.Result),
-            [.. unanswered.Result.Select(e => new KeyValuePair<string, long>(e.Element!, (long)e.Score))]);
+            [.. unanswered.Result.Select(e => new KeyValuePair<string, long>(e.Element!, (long)e.Score))])
+        {
+            Scans = ToDictionary(scans.Result),
+            MenuClicks = ToDictionary(menu.Result),
+            SceneUnfollows = ToDictionary(sceneUnfollows.Result),
+            SceneLeft = ToDictionary(left.Result),
+        };
     }
 
     /// <summary>

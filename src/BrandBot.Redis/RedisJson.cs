@@ -23,6 +23,8 @@ internal sealed record StoredAudit(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditRecord))]
 [JsonSerializable(typeof(StoredAudit))]
+[JsonSerializable(typeof(BrandBot.Account.Planning.MintedCode))]
+[JsonSerializable(typeof(BrandBot.Account.Planning.AccountAuditRecord))]
 internal sealed partial class RedisJsonContext : JsonSerializerContext
 {
     /// <summary>Raw UTF-8 for Chinese rule names and texts, so redis-cli shows them readably.</summary>

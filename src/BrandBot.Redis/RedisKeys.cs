@@ -29,6 +29,25 @@ public static class RedisKeys
     /// <summary>Hash: QR scene → follows on <paramref name="day"/>.</summary>
     public static RedisKey SceneFollows(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:scenes";
 
+    /// <summary>Hash: QR scene → SCAN events on <paramref name="day"/>.</summary>
+    public static RedisKey Scans(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:scans";
+
+    /// <summary>Hash: menu key (CLICK) or link (VIEW) → taps on <paramref name="day"/>.</summary>
+    public static RedisKey MenuClicks(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:menu";
+
+    /// <summary>
+    /// The start every key of <paramref name="account"/> shares. The follower-events script builds from it
+    /// (same slot, so it works on Cluster): <c>origin:{follower}</c> — string "scene\nunix seconds\nday" of
+    /// the scene that brought a follower, kept <c>RedisHitStats.Retention</c>; <c>stats:{day}:scene-unfollows</c>
+    /// — hash scene → unfollows that day of followers it brought; <c>stats:{day}:left</c> — hash
+    /// "scene\nN" → of the followers a scene brought that day, how many left within N days.
+    /// </summary>
+    public static string AccountPrefix(string account) => $"brandbot:{{{account}}}:";
+
+    public static RedisKey SceneUnfollows(string account, string day) => AccountPrefix(account) + $"stats:{day}:scene-unfollows";
+
+    public static RedisKey SceneLeft(string account, string day) => AccountPrefix(account) + $"stats:{day}:left";
+
     /// <summary>Sorted set: normalised text no rule answered → count on <paramref name="day"/>.</summary>
     public static RedisKey Unanswered(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:unanswered";
 
@@ -61,4 +80,22 @@ public static class RedisKeys
 
     /// <summary>String: the owner of the token refresh lock.</summary>
     public static RedisKey TokenLock(string account) => $"brandbot:{{{account}}}:token:lock";
+
+    /// <summary>Hash: scene → the QR code minted for it (JSON: permanent, ticket, url, minted, expires).</summary>
+    public static RedisKey AccountCodes(string account) => $"brandbot:{{{account}}}:account:codes";
+
+    /// <summary>List: what each <c>account apply</c> changed (JSON), oldest first.</summary>
+    public static RedisKey AccountAudit(string account) => $"brandbot:{{{account}}}:account:audit";
+
+    /// <summary>String: the owner of the account's apply lock.</summary>
+    public static RedisKey AccountLock(string account) => $"brandbot:{{{account}}}:account:lock";
+
+    /// <summary>Sorted set: "tag\nOpenID" waiting to be tagged, scored by when it is due (Unix ms).</summary>
+    public static RedisKey TagQueue(string account) => $"brandbot:{{{account}}}:tags:queue";
+
+    /// <summary>Hash: queue member → transient failures so far.</summary>
+    public static RedisKey TagAttempts(string account) => $"brandbot:{{{account}}}:tags:attempts";
+
+    /// <summary>Set: hashes of (tag, follower) already tagged, so nobody is sent twice.</summary>
+    public static RedisKey TagsDone(string account) => $"brandbot:{{{account}}}:tags:done";
 }

@@ -200,7 +200,8 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         (code, output, _) = await RunAsync("stats", "--account", "acme", "--days", "2");
         Assert.Equal(0, code);
         Assert.Contains("hits per rule:\n        2  hours", output.ReplaceLineEndings("\n"));
-        Assert.Contains("1  poster-2026", output);
+        // scene, scans, follows, unfollows, net
+        Assert.Matches(@"poster-2026\s+0\s+1\s+0\s+1\s", output);
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

@@ -8,7 +8,7 @@ namespace BrandBot.Delivery.WeChatApi;
 /// (protocol.md §8.3: <c>\u</c> escapes have garbled Chinese for other SDKs' users; System.Text.Json
 /// escapes emoji even with its relaxed encoder). Only what JSON requires is escaped.
 /// </summary>
-internal sealed class RawJsonWriter
+public sealed class RawJsonWriter
 {
     private readonly StringBuilder _text = new(256);
     private bool _needComma;
@@ -43,8 +43,8 @@ internal sealed class RawJsonWriter
         return this;
     }
 
-    /// <summary>Writes a string property; a null value is left out.</summary>
-    public RawJsonWriter String(string name, string? value)
+    /// <summary>Writes a string property (an array item when <paramref name="name"/> is null); a null value is left out.</summary>
+    public RawJsonWriter String(string? name, string? value)
     {
         if (value is null)
         {
@@ -57,7 +57,15 @@ internal sealed class RawJsonWriter
         return this;
     }
 
-    public RawJsonWriter Number(string name, long value)
+    public RawJsonWriter Bool(string name, bool value)
+    {
+        Name(name);
+        _text.Append(value ? "true" : "false");
+        _needComma = true;
+        return this;
+    }
+
+    public RawJsonWriter Number(string? name, long value)
     {
         Name(name);
         _text.Append(value.ToString(CultureInfo.InvariantCulture));

@@ -36,11 +36,25 @@ public sealed class WeChatApiClient(IHttpClientFactory clients)
         return new ApiAnswer(code, message);
     }
 
-    private async Task<JsonDocument> PostAsync(string path, byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// One call of the account APIs (menus, QR codes, tags): POST when <paramref name="body"/> is given,
+    /// else GET; the answer parsed. Throws <see cref="HttpRequestException"/> when no JSON answer came.
+    /// </summary>
+    public Task<JsonDocument> CallAsync(string path, string accessToken, byte[]? body, CancellationToken cancellationToken) =>
+        SendAsync(path + "?access_token=" + Uri.EscapeDataString(accessToken), body, cancellationToken);
+
+    private Task<JsonDocument> PostAsync(string path, byte[] body, CancellationToken cancellationToken) => SendAsync(path, body, cancellationToken);
+
+    private async Task<JsonDocument> SendAsync(string path, byte[]? body, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        using var response = await clients.CreateClient(HttpClientName).PostAsync(path, content, cancellationToken);
+        using var content = body is null ? null : new ByteArrayContent(body);
+        if (content is not null)
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+
+        var client = clients.CreateClient(HttpClientName);
+        using var response = content is null ? await client.GetAsync(path, cancellationToken) : await client.PostAsync(path, content, cancellationToken);
         var bytes = await BoundedBody.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -57,7 +71,8 @@ public sealed class WeChatApiClient(IHttpClientFactory clients)
         }
     }
 
-    private static (int Code, string Message) Error(JsonElement root) =>
+    /// <summary>The errcode (0 when absent) and errmsg of an answer.</summary>
+    public static (int Code, string Message) Error(JsonElement root) =>
         root.ValueKind != JsonValueKind.Object
             ? (-1, "not a JSON object")
             : (root.TryGetProperty("errcode", out var c) && c.TryGetInt32(out var code) ? code : 0,
@@ -70,6 +85,6 @@ public sealed record TokenAnswer(string? Token, int ExpiresIn, int ErrCode, stri
 /// <summary>The <c>errcode</c>/<c>errmsg</c> every WeChat API answer carries (0 = ok).</summary>
 public sealed record ApiAnswer(int ErrCode, string ErrMsg)
 {
-    /// <summary>40001 invalid credential (token overwritten or stale), 42001 token expired.</summary>
-    public bool IsTokenRejected => ErrCode is 40001 or 42001;
+    /// <summary>40001 invalid credential (token overwritten or stale), 40014 invalid token, 42001 token expired.</summary>
+    public bool IsTokenRejected => ErrCode is 40001 or 40014 or 42001;
 }

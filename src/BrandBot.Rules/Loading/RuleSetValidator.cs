@@ -61,6 +61,7 @@ public static class RuleSetValidator
         }
 
         problems.AddRange(ShadowAnalysis.Find(rules.Rules));
+        problems.AddRange(AccountValidator.Validate(rules, hasAppSecret));
 
         if (rules.Default is { } fallback)
         {

@@ -59,10 +59,14 @@ public static class RulesYamlLoader
 
         FollowDefinition? follow = null;
         ReplyGroupDefinition? fallback = null;
+        MenuDefinition? menu = null;
         foreach (var (keyNode, value) in entries)
         {
-            switch (reader.KnownKey(keyNode, "the rules file", "follow", "default", "rules"))
+            switch (reader.KnownKey(keyNode, "the rules file", "follow", "default", "rules", "menu"))
             {
+                case "menu":
+                    menu = MenuReader.Read(reader, value!);
+                    break;
                 case "follow":
                     follow = ReadFollow(reader, value!);
                     break;
@@ -83,7 +87,7 @@ public static class RulesYamlLoader
             }
         }
 
-        return (new RuleSetDefinition(follow, fallback, rules), problems);
+        return (new RuleSetDefinition(follow, fallback, rules) { Menu = menu }, problems);
     }
 
     private static FollowDefinition? ReadFollow(YamlReader reader, YamlNode node)
@@ -94,6 +98,7 @@ public static class RulesYamlLoader
         }
 
         var scenes = new Dictionary<string, ReplyGroupDefinition>(StringComparer.Ordinal);
+        var channels = new Dictionary<string, ChannelDefinition>(StringComparer.Ordinal);
         foreach (var (key, value) in reader.Entries(mapping, "follow", "replies", "mode", "fallback", "scenes"))
         {
             if (key != "scenes" || reader.Mapping(value, "follow.scenes") is not { } sceneMap)
@@ -110,15 +115,59 @@ public static class RulesYamlLoader
                     continue;
                 }
 
-                if (ReadGroup(reader, sceneValue, $"scene '{scene}'") is { } group)
+                var (group, channel) = ReadScene(reader, scene, sceneValue);
+                if (group is not null)
                 {
                     scenes[scene] = group;
+                }
+
+                if (channel is not null)
+                {
+                    channels[scene] = channel;
                 }
             }
         }
 
         var hasReplies = mapping.Children.Any(c => (c.Key as YamlScalarNode)?.Value == "replies");
-        return new FollowDefinition(hasReplies ? ReadRepliesAndMode(reader, mapping, "follow") : null, scenes);
+        return new FollowDefinition(hasReplies ? ReadRepliesAndMode(reader, mapping, "follow") : null, scenes) { Channels = channels };
+    }
+
+    /// <summary>
+    /// A scene's replies (optional when it has a QR code or a tag: its follows then get the ordinary
+    /// follow reply) and its channel: the code to mint and the tag to give.
+    /// </summary>
+    private static (ReplyGroupDefinition? Group, ChannelDefinition? Channel) ReadScene(YamlReader reader, string scene, YamlNode node)
+    {
+        var where = $"scene '{scene}'";
+        if (reader.Mapping(node, where) is not { } mapping)
+        {
+            return (null, null);
+        }
+
+        QrDefinition? qr = null;
+        string? tag = null;
+        var tagLine = YamlReader.LineOf(mapping);
+        var hasReplies = false;
+        foreach (var (key, value) in reader.Entries(mapping, where, "replies", "mode", "fallback", "qr", "tag"))
+        {
+            switch (key)
+            {
+                case "qr":
+                    qr = ChannelReader.ReadQr(reader, value, where);
+                    break;
+                case "tag":
+                    tag = reader.Scalar(value, "a tag");
+                    tagLine = YamlReader.LineOf(value);
+                    break;
+                case "replies":
+                    hasReplies = true;
+                    break;
+            }
+        }
+
+        var channel = qr is null && tag is null ? null : new ChannelDefinition(scene, qr, tag, YamlReader.LineOf(mapping)) { TagLine = tagLine };
+        var group = hasReplies || channel is null ? ReadRepliesAndMode(reader, mapping, where) : null;
+        return (group, channel);
     }
 
     private static ReplyGroupDefinition? ReadGroup(YamlReader reader, YamlNode node, string where)
@@ -187,10 +236,16 @@ public static class RulesYamlLoader
         var priority = 0;
         var keywords = new List<KeywordDefinition>();
         var menuKeys = new List<string>();
-        foreach (var (key, value) in reader.Entries(mapping, "a rule", "name", "priority", "keywords", "menuKeys", "mode", "replies", "fallback"))
+        string? tag = null;
+        var tagLine = line;
+        foreach (var (key, value) in reader.Entries(mapping, "a rule", "name", "priority", "keywords", "menuKeys", "mode", "replies", "fallback", "tag"))
         {
             switch (key)
             {
+                case "tag":
+                    tag = reader.Scalar(value, "a tag");
+                    tagLine = YamlReader.LineOf(value);
+                    break;
                 case "name":
                     name = reader.Scalar(value, "name") ?? "";
                     break;
@@ -217,7 +272,7 @@ public static class RulesYamlLoader
             name = $"#{index + 1}";
         }
 
-        return new RuleDefinition(name, priority, keywords, menuKeys, ReadRepliesAndMode(reader, mapping, $"rule '{name}'"), line);
+        return new RuleDefinition(name, priority, keywords, menuKeys, ReadRepliesAndMode(reader, mapping, $"rule '{name}'"), line) { Tag = tag, TagLine = tagLine };
     }
 
     private static KeywordDefinition? ReadKeyword(YamlReader reader, YamlNode node)

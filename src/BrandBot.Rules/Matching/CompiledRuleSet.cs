@@ -22,6 +22,7 @@ public sealed class CompiledRuleSet
     private readonly RouteResult[] _menuResults;
     private readonly Dictionary<string, RouteResult> _sceneResults;
     private readonly RouteResult _followResult;
+    private readonly Dictionary<string, RouteResult> _sceneFollowOnly = new(StringComparer.Ordinal);
     private readonly RouteResult _defaultResult;
 
     public CompiledRuleSet(RuleSetDefinition definition, long version = 0, string contentHash = "")
@@ -31,8 +32,8 @@ public sealed class CompiledRuleSet
         // The definition is not kept: the set holds only what answering needs (100,000 rules: tens of MB less).
         var ranked = RuleRanking.Rank(definition.Rules);
         var groups = ranked.Select(r => new CompiledReplyGroup(r.Replies)).ToArray();
-        _keywordResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]))];
-        _menuResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]))];
+        _keywordResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]) { Tag = r.Tag })];
+        _menuResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]) { Tag = r.Tag })];
 
         var contains = new List<(string, int)>();
         var regexes = new List<(Regex, int)>();
@@ -64,8 +65,17 @@ public sealed class CompiledRuleSet
         _regexes = [.. regexes];
         _anyRegex = RegexFactory.CombineOrNull(_regexes.Select(r => r.Regex));
         _followResult = definition.Follow?.Replies is { } follow ? new RouteResult(MatchKind.Follow, null, new CompiledReplyGroup(follow)) : RouteResult.Nothing;
+        var channels = definition.Follow?.Channels ?? new Dictionary<string, ChannelDefinition>();
+        string? TagOf(string scene) => channels.GetValueOrDefault(scene)?.Tag;
         _sceneResults = (definition.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
-            .ToDictionary(s => s.Key, s => new RouteResult(MatchKind.Scene, s.Key, new CompiledReplyGroup(s.Value)), StringComparer.Ordinal);
+            .ToDictionary(s => s.Key, s => new RouteResult(MatchKind.Scene, s.Key, new CompiledReplyGroup(s.Value)) { Tag = TagOf(s.Key) }, StringComparer.Ordinal);
+        // A tagged scene without replies of its own: a follow through it gets the follow reply, a scan nothing — both the tag.
+        foreach (var channel in channels.Values.Where(c => c.Tag is not null && !_sceneResults.ContainsKey(c.Scene)))
+        {
+            _sceneFollowOnly[channel.Scene] = _followResult with { Tag = channel.Tag };
+            _sceneResults[channel.Scene] = new RouteResult(MatchKind.Scene, channel.Scene, null) { Tag = channel.Tag };
+        }
+
         _defaultResult = definition.Default is { } fallback ? new RouteResult(MatchKind.Default, null, new CompiledReplyGroup(fallback)) : RouteResult.Nothing;
     }
 
@@ -94,7 +104,7 @@ public sealed class CompiledRuleSet
         _ when normalizedText is not null => MatchNormalized(normalizedText) is { } rank ? _keywordResults[rank] : _defaultResult,
         UserMessage => _defaultResult,
         SubscribeEvent follow => follow.Scene is { } scene && _sceneResults.TryGetValue(scene, out var sceneFollow)
-            ? sceneFollow
+            ? _sceneFollowOnly.GetValueOrDefault(scene, sceneFollow)
             // A follow through an unknown scene still gets the ordinary follow reply.
             : _followResult,
         ScanEvent scan => _sceneResults.GetValueOrDefault(scan.Scene, RouteResult.Nothing),

@@ -17,6 +17,9 @@ public sealed record RouteResult(MatchKind Kind, string? RuleName, CompiledReply
 {
     public static RouteResult Nothing { get; } = new(MatchKind.None, null, null);
 
+    /// <summary>The follower tag this push gives (a rule's or a scene's <c>tag:</c>), applied once, off the request path.</summary>
+    public string? Tag { get; init; }
+
     /// <summary>True when the answer is a reply of ours (not <c>success</c>).</summary>
     public bool HasReply => Replies is { Replies.Count: > 0 };
 }

@@ -4,12 +4,48 @@ namespace BrandBot.Rules.Model;
 public sealed record RuleSetDefinition(
     FollowDefinition? Follow,
     ReplyGroupDefinition? Default,
-    IReadOnlyList<RuleDefinition> Rules);
+    IReadOnlyList<RuleDefinition> Rules)
+{
+    /// <summary>The declared custom menu; null leaves the account's menu alone.</summary>
+    public MenuDefinition? Menu { get; init; }
+
+    /// <summary>Every tag the file names (scene and rule tags, conditional menus), each with its first line.</summary>
+    public IReadOnlyDictionary<string, int> DeclaredTags()
+    {
+        var tags = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var channel in Follow?.Channels.Values ?? [])
+        {
+            if (channel.Tag is { } tag)
+            {
+                tags.TryAdd(tag, channel.TagLine);
+            }
+        }
+
+        foreach (var rule in Rules)
+        {
+            if (rule.Tag is { } tag)
+            {
+                tags.TryAdd(tag, rule.TagLine);
+            }
+        }
+
+        foreach (var menu in Menu?.ByTag ?? [])
+        {
+            tags.TryAdd(menu.Tag, menu.Line);
+        }
+
+        return tags;
+    }
+}
 
 /// <summary>The follow reply, and per-QR-scene follow replies keyed by scene value.</summary>
 public sealed record FollowDefinition(
     ReplyGroupDefinition? Replies,
-    IReadOnlyDictionary<string, ReplyGroupDefinition> Scenes);
+    IReadOnlyDictionary<string, ReplyGroupDefinition> Scenes)
+{
+    /// <summary>Scenes with a QR code to mint or a tag to give, by scene name.</summary>
+    public IReadOnlyDictionary<string, ChannelDefinition> Channels { get; init; } = new Dictionary<string, ChannelDefinition>();
+}
 
 /// <summary>A list of replies and how to use them.</summary>
 public sealed record ReplyGroupDefinition(ReplyMode Mode, IReadOnlyList<RuleReply> Replies, int Line)
@@ -27,7 +63,13 @@ public sealed record RuleDefinition(
     IReadOnlyList<KeywordDefinition> Keywords,
     IReadOnlyList<string> MenuKeys,
     ReplyGroupDefinition Replies,
-    int Line);
+    int Line)
+{
+    /// <summary>The follower tag a message firing this rule gives (<c>tag:</c>).</summary>
+    public string? Tag { get; init; }
+
+    public int TagLine { get; init; } = Line;
+}
 
 public sealed record KeywordDefinition(KeywordKind Kind, string Value, int Line);
 

@@ -8,10 +8,19 @@ public interface IHitStats
 {
     void RuleHit(string account, string rule);
 
-    /// <summary>A follow; <paramref name="scene"/> is the QR scene that brought it, if any.</summary>
-    void Follow(string account, string? scene);
+    /// <summary>
+    /// A follow; <paramref name="scene"/> is the QR scene that brought it, if any. <paramref name="follower"/>
+    /// is the follower's hash (never the OpenID): a later unfollow is counted against the scene that brought them.
+    /// </summary>
+    void Follow(string account, string? scene, string follower);
 
-    void Unfollow(string account);
+    void Unfollow(string account, string follower);
+
+    /// <summary>A SCAN: an existing follower scanned the scene's code.</summary>
+    void Scan(string account, string scene);
+
+    /// <summary>A menu tap that reaches us: CLICK (its key) or VIEW (its link).</summary>
+    void MenuClick(string account, string key);
 
     /// <summary>A follower text that no rule answered (normalised, shortened).</summary>
     void Unanswered(string account, string normalizedText);
@@ -28,4 +37,33 @@ public sealed record DailyStats(
     long Follows,
     long Unfollows,
     IReadOnlyDictionary<string, long> SceneFollows,
-    IReadOnlyList<KeyValuePair<string, long>> TopUnanswered);
+    IReadOnlyList<KeyValuePair<string, long>> TopUnanswered)
+{
+    private static readonly IReadOnlyDictionary<string, long> None = new Dictionary<string, long>();
+
+    /// <summary>SCAN events per scene on this day.</summary>
+    public IReadOnlyDictionary<string, long> Scans { get; init; } = None;
+
+    /// <summary>Unfollows on this day of followers a scene brought, per scene.</summary>
+    public IReadOnlyDictionary<string, long> SceneUnfollows { get; init; } = None;
+
+    /// <summary>Menu taps (CLICK key or VIEW link) on this day.</summary>
+    public IReadOnlyDictionary<string, long> MenuClicks { get; init; } = None;
+
+    /// <summary>
+    /// Of the followers a scene brought on this day, how many have left within 1, 7 and 30 days:
+    /// keys <c>{scene}\n1</c>, <c>{scene}\n7</c>, <c>{scene}\n30</c> (see <see cref="Retention"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, long> SceneLeft { get; init; } = None;
+}
+
+/// <summary>Retention per channel: the share of a day's followers through a scene still following N days later.</summary>
+public static class Retention
+{
+    public static readonly int[] Days = [1, 7, 30];
+
+    public static string LeftKey(string scene, int days) => $"{scene}\n{days}";
+
+    /// <summary>Which of <see cref="Days"/> an unfollow after <paramref name="followedFor"/> falls within.</summary>
+    public static IEnumerable<int> Within(TimeSpan followedFor) => Days.Where(d => followedFor < TimeSpan.FromDays(d));
+}

@@ -25,6 +25,9 @@ internal sealed class CommandStore : IAsyncDisposable
 
     public BrandBotOptions Options { get; }
 
+    /// <summary>The one multiplexer, for the account verbs' records and the shared access token.</summary>
+    public IConnectionMultiplexer Connection => _connection;
+
     public IRuleStore Store { get; }
 
     public RulePublisher Publisher { get; }

@@ -3,7 +3,7 @@ using BrandBot.Rules.Stats;
 
 namespace BrandBot.Commands;
 
-/// <summary><c>rules stats</c>: hits per rule, follows and unfollows, follows per QR scene, top unanswered texts.</summary>
+/// <summary><c>rules stats</c>: hits per rule, follows and unfollows, per-channel (QR scene) figures, menu clicks, top unanswered texts.</summary>
 internal static class RulesStatsCommand
 {
     public static Command Build(TextWriter output, TextWriter error)
@@ -17,7 +17,7 @@ internal static class RulesStatsCommand
                 result.AddError("--days must be from 1 to 400");
             }
         });
-        var command = new Command("stats", "Follows and unfollows per day, hits per rule, follows per QR scene, top unanswered texts (needs BrandBot:Redis).") { account, days, settings, json };
+        var command = new Command("stats", "Follows and unfollows per day, hits per rule, per QR channel scans/follows/unfollows/net/retention, menu clicks, top unanswered texts (needs BrandBot:Redis).") { account, days, settings, json };
         command.SetAction(parsed => RulesCommands.WithStoreAsync(parsed.GetValue(settings), error, store =>
             RunAsync(store, parsed.GetValue(account)!, parsed.GetValue(days), parsed.GetValue(json), output)));
         return command;
@@ -40,7 +40,8 @@ internal static class RulesStatsCommand
                 days,
                 to = today,
                 daily = daily.Select(d => new { day = d.Day, follows = d.Follows, unfollows = d.Unfollows, ruleHits = d.RuleHits.Values.Sum() }),
-                channels = Sum(daily.Select(d => d.SceneFollows)).Select(p => new { scene = p.Key, follows = p.Value }),
+                channels = Channels(daily, today),
+                menu = Sum(daily.Select(d => d.MenuClicks)).Select(p => new { key = p.Key, clicks = p.Value }),
                 rules = Sum(daily.Select(d => d.RuleHits)).Select(p => new { rule = p.Key, hits = p.Value }),
                 unanswered = TopUnanswered(daily).Select(p => new { text = p.Key, count = p.Value }),
             });
@@ -55,10 +56,58 @@ internal static class RulesStatsCommand
         }
 
         Section(output, "hits per rule", Sum(daily.Select(d => d.RuleHits)));
-        Section(output, "follows per QR scene", Sum(daily.Select(d => d.SceneFollows)));
+        output.WriteLine();
+        output.WriteLine("channels (QR scenes):");
+        output.WriteLine($"  {"scene",-24}  {"scans",6}  {"follows",7}  {"unfollows",9}  {"net",6}  {"1 day",6}  {"7 days",6}  {"30 days",7}");
+        var channels = Channels(daily, today);
+        foreach (var c in channels)
+        {
+            output.WriteLine($"  {c.Scene,-24}  {c.Scans,6}  {c.Follows,7}  {c.Unfollows,9}  {c.Net,6}  {Percent(c.Retained1d),6}  {Percent(c.Retained7d),6}  {Percent(c.Retained30d),7}");
+        }
+
+        if (channels.Count == 0)
+        {
+            output.WriteLine("  (none)");
+        }
+
+        output.WriteLine("  (1/7/30 days: the share of a scene's followers still following that long after; - until a day of them is that old)");
+        Section(output, "menu clicks (CLICK key or VIEW link)", Sum(daily.Select(d => d.MenuClicks)));
         Section(output, "top unanswered texts", TopUnanswered(daily));
         return Cli.Done;
     }
+
+    /// <summary>One QR scene's figures over the window (README "rules stats").</summary>
+    private sealed record Channel(string Scene, long Scans, long Follows, long Unfollows, long Net, double? Retained1d, double? Retained7d, double? Retained30d);
+
+    /// <summary>
+    /// Per scene: scans, follows, unfollows of followers it brought, net; and, of the followers it
+    /// brought on the window's days at least N days ago, the share that did not leave within N days.
+    /// </summary>
+    private static List<Channel> Channels(List<DailyStats> daily, DateOnly today)
+    {
+        var scenes = daily.SelectMany(d => d.SceneFollows.Keys.Concat(d.Scans.Keys).Concat(d.SceneUnfollows.Keys)).Distinct(StringComparer.Ordinal);
+        double? Retained(string scene, int days)
+        {
+            var cohorts = daily.Where(d => d.Day.AddDays(days) <= today).ToList();
+            var followed = cohorts.Sum(d => d.SceneFollows.GetValueOrDefault(scene));
+            if (followed == 0)
+            {
+                return null;
+            }
+
+            var left = cohorts.Sum(d => d.SceneLeft.GetValueOrDefault(Retention.LeftKey(scene, days)));
+            return Math.Round(1.0 - ((double)Math.Min(left, followed) / followed), 4);
+        }
+
+        return [.. scenes.Select(scene =>
+        {
+            var follows = daily.Sum(d => d.SceneFollows.GetValueOrDefault(scene));
+            var unfollows = daily.Sum(d => d.SceneUnfollows.GetValueOrDefault(scene));
+            return new Channel(scene, daily.Sum(d => d.Scans.GetValueOrDefault(scene)), follows, unfollows, follows - unfollows, Retained(scene, 1), Retained(scene, 7), Retained(scene, 30));
+        }).OrderByDescending(c => c.Follows).ThenBy(c => c.Scene, StringComparer.Ordinal)];
+    }
+
+    private static string Percent(double? share) => share is { } value ? $"{value:P0}".Replace(" ", "", StringComparison.Ordinal) : "-";
 
     private static IEnumerable<KeyValuePair<string, long>> TopUnanswered(IEnumerable<DailyStats> daily) =>
         Sum(daily.Select(d => d.TopUnanswered.ToDictionary(p => p.Key, p => p.Value))).Take(20);

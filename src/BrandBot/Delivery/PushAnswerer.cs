@@ -45,7 +45,7 @@ public sealed class PushAnswerer(
     RateLimiter limiter,
     ReplyResolver resolver,
     CustomerService customerService,
-    HitRecorder hits,
+    PushEffects effects,
     BrandBotMetrics metrics,
     TimeProvider time,
     IOptions<BrandBotOptions> options)
@@ -121,7 +121,7 @@ public sealed class PushAnswerer(
             return new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited");
         }
 
-        hits.Record(account.Name, message, route, text);
+        effects.Run(account, message, route, text);
         if (ready is { } fixedOutcome)
         {
             return fixedOutcome;
@@ -215,7 +215,7 @@ public sealed class PushAnswerer(
     {
         if (first)
         {
-            hits.Record(push.Account, push.Message, push.Route, push.Text);
+            effects.Run(push.WeChatAccount, push.Message, push.Route, push.Text);
         }
         else
         {
@@ -272,6 +272,8 @@ public sealed class PushAnswerer(
         RememberedAnswer answer, CompactAnswer compact, DateTimeOffset keepUntil, bool hasFollowUps)
         : PendingPush(account.Name, pushKey, message.CreateTime, answer, compact, keepUntil)
     {
+        public WeChatAccount WeChatAccount { get; } = account;
+
         public InboundMessage Message { get; } = message;
 
         public RouteResult Route { get; } = route;

@@ -1,3 +1,5 @@
+using BrandBot.Account;
+using BrandBot.Account.Tagging;
 using BrandBot.Delivery;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
@@ -151,6 +153,7 @@ public static class BrandBotApp
             services.AddSingleton<IPushLedger, InMemoryPushLedger>();
             services.AddSingleton(sp => new RateLimiter(Limits(options), null, sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITokenStore, InMemoryTokenStore>();
+            services.AddSingleton<ITagQueue, InMemoryTagQueue>();
         }
         else
         {
@@ -165,6 +168,7 @@ public static class BrandBotApp
             services.AddSingleton(sp => new RateLimiter(
                 Limits(options), new RedisRateWindows(redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryObserver>()), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITokenStore, RedisTokenStore>();
+            services.AddSingleton<ITagQueue>(_ => new RedisTagQueue(redis));
         }
 
         services.AddDelivery(options);
@@ -177,6 +181,9 @@ public static class BrandBotApp
         services.AddHostedService(sp => sp.GetRequiredService<RulesFileService>());
         services.AddHostedService<RulesCatchUpService>();
         services.AddHostedService<StatsFlushService>();
+        services.AddSingleton<ITaggingObserver, TaggingEvents>();
+        services.AddSingleton<Tagger>();
+        services.AddHostedService<TaggingService>();
         services.AddSingleton<PushProcessor>();
         // Last, so it stops first: queued push records are written before the statistics' last flush.
         services.AddHostedService(sp => new WriteBehindService(
@@ -240,6 +247,7 @@ public static class BrandBotApp
         services.AddSingleton<CustomerService>();
         services.AddSingleton<BackendClient>();
         services.AddSingleton<ReplyResolver>();
+        services.AddSingleton<PushEffects>();
         services.AddSingleton<PushAnswerer>();
         services.AddSingleton<FollowUps>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());

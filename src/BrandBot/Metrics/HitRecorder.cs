@@ -1,3 +1,4 @@
+using BrandBot.Delivery.Dedup;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Stats;
@@ -15,12 +16,21 @@ public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
             switch (message)
             {
                 case SubscribeEvent follow:
-                    stats.Follow(account, follow.Scene);
+                    stats.Follow(account, follow.Scene, PushKey.Follower(message));
                     metrics.Follow(account, follow.Scene ?? "");
                     break;
                 case UnsubscribeEvent:
-                    stats.Unfollow(account);
+                    stats.Unfollow(account, PushKey.Follower(message));
                     metrics.Unfollow(account);
+                    break;
+                case ScanEvent scan:
+                    stats.Scan(account, scan.Scene);
+                    break;
+                case ClickEvent click:
+                    stats.MenuClick(account, click.Key);
+                    break;
+                case ViewEvent view:
+                    stats.MenuClick(account, view.Url);
                     break;
             }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.FakeWeChat;
 
 /// <summary>A small real HTTP server on 127.0.0.1 (OS-chosen port) for the stand-ins of WeChat's API and brand backends.</summary>
 public sealed class LoopbackHost : IAsyncDisposable
@@ -21,10 +21,11 @@ public sealed class LoopbackHost : IAsyncDisposable
     /// <summary>Like <c>http://127.0.0.1:40123</c>, without a trailing slash.</summary>
     public string BaseUrl { get; }
 
-    public static async Task<LoopbackHost> StartAsync(Action<WebApplication> map)
+    /// <param name="url">Where to listen; by default a port the OS picks.</param>
+    public static async Task<LoopbackHost> StartAsync(Action<WebApplication> map, string url = "http://127.0.0.1:0")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         map(app);

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.FakeWeChat;
 
 /// <summary>
 /// WeChat's API as BrandBot uses it (protocol.md §8.2, §8.3), on loopback over real HTTP:
@@ -39,14 +39,19 @@ public sealed class FakeWeChatApi : IAsyncDisposable
 
     private readonly ConcurrentDictionary<int, int> _answers = new();
 
-    public static async Task<FakeWeChatApi> StartAsync()
+    /// <summary>Menus, QR codes and tags (account-apis.md), checked against the tokens this fake handed out.</summary>
+    public FakeAccount Account { get; } = new();
+
+    /// <param name="url">Where to listen; by default a port the OS picks.</param>
+    public static async Task<FakeWeChatApi> StartAsync(string url = "http://127.0.0.1:0")
     {
         var api = new FakeWeChatApi();
         api._host = await LoopbackHost.StartAsync(app =>
         {
             app.MapPost("/cgi-bin/stable_token", api.TokenAsync);
             app.MapPost("/cgi-bin/message/custom/send", api.SendAsync);
-        });
+            api.Account.Map(app, token => token.StartsWith("TOKEN-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var n) && n <= api.TokenCalls);
+        }, url);
         return api;
     }
 
@@ -80,53 +85,6 @@ public sealed class FakeWeChatApi : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(code == 0 ? """{"errcode":0,"errmsg":"ok"}""" : $$"""{"errcode":{{code}},"errmsg":"fake error"}""", Encoding.UTF8);
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-}
-
-/// <summary>A brand's backend on loopback: records what BrandBot posts and answers as the test says.</summary>
-public sealed class FakeBackend : IAsyncDisposable
-{
-    private LoopbackHost _host = null!;
-    private int _calls;
-
-    public string BaseUrl => _host.BaseUrl;
-
-    public int Calls => Volatile.Read(ref _calls);
-
-    public ConcurrentQueue<JsonElement> Requests { get; } = new();
-
-    /// <summary>How to answer: delay, status and body. Default: 200 with a text reply echoing the content.</summary>
-    public Func<JsonElement, (TimeSpan Delay, int Status, string Body)> Behaviour { get; set; } =
-        push => (TimeSpan.Zero, 200, JsonSerializer.Serialize(new { text = "backend: " + push.GetProperty("content").GetString() }));
-
-    public static async Task<FakeBackend> StartAsync()
-    {
-        var backend = new FakeBackend();
-        backend._host = await LoopbackHost.StartAsync(app => app.MapPost("/hook", backend.HandleAsync));
-        return backend;
-    }
-
-    private async Task HandleAsync(HttpContext context)
-    {
-        using var body = await JsonDocument.ParseAsync(context.Request.Body);
-        var push = body.RootElement.Clone();
-        Requests.Enqueue(push);
-        Interlocked.Increment(ref _calls);
-        var (delay, status, answer) = Behaviour(push);
-        try
-        {
-            await Task.Delay(delay, context.RequestAborted);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(answer, Encoding.UTF8);
     }
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();

@@ -1,0 +1,293 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text;
+using BrandBot.Account;
+using BrandBot.Account.Import;
+using BrandBot.Account.Planning;
+using BrandBot.Account.QrCodes;
+using BrandBot.Delivery.Tokens;
+using BrandBot.Redis;
+using BrandBot.Rules.Loading;
+using BrandBot.Rules.Model;
+
+namespace BrandBot.Commands;
+
+/// <summary>
+/// The <c>account …</c> verbs (issue 15): the menu, QR-code channels and tags the rules file declares,
+/// planned against what WeChat has and applied through its API. They need the shared store (BrandBot's
+/// record of minted codes, the audit, the apply lock) and the account's AppSecret.
+/// </summary>
+internal static class AccountCommands
+{
+    /// <summary>How long an apply waits for another apply of the same account to finish.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(60);
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var account = new Command("account", "Run the account from the rules file: menu, QR-code channels and follower tags, planned and applied through the WeChat API.");
+        account.Subcommands.Add(Plan(output, error));
+        account.Subcommands.Add(Apply(output, error));
+        account.Subcommands.Add(Qr(output, error));
+        account.Subcommands.Add(Import(output, error));
+        account.Subcommands.Add(History(output, error));
+        return account;
+    }
+
+    private static Command Plan(TextWriter output, TextWriter error)
+    {
+        var (file, account, settings, json) = (CommonOptions.File("the rules file"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.Json());
+        var command = new Command("plan", "Prints what apply would change — the menu button by button, conditional menus, tags to create, codes to mint — and writes nothing. Last line: N changes, or no changes.") { file, account, settings, json };
+        command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (store, session) =>
+            PlanAsync(store, session, parsed.GetValue(file)!, parsed.GetValue(json), output, error)));
+        return command;
+    }
+
+    private static Command Apply(TextWriter output, TextWriter error)
+    {
+        var (file, account, settings, by) = (CommonOptions.File("the rules file"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.By());
+        var command = new Command("apply", "Validates FILE, then makes exactly the changes plan shows (tags, menu, conditional menus, codes), audited; a second apply of the same file makes none.") { file, account, settings, by };
+        command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (store, session) =>
+            ApplyAsync(store, session, parsed.GetValue(file)!, parsed.GetValue(by) ?? Environment.UserName, output, error)));
+        return command;
+    }
+
+    private static Command Qr(TextWriter output, TextWriter error)
+    {
+        var (account, settings) = (CommonOptions.Account(), CommonOptions.Settings());
+        var scene = new Option<string>("--scene") { Description = "the scene (follow.scenes.NAME) whose code to draw", HelpName = "SCENE", Required = true };
+        var outPath = new Option<string>("--out") { Description = "the image to write: .png, or .svg for print", HelpName = "FILE.png|FILE.svg", Required = true };
+        outPath.Validators.Add(result =>
+        {
+            var path = result.GetValueOrDefault<string>() ?? "";
+            if (!QrImage.IsPng(path) && !QrImage.IsSvg(path))
+            {
+                result.AddError("--out must end in .png or .svg");
+            }
+        });
+        var size = new Option<int>("--size") { Description = $"about this many pixels wide (default {QrImage.DefaultSize})", HelpName = "PX", DefaultValueFactory = _ => QrImage.DefaultSize };
+        size.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 50 or > 10_000)
+            {
+                result.AddError("--size must be from 50 to 10000");
+            }
+        });
+        var command = new Command("qr", "Draws the scene's code as PNG or SVG from the code's URL; a temporary code past its expiry is refused with the date.") { account, scene, outPath, size, settings };
+        command.SetAction(parsed => RulesCommands.WithStoreAsync(parsed.GetValue(settings), error, store =>
+            QrAsync(store, parsed.GetValue(account)!, parsed.GetValue(scene)!, parsed.GetValue(outPath)!, parsed.GetValue(size), output, error)));
+        return command;
+    }
+
+    private static Command Import(TextWriter output, TextWriter error)
+    {
+        var (account, settings) = (CommonOptions.Account(), CommonOptions.Settings());
+        var outPath = new Option<string?>("--out") { Description = "write the YAML here instead of printing it", HelpName = "FILE" };
+        var command = new Command("import", "Today's menu (also one built in the console) as rules-file YAML: menu buttons, and a rule for each console-only answer.") { account, outPath, settings };
+        command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (_, session) =>
+            ImportAsync(session, parsed.GetValue(outPath), output, error)));
+        return command;
+    }
+
+    private static Command History(TextWriter output, TextWriter error)
+    {
+        var (account, settings, json) = (CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.Json());
+        var command = new Command("history", "Every apply: time, who, the file's hash, what it changed.") { account, settings, json };
+        command.SetAction(parsed => RulesCommands.WithStoreAsync(parsed.GetValue(settings), error, async store =>
+        {
+            var name = parsed.GetValue(account)!;
+            var records = await new RedisAccountRecords(store.Connection).GetAuditAsync(name);
+            if (parsed.GetValue(json))
+            {
+                CommonOptions.WriteJson(output, new { account = name, applies = records });
+                return Cli.Done;
+            }
+
+            foreach (var record in records)
+            {
+                output.WriteLine($"{record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {record.By}  {record.ContentHash[..12]}  {record.Changes.Count} changes{(record.Error is null ? "" : "  stopped: " + record.Error)}");
+                foreach (var change in record.Changes)
+                {
+                    output.WriteLine($"    {change}");
+                }
+            }
+
+            if (records.Count == 0)
+            {
+                output.WriteLine($"(account '{name}' has no applies)");
+            }
+
+            return Cli.Done;
+        }));
+        return command;
+    }
+
+    private static async Task<int> PlanAsync(CommandStore store, AccountSession session, string path, bool json, TextWriter output, TextWriter error)
+    {
+        if (await ReadRulesAsync(path, store, session.Api.Account, output, error) is not { } file)
+        {
+            return Cli.Refused;
+        }
+
+        var plan = AccountPlanner.Plan(file.Rules, await AccountState.ReadAsync(session.Api, new RedisAccountRecords(store.Connection), default), DateTimeOffset.UtcNow);
+        if (json)
+        {
+            CommonOptions.WriteJson(output, new
+            {
+                account = session.Api.Account,
+                changes = plan.Changes.Select(c => new { sign = c.Sign.ToString(), c.Kind, c.Target, c.Detail }),
+                count = plan.Changes.Count,
+            });
+            return Cli.Done;
+        }
+
+        output.WriteLine($"account '{session.Api.Account}' against WeChat and BrandBot's record of codes:");
+        foreach (var change in plan.Changes)
+        {
+            output.WriteLine($"  {change}");
+        }
+
+        output.WriteLine(Count(plan.Changes.Count));
+        return Cli.Done;
+    }
+
+    private static async Task<int> ApplyAsync(CommandStore store, AccountSession session, string path, string by, TextWriter output, TextWriter error)
+    {
+        if (await ReadRulesAsync(path, store, session.Api.Account, output, error) is not { } file)
+        {
+            return Cli.Refused;
+        }
+
+        var records = new RedisAccountRecords(store.Connection);
+        await using var held = await records.LockAsync(session.Api.Account, LockWait);
+        if (held is null)
+        {
+            error.WriteLine($"another apply of account '{session.Api.Account}' has held its lock for over {LockWait.TotalSeconds:0} s; nothing was changed");
+            return Cli.Refused;
+        }
+
+        // Planned under the lock, so a second apply waiting here sees what the first one did.
+        var state = await AccountState.ReadAsync(session.Api, records, default);
+        var plan = AccountPlanner.Plan(file.Rules, state, DateTimeOffset.UtcNow);
+        if (plan.IsEmpty)
+        {
+            output.WriteLine("no changes");
+            return Cli.Done;
+        }
+
+        var result = await new AccountApplier(session.Api, records, TimeProvider.System).ApplyAsync(plan, state.Tags, default);
+        foreach (var done in result.Done)
+        {
+            output.WriteLine($"  done: {done}");
+        }
+
+        var changes = result.Error is null ? plan.Changes.Select(c => c.ToString()).ToList() : [.. result.Done];
+        await records.AppendAuditAsync(session.Api.Account, new AccountAuditRecord(DateTimeOffset.UtcNow, by, file.Hash, changes, result.Error));
+        if (result.Error is not null)
+        {
+            error.WriteLine($"stopped: {result.Error}; {result.Done.Count} of {plan.Steps.Count} calls made (run account plan to see what is left)");
+            return Cli.Refused;
+        }
+
+        output.WriteLine($"applied {Count(plan.Changes.Count)}");
+        if (plan.Steps.Any(s => s is CreateMenuStep or AddConditionalStep or DeleteConditionalStep))
+        {
+            output.WriteLine("note: phones fetch menus again within about 5 minutes; unfollow and follow again to see it at once");
+        }
+
+        return Cli.Done;
+    }
+
+    private static async Task<int> QrAsync(CommandStore store, string account, string scene, string path, int size, TextWriter output, TextWriter error)
+    {
+        var codes = await new RedisAccountRecords(store.Connection).GetCodesAsync(account);
+        if (!codes.TryGetValue(scene, out var code))
+        {
+            error.WriteLine($"scene '{scene}' of account '{account}' has no code yet: declare follow.scenes.{scene}.qr in the rules file and run account apply");
+            return Cli.Refused;
+        }
+
+        if (code.IsExpired(DateTimeOffset.UtcNow))
+        {
+            error.WriteLine($"the code for scene '{scene}' expired on {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC; run account apply to mint a new one");
+            return Cli.Refused;
+        }
+
+        var svg = QrImage.IsSvg(path);
+        await File.WriteAllBytesAsync(path, QrImage.Render(code.Url, svg, size));
+        var life = code.Permanent ? "permanent" : $"valid until {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC";
+        output.WriteLine($"wrote {path} ({(svg ? "SVG" : "PNG")}) for scene '{scene}', {life}: {code.Url}");
+        return Cli.Done;
+    }
+
+    private static async Task<int> ImportAsync(AccountSession session, string? outPath, TextWriter output, TextWriter error)
+    {
+        var self = session.Api.GetSelfMenuAsync(default);
+        var menu = session.Api.GetMenuAsync(default);
+        var tags = session.Api.GetTagsAsync(default);
+        await Task.WhenAll(self, menu, tags);
+        var result = MenuImport.Convert(self.Result, menu.Result, tags.Result.ToDictionary(t => t.Value, t => t.Key), DateOnly.FromDateTime(DateTime.UtcNow));
+        foreach (var note in result.Notes)
+        {
+            error.WriteLine($"note: {note}");
+        }
+
+        if (outPath is null)
+        {
+            output.Write(result.Yaml);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(outPath, result.Yaml);
+            output.WriteLine($"wrote {outPath}; merge it into the rules file and check it with: brandbot rules validate FILE");
+        }
+
+        var parsed = RulesFile.Parse(result.Yaml);
+        RulesCommands.PrintProblems(outPath ?? "(imported)", parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error), error, error);
+        return Cli.Done;
+    }
+
+    /// <summary>Reads and validates the rules file; prints its problems; null when it has errors.</summary>
+    private static async Task<(RuleSetDefinition Rules, string Hash)?> ReadRulesAsync(string path, CommandStore store, string account, TextWriter output, TextWriter error)
+    {
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"{path}: file not found");
+            return null;
+        }
+
+        var yaml = await File.ReadAllTextAsync(path);
+        var hasSecret = !string.IsNullOrEmpty(CommandSettings.FindAccount(store.Options, account)?.AppSecret);
+        var result = RulesFile.Parse(yaml, hasSecret);
+        RulesCommands.PrintProblems(path, result.Problems, output, error);
+        if (result.HasErrors)
+        {
+            error.WriteLine($"{path}: {result.Problems.Count(p => p.Severity == ProblemSeverity.Error)} errors; nothing planned or changed");
+            return null;
+        }
+
+        return (result.Definition!, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))));
+    }
+
+    private static string Count(int changes) => changes == 0 ? "no changes" : $"{changes} changes";
+
+    /// <summary>Opens the store and the account's API session, runs the verb, and closes both.</summary>
+    private static Task<int> WithAccountAsync(string? settings, string account, TextWriter error, Func<CommandStore, AccountSession, Task<int>> verb) =>
+        RulesCommands.WithStoreAsync(settings, error, async store =>
+        {
+            using var session = AccountSession.Open(store.Options, account, new RedisTokenStore(store.Connection), error);
+            if (session is null)
+            {
+                return Cli.Usage;
+            }
+
+            try
+            {
+                return await verb(store, session);
+            }
+            catch (Exception ex) when (ex is WeChatApiException or HttpRequestException or TokenUnavailableException or TaskCanceledException)
+            {
+                error.WriteLine($"WeChat's API: {AccountApplier.Explain(ex)}");
+                return Cli.Refused;
+            }
+        });
+}

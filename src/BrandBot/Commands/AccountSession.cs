@@ -1,0 +1,83 @@
+using BrandBot.Account;
+using BrandBot.Delivery;
+using BrandBot.Delivery.Tokens;
+using BrandBot.Delivery.WeChatApi;
+using BrandBot.Options;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BrandBot.Commands;
+
+/// <summary>
+/// What the account verbs talk to: WeChat's API as the account (its AppId and AppSecret from the
+/// settings, <c>BrandBot:WeChatApiBaseUrl</c>), with the access token shared through the token store
+/// the servers use, so a verb never makes the servers' token stale.
+/// </summary>
+internal sealed class AccountSession : IDisposable
+{
+    private readonly ServiceProvider _http;
+
+    private AccountSession(ServiceProvider http, AccountApi api)
+    {
+        _http = http;
+        Api = api;
+    }
+
+    public AccountApi Api { get; }
+
+    /// <summary>Opens the session, or explains on <paramref name="error"/> why it cannot and returns null.</summary>
+    public static AccountSession? Open(BrandBotOptions options, string account, ITokenStore tokens, TextWriter error)
+    {
+        if (CommandSettings.FindAccount(options, account) is not { } configured)
+        {
+            error.WriteLine($"account '{account}' is not in the settings (BrandBot:Accounts:N:Name)");
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(configured.AppId) || string.IsNullOrEmpty(configured.AppSecret))
+        {
+            error.WriteLine($"account '{account}' needs its AppId and AppSecret (BrandBot:Accounts:N:AppId, :AppSecret) to call WeChat's API");
+            return null;
+        }
+
+        var baseUrl = options.WeChatApiBaseUrl.EndsWith('/') ? options.WeChatApiBaseUrl : options.WeChatApiBaseUrl + "/";
+        var http = new ServiceCollection()
+            .AddHttpClient(WeChatApiClient.HttpClientName, c =>
+            {
+                c.BaseAddress = new Uri(baseUrl);
+                c.Timeout = TimeSpan.FromSeconds(15);
+            }).Services.BuildServiceProvider();
+        var client = new WeChatApiClient(http.GetRequiredService<IHttpClientFactory>());
+        var accessTokens = new AccessTokens(tokens, client, TimeProvider.System, new ReportTokenFailures(error));
+        return new AccountSession(http, new AccountApi(accessTokens, client, new ApiCredentials(configured.Name, configured.AppId, configured.AppSecret)));
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>A verb has no metrics: a failed token call is told to the operator, the rest is quiet.</summary>
+    private sealed class ReportTokenFailures(TextWriter error) : IDeliveryObserver
+    {
+        public void TokenRefreshed(string account, string outcome, string? detail = null)
+        {
+            if (outcome != "ok")
+            {
+                error.WriteLine($"access token for '{account}': {outcome}{(detail is null ? "" : $" ({detail})")}");
+            }
+        }
+
+        public void CustomerServiceSent(string account, string outcome, string? detail = null)
+        {
+        }
+
+        public void BackendCalled(string account, string backend, string outcome)
+        {
+        }
+
+        public void BackendCircuitChanged(string backend, bool open, TimeSpan breakFor)
+        {
+        }
+
+        public void StoreUnavailable(string operation)
+        {
+        }
+    }
+}
