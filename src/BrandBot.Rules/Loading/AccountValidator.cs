@@ -97,6 +97,10 @@ public static class AccountValidator
             {
                 error(line, "a tag name is empty");
             }
+            else if (tag.Any(char.IsControl))
+            {
+                error(line, $"tag '{tag.Trim()}' holds a line break or control character");
+            }
             else if (Encoding.UTF8.GetByteCount(tag) > MaxTagBytes)
             {
                 error(line, $"tag '{tag}' is {Encoding.UTF8.GetByteCount(tag)} UTF-8 bytes; WeChat allows at most {MaxTagBytes} (10 Chinese characters)");

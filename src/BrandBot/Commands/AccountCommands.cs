@@ -19,6 +19,9 @@ namespace BrandBot.Commands;
 /// </summary>
 internal static class AccountCommands
 {
+    /// <summary>Why the account verbs need Redis, for the operator who has none configured.</summary>
+    private const string WhyRedis = "BrandBot's record of minted QR codes, the apply audit and lock live there";
+
     /// <summary>How long an apply waits for another apply of the same account to finish.</summary>
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(60);
 
@@ -74,7 +77,7 @@ internal static class AccountCommands
         });
         var command = new Command("qr", "Draws the scene's code as PNG or SVG from the code's URL; a temporary code past its expiry is refused with the date.") { account, scene, outPath, size, settings };
         command.SetAction(parsed => RulesCommands.WithStoreAsync(parsed.GetValue(settings), error, store =>
-            QrAsync(store, parsed.GetValue(account)!, parsed.GetValue(scene)!, parsed.GetValue(outPath)!, parsed.GetValue(size), output, error)));
+            QrAsync(store, parsed.GetValue(account)!, parsed.GetValue(scene)!, parsed.GetValue(outPath)!, parsed.GetValue(size), output, error), WhyRedis));
         return command;
     }
 
@@ -117,7 +120,7 @@ internal static class AccountCommands
             }
 
             return Cli.Done;
-        }));
+        }, WhyRedis));
         return command;
     }
 
@@ -289,5 +292,5 @@ internal static class AccountCommands
                 error.WriteLine($"WeChat's API: {AccountApplier.Explain(ex)}");
                 return Cli.Refused;
             }
-        });
+        }, WhyRedis);
 }

@@ -35,11 +35,12 @@ internal sealed class CommandStore : IAsyncDisposable
     public IHitStats Stats { get; }
 
     /// <summary>Connects, or explains on <paramref name="error"/> why it cannot and returns null.</summary>
-    public static async Task<CommandStore?> OpenAsync(BrandBotOptions options, TextWriter error)
+    /// <param name="withoutRedis">What the operator can do instead, or why the verb needs Redis.</param>
+    public static async Task<CommandStore?> OpenAsync(BrandBotOptions options, TextWriter error, string withoutRedis = "with the embedded store, edit the RulesFile; the server reloads it")
     {
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
-            error.WriteLine("this verb needs the shared store: set BrandBot:Redis (with the embedded store, edit the RulesFile; the server reloads it)");
+            error.WriteLine($"this verb needs the shared store: set BrandBot:Redis ({withoutRedis})");
             return null;
         }
 

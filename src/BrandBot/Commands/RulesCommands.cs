@@ -278,9 +278,10 @@ internal static class RulesCommands
         return parsed.HasErrors ? Cli.Refused : Cli.Done;
     }
 
-    internal static async Task<int> WithStoreAsync(string? settings, TextWriter error, Func<CommandStore, Task<int>> verb)
+    internal static async Task<int> WithStoreAsync(string? settings, TextWriter error, Func<CommandStore, Task<int>> verb, string? withoutRedis = null)
     {
-        await using var store = await CommandStore.OpenAsync(CommandSettings.Load(settings), error);
+        var options = CommandSettings.Load(settings);
+        await using var store = withoutRedis is null ? await CommandStore.OpenAsync(options, error) : await CommandStore.OpenAsync(options, error, withoutRedis);
         return store is null ? Cli.Usage : await verb(store);
     }
 
