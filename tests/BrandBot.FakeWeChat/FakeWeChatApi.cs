@@ -18,6 +18,9 @@ public sealed class FakeWeChatApi : IAsyncDisposable
 
     public string BaseUrl => _host.BaseUrl;
 
+    /// <summary>Cancelled when the process is told to stop (SIGTERM, Ctrl+C).</summary>
+    public CancellationToken Stopping => _host.Stopping;
+
     public int TokenCalls => Volatile.Read(ref _tokens);
 
     /// <summary>Every stable_token request body, parsed.</summary>

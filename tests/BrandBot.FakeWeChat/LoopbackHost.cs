@@ -18,6 +18,9 @@ public sealed class LoopbackHost : IAsyncDisposable
         BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
+    /// <summary>Cancelled when the host is told to stop (SIGTERM, Ctrl+C).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Like <c>http://127.0.0.1:40123</c>, without a trailing slash.</summary>
     public string BaseUrl { get; }
 

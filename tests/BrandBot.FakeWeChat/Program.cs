@@ -4,15 +4,21 @@ using BrandBot.FakeWeChat;
 //   dotnet run --project tests/BrandBot.FakeWeChat -- http://127.0.0.1:9100
 // It prints every account call it answers; state lives in this process and ends with it.
 var url = args.FirstOrDefault() ?? "http://127.0.0.1:9100";
-await using var api = await FakeWeChatApi.StartAsync(url);
-Console.WriteLine($"fake WeChat API on {api.BaseUrl} (Ctrl+C stops it)");
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+FakeWeChatApi api;
+try
 {
-    e.Cancel = true;
-    stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+    api = await FakeWeChatApi.StartAsync(url);
+}
+catch (IOException ex)
+{
+    Console.Error.WriteLine($"fake WeChat API: cannot listen on {url}: {ex.InnerException?.Message ?? ex.Message}");
+    return 2;
+}
+
+await using var running = api;
+Console.WriteLine($"fake WeChat API on {api.BaseUrl} (Ctrl+C stops it)");
+// The web host handles Ctrl+C and SIGTERM; its stopping token ends this loop.
+var stop = api.Stopping;
 var shown = 0;
 while (!stop.IsCancellationRequested)
 {
@@ -24,9 +30,11 @@ while (!stop.IsCancellationRequested)
 
     try
     {
-        await Task.Delay(200, stop.Token);
+        await Task.Delay(200, stop);
     }
     catch (OperationCanceledException)
     {
     }
 }
+
+return 0;
