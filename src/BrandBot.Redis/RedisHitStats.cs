@@ -85,6 +85,7 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         Unanswered,
         Scans,
         MenuClicks,
+        FlowEvents,
     }
 
     private readonly record struct Counter(Kind Kind, string Account, string Day, string Field)
@@ -96,6 +97,7 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
             Kind.SceneFollows => RedisKeys.SceneFollows(Account, Day),
             Kind.Scans => RedisKeys.Scans(Account, Day),
             Kind.MenuClicks => RedisKeys.MenuClicks(Account, Day),
+            Kind.FlowEvents => RedisKeys.FlowEvents(Account, Day),
             _ => RedisKeys.Unanswered(Account, Day),
         };
     }
@@ -122,6 +124,8 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
     public void Scan(string account, string scene) => Add(Kind.Scans, account, scene);
 
     public void MenuClick(string account, string key) => Add(Kind.MenuClicks, account, key);
+
+    public void FlowEvent(string account, string flow, string @event) => Add(Kind.FlowEvents, account, $"{flow}\n{@event}");
 
     private void AddFollowerEvent(string account, char kind, string follower, string scene)
     {
@@ -222,7 +226,8 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         var menu = db.HashGetAllAsync(RedisKeys.MenuClicks(account, key));
         var sceneUnfollows = db.HashGetAllAsync(RedisKeys.SceneUnfollows(account, key));
         var left = db.HashGetAllAsync(RedisKeys.SceneLeft(account, key));
-        await Task.WhenAll(rules, events, scenes, unanswered, scans, menu, sceneUnfollows, left);
+        var flows = db.HashGetAllAsync(RedisKeys.FlowEvents(account, key));
+        await Task.WhenAll(rules, events, scenes, unanswered, scans, menu, sceneUnfollows, left, flows);
 
         var eventCounts = ToDictionary(events.Result);
         return new DailyStats(
@@ -237,6 +242,7 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
             MenuClicks = ToDictionary(menu.Result),
             SceneUnfollows = ToDictionary(sceneUnfollows.Result),
             SceneLeft = ToDictionary(left.Result),
+            FlowEvents = ToDictionary(flows.Result),
         };
     }
 

@@ -32,6 +32,9 @@ public static class RedisKeys
     /// <summary>Hash: QR scene → SCAN events on <paramref name="day"/>.</summary>
     public static RedisKey Scans(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:scans";
 
+    /// <summary>Hash: "flow\nevent" → flow events on <paramref name="day"/> (the funnel of <c>rules stats</c>).</summary>
+    public static RedisKey FlowEvents(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:flows";
+
     /// <summary>Hash: menu key (CLICK) or link (VIEW) → taps on <paramref name="day"/>.</summary>
     public static RedisKey MenuClicks(string account, string day) => $"brandbot:{{{account}}}:stats:{day}:menu";
 
@@ -98,4 +101,16 @@ public static class RedisKeys
 
     /// <summary>Set: hashes of (tag, follower) already tagged, so nobody is sent twice.</summary>
     public static RedisKey TagsDone(string account) => $"brandbot:{{{account}}}:tags:done";
+
+    /// <summary>String: one follower's flow state (JSON, <c>rev</c> first), living the flow's timeout plus 2 minutes.</summary>
+    public static RedisKey FlowState(string account, string follower) => $"brandbot:{{{account}}}:flow:s:{follower}";
+
+    /// <summary>String: the answer the flow path gave a push (an encoded reply, or P while its backend call runs).</summary>
+    public static RedisKey FlowAnswer(string account, string pushKey) => $"brandbot:{{{account}}}:flow:a:{pushKey}";
+
+    /// <summary>Sorted set: followers (hash) whose pushes take the flow path, scored by until when (Unix ms).</summary>
+    public static RedisKey FlowActive(string account) => $"brandbot:{{{account}}}:flow:active";
+
+    /// <summary>Pub/sub channel announcing "account\nfollower\nuntil" after every flow commit.</summary>
+    public static readonly RedisChannel FlowsChanged = RedisChannel.Literal("brandbot:flows:active");
 }

@@ -14,6 +14,15 @@ public class BackendAnswerTests
     }
 
     [Fact]
+    public void FlowObjectAlone_IsNoReply_AndIsReadBack()
+    {
+        var json = """{"flow": {"reask": "date", "text": "No flights that day"}}""";
+        Assert.Empty(Parse(json)!);
+        Assert.Equal("date", BackendAnswer.FlowOf(Encoding.UTF8.GetBytes(json))!.Value.GetProperty("reask").GetString());
+        Assert.Null(Parse("""{"other": 1}"""));
+    }
+
+    [Fact]
     public void News_IsOneNewsReply()
     {
         var reply = Assert.IsType<NewsReply>(Assert.Single(Parse("""{"news": [{"title": "t", "description": "d", "picUrl": "https://p", "url": "https://u"}]}""")!));

@@ -42,6 +42,9 @@ public sealed class FakeWeChatApi : IAsyncDisposable
 
     private readonly ConcurrentDictionary<int, int> _answers = new();
 
+    /// <summary>Calls of the demo flight backend, per Idempotency-Key.</summary>
+    public ConcurrentDictionary<string, int> FlightCalls { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Menus, QR codes and tags (account-apis.md), checked against the tokens this fake handed out.</summary>
     public FakeAccount Account { get; } = new();
 
@@ -53,6 +56,7 @@ public sealed class FakeWeChatApi : IAsyncDisposable
         {
             app.MapPost("/cgi-bin/stable_token", api.TokenAsync);
             app.MapPost("/cgi-bin/message/custom/send", api.SendAsync);
+            DemoFlightBackend.Map(app, api.FlightCalls);
             api.Account.Map(app, token => token.StartsWith("TOKEN-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var n) && n <= api.TokenCalls);
         }, url);
         return api;

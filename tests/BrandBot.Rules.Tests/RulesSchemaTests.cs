@@ -12,14 +12,15 @@ public class RulesSchemaTests
     [Fact]
     public void Schema_NamesTheSameKeysAsTheLoader()
     {
-        Assert.Equal(["default", "follow", "menu", "rules"], Keys(Schema.GetProperty("properties")));
+        Assert.Equal(["default", "flowDefaults", "flows", "follow", "menu", "rules"], Keys(Schema.GetProperty("properties")));
         var defs = Schema.GetProperty("$defs");
-        Assert.Equal(["fallback", "keywords", "menuKeys", "mode", "name", "priority", "replies", "tag"], Keys(defs.GetProperty("rule").GetProperty("properties")));
+        Assert.Equal(["escape", "fallback", "flow", "keywords", "menuKeys", "mode", "name", "priority", "replies", "tag"], Keys(defs.GetProperty("rule").GetProperty("properties")));
         Assert.Equal(["contain", "equal", "regex"], Keys(defs.GetProperty("rule").GetProperty("properties").GetProperty("keywords").GetProperty("items").GetProperty("properties")));
         Assert.Equal(["image", "music", "news", "text", "transfer", "video", "voice", "webhook"], Keys(defs.GetProperty("reply").GetProperty("properties")));
         Assert.Equal(["fallback", "mode", "replies"], Keys(defs.GetProperty("group").GetProperty("properties")));
         Assert.Equal(["timeoutMs", "url"], Keys(defs.GetProperty("reply").GetProperty("properties").GetProperty("webhook").GetProperty("properties")));
-        Assert.Equal(["fallback", "mode", "qr", "replies", "tag"], Keys(defs.GetProperty("scene").GetProperty("properties")));
+        Assert.Equal(["fallback", "flow", "mode", "qr", "replies", "tag"], Keys(defs.GetProperty("scene").GetProperty("properties")));
+        Assert.Equal(["accept", "ask", "attempts", "call", "exhausted", "fallback", "invalid", "prompt", "say"], Keys(defs.GetProperty("step").GetProperty("properties")));
         Assert.Equal(["buttons", "byTag"], Keys(defs.GetProperty("menu").GetProperty("properties")));
         Assert.Equal(["article", "key", "location", "miniprogram", "name", "photo", "scan", "sub", "url"], Keys(defs.GetProperty("button").GetProperty("properties")));
         Assert.Equal(["random_one", "reply_all"], defs.GetProperty("mode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());

@@ -11,7 +11,8 @@ public class RulesYamlLoaderTests
     {
         var result = RulesFile.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Examples", "demo.yaml")));
         Assert.False(result.HasErrors, string.Join("\n", result.Problems));
-        Assert.Equal(5, result.Definition!.Rules.Count);
+        Assert.Equal(6, result.Definition!.Rules.Count);
+        Assert.Equal(["flight-status"], result.Definition.Flows.Keys);
     }
 
     [Fact]

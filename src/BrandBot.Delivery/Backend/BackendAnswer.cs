@@ -25,6 +25,21 @@ public static class BackendAnswer
         }
     }
 
+    /// <summary>The answer's <c>"flow"</c> object, if it has one (issue 16: end, reask, set/next).</summary>
+    public static JsonElement? FlowOf(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("flow", out var flow) ? flow.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static List<Reply>? Read(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -61,7 +76,8 @@ public static class BackendAnswer
             }
         }
 
-        return null;
+        // A flow's backend may answer with its say about the flow alone ({"flow": {"reask": …, "text": …}}).
+        return root.TryGetProperty("flow", out var flow) && flow.ValueKind == JsonValueKind.Object ? [] : null;
     }
 
     private static Reply? ReadOne(JsonProperty property)

@@ -36,9 +36,9 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
         try
         {
             var outcome = await pipeline.ExecuteOutcomeAsync(
-                static async (ctx, state) => Outcome.FromResult(await state.Self.SendAsync(state.Url, state.Body, ctx.CancellationToken)),
+                static async (ctx, state) => Outcome.FromResult(await state.Self.SendAsync(state.Url, state.Body, state.Key, ctx.CancellationToken)),
                 context,
-                (Self: this, Url: url, Body: push.ToJson()));
+                (Self: this, Url: url, Body: push.ToJson(), Key: push.Flow?.IdempotencyKey));
             result = outcome.Exception switch
             {
                 null => outcome.Result!,
@@ -58,14 +58,21 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
         return result;
     }
 
-    private async Task<BackendResult> SendAsync(Uri url, byte[] body, CancellationToken cancellationToken)
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c> (flow calls): the same on every retry, so the backend acts once.</param>
+    private async Task<BackendResult> SendAsync(Uri url, byte[] body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(HttpClientName);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
         try
         {
-            using var response = await client.PostAsync(url, content, cancellationToken);
+            using var response = await client.SendAsync(request, cancellationToken);
             if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
             {
                 return BackendResult.Failed("failed", retryable: true);
@@ -77,7 +84,7 @@ public sealed class BackendClient(IHttpClientFactory clients, BackendOptions opt
             }
 
             var bytes = await BoundedBody.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken);
-            return BackendAnswer.Parse(bytes) is { } replies ? BackendResult.Ok(replies) : BackendResult.Failed("bad_answer");
+            return BackendAnswer.Parse(bytes) is { } replies ? BackendResult.Ok(replies) with { Flow = BackendAnswer.FlowOf(bytes) } : BackendResult.Failed("bad_answer");
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
         {

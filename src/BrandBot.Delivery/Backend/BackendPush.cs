@@ -23,9 +23,32 @@ public sealed record BackendPush(
         message.CreateTime,
         (message as UserMessage)?.MsgId);
 
-    public byte[] ToJson() => new RawJsonWriter().BeginObject()
-        .String("account", Account).String("openId", OpenId).String("msgType", MsgType)
-        .String("content", Content).String("event", Event).String("eventKey", EventKey).String("scene", Scene)
-        .Number("createTime", CreateTime).String("msgId", MsgId)
-        .EndObject().ToUtf8();
+    /// <summary>The flow this call belongs to (issue 16), sent as <c>"flow": {name, instance, step, slots}</c>.</summary>
+    public FlowCall? Flow { get; init; }
+
+    public byte[] ToJson()
+    {
+        var json = new RawJsonWriter().BeginObject()
+            .String("account", Account).String("openId", OpenId).String("msgType", MsgType)
+            .String("content", Content).String("event", Event).String("eventKey", EventKey).String("scene", Scene)
+            .Number("createTime", CreateTime).String("msgId", MsgId);
+        if (Flow is { } flow)
+        {
+            json.BeginObject("flow").String("name", flow.Name).String("instance", flow.Instance).String("step", flow.Step).BeginObject("slots");
+            foreach (var (name, value) in flow.Slots.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                json.String(name, value);
+            }
+
+            json.EndObject().EndObject();
+        }
+
+        return json.EndObject().ToUtf8();
+    }
+}
+
+/// <summary>A flow's backend call: which flow instance and step, the slots collected; <see cref="IdempotencyKey"/> is the same for every try.</summary>
+public sealed record FlowCall(string Name, string Instance, string Step, IReadOnlyDictionary<string, string> Slots)
+{
+    public string IdempotencyKey => $"{Instance}:{Step}";
 }

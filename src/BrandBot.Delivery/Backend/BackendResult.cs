@@ -9,6 +9,9 @@ namespace BrandBot.Delivery.Backend;
 /// </summary>
 public sealed record BackendResult(IReadOnlyList<Reply>? Replies, string Outcome, bool Retryable = false)
 {
+    /// <summary>The answer's <c>"flow"</c> object, as sent (a flow's call step reads it).</summary>
+    public System.Text.Json.JsonElement? Flow { get; init; }
+
     public bool Succeeded => Replies is not null;
 
     public static BackendResult Ok(IReadOnlyList<Reply> replies) => new(replies, "ok");

@@ -42,7 +42,7 @@ internal static class ReplyReader
         return reply is null ? null : new StaticReply(reply, line);
     }
 
-    private static WebhookReply? ReadWebhook(YamlReader reader, YamlNode node, int line)
+    internal static WebhookReply? ReadWebhook(YamlReader reader, YamlNode node, int line)
     {
         if (Fields(reader, node, "webhook", "url", "timeoutMs") is not { } f)
         {

@@ -47,7 +47,10 @@ public static class RuleSetValidator
                 }
             }
 
-            CheckGroup(rule.Replies, $"rule '{rule.Name}'", answersMessages: rule.Keywords.Count > 0, answersEvents: rule.MenuKeys.Count > 0, Error, Warn);
+            if (rule.Flow is null)
+            {
+                CheckGroup(rule.Replies, $"rule '{rule.Name}'", answersMessages: rule.Keywords.Count > 0, answersEvents: rule.MenuKeys.Count > 0, Error, Warn);
+            }
         }
 
         foreach (var group in Groups(rules))
@@ -62,6 +65,7 @@ public static class RuleSetValidator
 
         problems.AddRange(ShadowAnalysis.Find(rules.Rules));
         problems.AddRange(AccountValidator.Validate(rules, hasAppSecret));
+        problems.AddRange(FlowValidator.Validate(rules, hasAppSecret));
 
         if (rules.Default is { } fallback)
         {

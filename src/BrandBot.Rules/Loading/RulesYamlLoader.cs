@@ -60,10 +60,18 @@ public static class RulesYamlLoader
         FollowDefinition? follow = null;
         ReplyGroupDefinition? fallback = null;
         MenuDefinition? menu = null;
+        Dictionary<string, FlowDefinition> flows = [];
+        var flowDefaults = FlowDefaults.Builtin;
         foreach (var (keyNode, value) in entries)
         {
-            switch (reader.KnownKey(keyNode, "the rules file", "follow", "default", "rules", "menu"))
+            switch (reader.KnownKey(keyNode, "the rules file", "follow", "default", "rules", "menu", "flows", "flowDefaults"))
             {
+                case "flows":
+                    flows = FlowReader.ReadFlows(reader, value!);
+                    break;
+                case "flowDefaults":
+                    flowDefaults = FlowReader.ReadDefaults(reader, value!);
+                    break;
                 case "menu":
                     menu = MenuReader.Read(reader, value!);
                     break;
@@ -87,7 +95,7 @@ public static class RulesYamlLoader
             }
         }
 
-        return (new RuleSetDefinition(follow, fallback, rules) { Menu = menu }, problems);
+        return (new RuleSetDefinition(follow, fallback, rules) { Menu = menu, Flows = flows, FlowDefaults = flowDefaults }, problems);
     }
 
     private static FollowDefinition? ReadFollow(YamlReader reader, YamlNode node)
@@ -99,6 +107,7 @@ public static class RulesYamlLoader
 
         var scenes = new Dictionary<string, ReplyGroupDefinition>(StringComparer.Ordinal);
         var channels = new Dictionary<string, ChannelDefinition>(StringComparer.Ordinal);
+        var sceneFlows = new Dictionary<string, (string, int)>(StringComparer.Ordinal);
         foreach (var (key, value) in reader.Entries(mapping, "follow", "replies", "mode", "fallback", "scenes"))
         {
             if (key != "scenes" || reader.Mapping(value, "follow.scenes") is not { } sceneMap)
@@ -115,7 +124,12 @@ public static class RulesYamlLoader
                     continue;
                 }
 
-                var (group, channel) = ReadScene(reader, scene, sceneValue);
+                var (group, channel, flow) = ReadScene(reader, scene, sceneValue);
+                if (flow is { } started)
+                {
+                    sceneFlows[scene] = started;
+                }
+
                 if (group is not null)
                 {
                     scenes[scene] = group;
@@ -129,29 +143,34 @@ public static class RulesYamlLoader
         }
 
         var hasReplies = mapping.Children.Any(c => (c.Key as YamlScalarNode)?.Value == "replies");
-        return new FollowDefinition(hasReplies ? ReadRepliesAndMode(reader, mapping, "follow") : null, scenes) { Channels = channels };
+        return new FollowDefinition(hasReplies ? ReadRepliesAndMode(reader, mapping, "follow") : null, scenes) { Channels = channels, SceneFlows = sceneFlows };
     }
 
     /// <summary>
     /// A scene's replies (optional when it has a QR code or a tag: its follows then get the ordinary
     /// follow reply) and its channel: the code to mint and the tag to give.
     /// </summary>
-    private static (ReplyGroupDefinition? Group, ChannelDefinition? Channel) ReadScene(YamlReader reader, string scene, YamlNode node)
+    private static (ReplyGroupDefinition? Group, ChannelDefinition? Channel, (string, int)? Flow) ReadScene(YamlReader reader, string scene, YamlNode node)
     {
         var where = $"scene '{scene}'";
         if (reader.Mapping(node, where) is not { } mapping)
         {
-            return (null, null);
+            return (null, null, null);
         }
+
+        (string, int)? flow = null;
 
         QrDefinition? qr = null;
         string? tag = null;
         var tagLine = YamlReader.LineOf(mapping);
         var hasReplies = false;
-        foreach (var (key, value) in reader.Entries(mapping, where, "replies", "mode", "fallback", "qr", "tag"))
+        foreach (var (key, value) in reader.Entries(mapping, where, "replies", "mode", "fallback", "qr", "tag", "flow"))
         {
             switch (key)
             {
+                case "flow":
+                    flow = reader.Scalar(value, "flow") is { } name ? (name, YamlReader.LineOf(value)) : null;
+                    break;
                 case "qr":
                     qr = ChannelReader.ReadQr(reader, value, where);
                     break;
@@ -166,8 +185,13 @@ public static class RulesYamlLoader
         }
 
         var channel = qr is null && tag is null ? null : new ChannelDefinition(scene, qr, tag, YamlReader.LineOf(mapping)) { TagLine = tagLine };
-        var group = hasReplies || channel is null ? ReadRepliesAndMode(reader, mapping, where) : null;
-        return (group, channel);
+        if (hasReplies && flow is not null)
+        {
+            reader.Error(YamlReader.LineOf(mapping), $"{where} has both replies and a flow; a flow answers with its own prompts");
+        }
+
+        var group = hasReplies || (channel is null && flow is null) ? ReadRepliesAndMode(reader, mapping, where) : null;
+        return (group, channel, flow);
     }
 
     private static ReplyGroupDefinition? ReadGroup(YamlReader reader, YamlNode node, string where)
@@ -238,10 +262,24 @@ public static class RulesYamlLoader
         var menuKeys = new List<string>();
         string? tag = null;
         var tagLine = line;
-        foreach (var (key, value) in reader.Entries(mapping, "a rule", "name", "priority", "keywords", "menuKeys", "mode", "replies", "fallback", "tag"))
+        string? flow = null;
+        var escape = false;
+        foreach (var (key, value) in reader.Entries(mapping, "a rule", "name", "priority", "keywords", "menuKeys", "mode", "replies", "fallback", "tag", "flow", "escape"))
         {
             switch (key)
             {
+                case "flow":
+                    flow = reader.Scalar(value, "flow");
+                    break;
+                case "escape":
+                    var flag = reader.Scalar(value, "escape");
+                    escape = flag == "true";
+                    if (flag is not ("true" or "false"))
+                    {
+                        reader.Error(value, $"escape '{flag}' is not true or false");
+                    }
+
+                    break;
                 case "tag":
                     tag = reader.Scalar(value, "a tag");
                     tagLine = YamlReader.LineOf(value);
@@ -272,7 +310,12 @@ public static class RulesYamlLoader
             name = $"#{index + 1}";
         }
 
-        return new RuleDefinition(name, priority, keywords, menuKeys, ReadRepliesAndMode(reader, mapping, $"rule '{name}'"), line) { Tag = tag, TagLine = tagLine };
+        if (flow is not null && mapping.Children.Any(c => (c.Key as YamlScalarNode)?.Value == "replies"))
+        {
+            reader.Error(line, $"rule '{name}' has both replies and a flow; a flow answers with its own prompts");
+        }
+
+        return new RuleDefinition(name, priority, keywords, menuKeys, ReadRepliesAndMode(reader, mapping, $"rule '{name}'"), line) { Tag = tag, TagLine = tagLine, Flow = flow, Escape = escape };
     }
 
     private static KeywordDefinition? ReadKeyword(YamlReader reader, YamlNode node)

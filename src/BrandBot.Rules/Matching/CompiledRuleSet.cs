@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using BrandBot.Protocol.Inbound;
+using BrandBot.Rules.Flows;
 using BrandBot.Rules.Model;
 
 namespace BrandBot.Rules.Matching;
@@ -32,8 +33,8 @@ public sealed class CompiledRuleSet
         // The definition is not kept: the set holds only what answering needs (100,000 rules: tens of MB less).
         var ranked = RuleRanking.Rank(definition.Rules);
         var groups = ranked.Select(r => new CompiledReplyGroup(r.Replies)).ToArray();
-        _keywordResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]) { Tag = r.Tag })];
-        _menuResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]) { Tag = r.Tag })];
+        _keywordResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]) { Tag = r.Tag, Flow = r.Flow, Escape = r.Escape })];
+        _menuResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]) { Tag = r.Tag, Flow = r.Flow, Escape = r.Escape })];
 
         var contains = new List<(string, int)>();
         var regexes = new List<(Regex, int)>();
@@ -69,15 +70,25 @@ public sealed class CompiledRuleSet
         string? TagOf(string scene) => channels.GetValueOrDefault(scene)?.Tag;
         _sceneResults = (definition.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
             .ToDictionary(s => s.Key, s => new RouteResult(MatchKind.Scene, s.Key, new CompiledReplyGroup(s.Value)) { Tag = TagOf(s.Key) }, StringComparer.Ordinal);
+        // A scene that starts a flow: its follow and its scan both start it (the flow's prompt answers).
+        foreach (var (scene, (flow, _)) in definition.Follow?.SceneFlows ?? new Dictionary<string, (string, int)>())
+        {
+            _sceneResults[scene] = new RouteResult(MatchKind.Scene, scene, null) { Tag = TagOf(scene), Flow = flow };
+        }
+
         // A tagged scene without replies of its own: a follow through it gets the follow reply, a scan nothing — both the tag.
-        foreach (var channel in channels.Values.Where(c => c.Tag is not null && !_sceneResults.ContainsKey(c.Scene)))
+        foreach (var channel in channels.Values.Where(c => c.Tag is not null && !_sceneResults.ContainsKey(c.Scene)).ToList())
         {
             _sceneFollowOnly[channel.Scene] = _followResult with { Tag = channel.Tag };
             _sceneResults[channel.Scene] = new RouteResult(MatchKind.Scene, channel.Scene, null) { Tag = channel.Tag };
         }
 
+        Flows = definition.Flows.Count == 0 ? CompiledFlows.None : new CompiledFlows(definition);
         _defaultResult = definition.Default is { } fallback ? new RouteResult(MatchKind.Default, null, new CompiledReplyGroup(fallback)) : RouteResult.Nothing;
     }
+
+    /// <summary>The account's flows, compiled with the rules (none: <see cref="CompiledFlows.None"/>).</summary>
+    public CompiledFlows Flows { get; }
 
     /// <summary>An empty rule set: every push is answered with <c>success</c>.</summary>
     public static CompiledRuleSet Empty { get; } = new(new RuleSetDefinition(null, null, []));

@@ -9,6 +9,11 @@ public sealed record RuleSetDefinition(
     /// <summary>The declared custom menu; null leaves the account's menu alone.</summary>
     public MenuDefinition? Menu { get; init; }
 
+    /// <summary>Multi-step conversations by name (<c>flows:</c>).</summary>
+    public IReadOnlyDictionary<string, FlowDefinition> Flows { get; init; } = new Dictionary<string, FlowDefinition>();
+
+    public FlowDefaults FlowDefaults { get; init; } = FlowDefaults.Builtin;
+
     /// <summary>Every tag the file names (scene and rule tags, conditional menus), each with its first line.</summary>
     public IReadOnlyDictionary<string, int> DeclaredTags()
     {
@@ -43,6 +48,9 @@ public sealed record FollowDefinition(
     ReplyGroupDefinition? Replies,
     IReadOnlyDictionary<string, ReplyGroupDefinition> Scenes)
 {
+    /// <summary>Scenes whose follow or scan starts a flow (<c>follow.scenes.NAME.flow</c>).</summary>
+    public IReadOnlyDictionary<string, (string Flow, int Line)> SceneFlows { get; init; } = new Dictionary<string, (string, int)>();
+
     /// <summary>Scenes with a QR code to mint or a tag to give, by scene name.</summary>
     public IReadOnlyDictionary<string, ChannelDefinition> Channels { get; init; } = new Dictionary<string, ChannelDefinition>();
 }
@@ -67,6 +75,12 @@ public sealed record RuleDefinition(
 {
     /// <summary>The follower tag a message firing this rule gives (<c>tag:</c>).</summary>
     public string? Tag { get; init; }
+
+    /// <summary>The flow this rule starts instead of answering with replies (<c>flow:</c>).</summary>
+    public string? Flow { get; init; }
+
+    /// <summary>May fire while the follower is in a flow (<c>escape: true</c>); the flow's interrupts say what happens to it.</summary>
+    public bool Escape { get; init; }
 
     public int TagLine { get; init; } = Line;
 }

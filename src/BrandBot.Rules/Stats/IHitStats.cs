@@ -22,6 +22,9 @@ public interface IHitStats
     /// <summary>A menu tap that reaches us: CLICK (its key) or VIEW (its link).</summary>
     void MenuClick(string account, string key);
 
+    /// <summary>A flow's funnel: started, step_valid, step_invalid, exhausted, cancelled, interrupted, timed_out, completed, backend_late.</summary>
+    void FlowEvent(string account, string flow, string @event);
+
     /// <summary>A follower text that no rule answered (normalised, shortened).</summary>
     void Unanswered(string account, string normalizedText);
 
@@ -55,6 +58,9 @@ public sealed record DailyStats(
     /// keys <c>{scene}\n1</c>, <c>{scene}\n7</c>, <c>{scene}\n30</c> (see <see cref="Retention"/>).
     /// </summary>
     public IReadOnlyDictionary<string, long> SceneLeft { get; init; } = None;
+
+    /// <summary>Flow events on this day, keyed <c>{flow}\n{event}</c>.</summary>
+    public IReadOnlyDictionary<string, long> FlowEvents { get; init; } = None;
 }
 
 /// <summary>Retention per channel: the share of a day's followers through a scene still following N days later.</summary>

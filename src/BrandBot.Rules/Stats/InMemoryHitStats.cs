@@ -46,6 +46,8 @@ public sealed class InMemoryHitStats(TimeProvider time, TimeSpan utcOffset) : IH
 
     public void MenuClick(string account, string key) => Add(account, "menu", key);
 
+    public void FlowEvent(string account, string flow, string @event) => Add(account, "flow", $"{flow}\n{@event}");
+
     public void Unanswered(string account, string normalizedText) => Add(account, "unanswered", StatsDay.Shorten(normalizedText));
 
     public Task FlushAsync() => Task.CompletedTask;
@@ -68,6 +70,7 @@ public sealed class InMemoryHitStats(TimeProvider time, TimeSpan utcOffset) : IH
             SceneUnfollows = Of("scene-unfollow"),
             MenuClicks = Of("menu"),
             SceneLeft = Of("left"),
+            FlowEvents = Of("flow"),
         });
     }
 

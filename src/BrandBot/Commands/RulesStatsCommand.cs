@@ -42,6 +42,7 @@ internal static class RulesStatsCommand
                 daily = daily.Select(d => new { day = d.Day, follows = d.Follows, unfollows = d.Unfollows, ruleHits = d.RuleHits.Values.Sum() }),
                 channels = Channels(daily, today),
                 menu = Sum(daily.Select(d => d.MenuClicks)).Select(p => new { key = p.Key, clicks = p.Value }),
+                flows = Funnels(daily).Select(f => f.Counts.ToDictionary(c => c.Key, c => (object)c.Value).Prepend(new KeyValuePair<string, object>("flow", f.Flow)).ToDictionary()),
                 rules = Sum(daily.Select(d => d.RuleHits)).Select(p => new { rule = p.Key, hits = p.Value }),
                 unanswered = TopUnanswered(daily).Select(p => new { text = p.Key, count = p.Value }),
             });
@@ -72,6 +73,18 @@ internal static class RulesStatsCommand
 
         output.WriteLine("  (1/7/30 days: the share of a scene's followers still following that long after; - until a day of them is that old)");
         Section(output, "menu clicks (CLICK key or VIEW link)", Sum(daily.Select(d => d.MenuClicks)));
+        output.WriteLine();
+        output.WriteLine("flows (started → completed; the rest are exits):");
+        var funnels = Funnels(daily);
+        foreach (var (flow, counts) in funnels)
+        {
+            output.WriteLine($"  {flow}: " + string.Join("  ", counts.Select(c => $"{c.Key} {c.Value}")));
+        }
+
+        if (funnels.Count == 0)
+        {
+            output.WriteLine("  (none)");
+        }
         Section(output, "top unanswered texts", TopUnanswered(daily));
         return Cli.Done;
     }
@@ -105,6 +118,16 @@ internal static class RulesStatsCommand
             var unfollows = daily.Sum(d => d.SceneUnfollows.GetValueOrDefault(scene));
             return new Channel(scene, daily.Sum(d => d.Scans.GetValueOrDefault(scene)), follows, unfollows, follows - unfollows, Retained(scene, 1), Retained(scene, 7), Retained(scene, 30));
         }).OrderByDescending(c => c.Follows).ThenBy(c => c.Scene, StringComparer.Ordinal)];
+    }
+
+    private static readonly string[] FlowEventNames = ["started", "step_valid", "step_invalid", "exhausted", "cancelled", "interrupted", "timed_out", "completed", "backend_late"];
+
+    /// <summary>Per flow, every funnel event (0 when it did not happen), in funnel order.</summary>
+    private static List<(string Flow, List<KeyValuePair<string, long>> Counts)> Funnels(List<DailyStats> daily)
+    {
+        var totals = Sum(daily.Select(d => d.FlowEvents)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return [.. totals.Keys.Select(k => k.Split('\n')[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(flow => (flow, FlowEventNames.Select(e => new KeyValuePair<string, long>(e, totals.GetValueOrDefault($"{flow}\n{e}"))).ToList()))];
     }
 
     private static string Percent(double? share) => share is { } value ? $"{value:P0}".Replace(" ", "", StringComparison.Ordinal) : "-";

@@ -20,19 +20,27 @@ internal static class RulesTestCommand
         var file = new Option<string?>("--file") { Description = "test this rules file instead", HelpName = "RULES" };
         var @event = new Option<string?>("--event") { Description = "send an event instead of a text", HelpName = "subscribe|scan|click" };
         var key = new Option<string?>("--key") { Description = "the event's scene or menu key", HelpName = "KEY" };
-        var text = new Argument<string[]>("TEXT") { Description = "the follower's message", Arity = ArgumentArity.ZeroOrMore };
+        var text = new Argument<string[]>("TEXT") { Description = "the follower's message (with --conversation: each argument one message)", Arity = ArgumentArity.ZeroOrMore };
+        var conversation = new Option<bool>("--conversation") { Description = "send each TEXT in turn as one follower's messages and print every step of the flows they run: the reply, the slots, the state" };
         var command = new Command("test", "Which rule a message or event fires and the reply it gives: against the live version (Redis), or RULES / the RulesFile.")
         {
-            text, account, file, @event, key, settings,
+            text, account, file, @event, key, conversation, settings,
         };
         command.SetAction(parsed => RunAsync(
-            new TestRequest(parsed.GetValue(account), parsed.GetValue(file), parsed.GetValue(settings), parsed.GetValue(@event), parsed.GetValue(key), string.Join(' ', parsed.GetValue(text) ?? [])),
+            new TestRequest(parsed.GetValue(account), parsed.GetValue(file), parsed.GetValue(settings), parsed.GetValue(@event), parsed.GetValue(key), string.Join(' ', parsed.GetValue(text) ?? []))
+            {
+                Conversation = parsed.GetValue(conversation) ? parsed.GetValue(text) ?? [] : null,
+            },
             output,
             error));
         return command;
     }
 
-    private sealed record TestRequest(string? Account, string? File, string? Settings, string? Event, string? Key, string Text);
+    private sealed record TestRequest(string? Account, string? File, string? Settings, string? Event, string? Key, string Text)
+    {
+        /// <summary>The messages of <c>--conversation</c>, in order; null for a single test.</summary>
+        public string[]? Conversation { get; init; }
+    }
 
     private static async Task<int> RunAsync(TestRequest request, TextWriter output, TextWriter error)
     {
@@ -50,6 +58,13 @@ internal static class RulesTestCommand
 
         output.WriteLine($"rules: {source}");
         var rules = new CompiledRuleSet(parsed.Definition!);
+        if (request.Conversation is { } messages)
+        {
+            var options = CommandSettings.Load(request.Settings);
+            await ConversationTest.RunAsync(rules, messages, TimeSpan.FromHours(options.StatsUtcOffsetHours), output);
+            return Cli.Done;
+        }
+
         var xml = request.Event is null
             ? SampleMessages.Text("gh_account", "o-operator", 0, request.Text, 1)
             : SampleMessages.OperatorEvent("gh_account", "o-operator", 0, request.Event, request.Key);

@@ -46,6 +46,7 @@ public sealed class PushAnswerer(
     ReplyResolver resolver,
     CustomerService customerService,
     PushEffects effects,
+    Flows.FlowAnswerer flows,
     BrandBotMetrics metrics,
     TimeProvider time,
     IOptions<BrandBotOptions> options)
@@ -65,6 +66,13 @@ public sealed class PushAnswerer(
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
         var pushKey = PushKey.Of(message);
+        // A push that starts a flow, or of a follower in one, is the flow's (issue 16); everyone else never touches its store.
+        if (flows.Concerns(account.Name, ruleSet, route, message)
+            && await flows.AnswerAsync(account, message, ruleSet, route, text, pushKey, arrived, cancellationToken) is { } flowOutcome)
+        {
+            return flowOutcome;
+        }
+
         var rate = limiter.Limits.Any && CountsTowardLimits(route) ? limiter.Take(account.Name, PushKey.Follower(message)) : RateVerdict.Clear;
         var fixedReply = route.Replies is not { CallsBackend: true };
         if (fixedReply && !rate.Hot && settled)

@@ -1,6 +1,8 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
 using BrandBot.Delivery;
+using BrandBot.Flows;
+using BrandBot.Rules.Flows;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
@@ -145,6 +147,7 @@ public static class BrandBotApp
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<HitRecorder>();
         services.AddSingleton<LiveRuleSets>();
+        services.AddSingleton<FlowFollowers>();
         if (redis is null)
         {
             services.AddSingleton<IRuleStore, InMemoryRuleStore>();
@@ -154,6 +157,7 @@ public static class BrandBotApp
             services.AddSingleton(sp => new RateLimiter(Limits(options), null, sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITokenStore, InMemoryTokenStore>();
             services.AddSingleton<ITagQueue, InMemoryTagQueue>();
+            services.AddSingleton<IFlowStore, InMemoryFlowStore>();
         }
         else
         {
@@ -169,6 +173,9 @@ public static class BrandBotApp
                 Limits(options), new RedisRateWindows(redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryObserver>()), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ITokenStore, RedisTokenStore>();
             services.AddSingleton<ITagQueue>(_ => new RedisTagQueue(redis));
+            services.AddSingleton(sp => new RedisFlowStore(redis, sp.GetRequiredService<FlowFollowers>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<RedisFlowStore>());
+            services.AddHostedService<FlowListenService>();
         }
 
         services.AddDelivery(options);
@@ -248,6 +255,7 @@ public static class BrandBotApp
         services.AddSingleton<BackendClient>();
         services.AddSingleton<ReplyResolver>();
         services.AddSingleton<PushEffects>();
+        services.AddSingleton<FlowAnswerer>();
         services.AddSingleton<PushAnswerer>();
         services.AddSingleton<FollowUps>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());

@@ -28,6 +28,7 @@ public sealed class BrandBotMetrics
     private readonly Counter<long> _tokenRefreshes;
     private readonly Counter<long> _backendCalls;
     private readonly Counter<long> _taggings;
+    private readonly Counter<long> _flowEvents;
     private readonly Counter<long> _redisErrors;
 
     /// <param name="meters">The host's factory: each host (and each test server) has its own meter, so two hosts in one process never count into each other.</param>
@@ -52,6 +53,7 @@ public sealed class BrandBotMetrics
         _customerServiceSends = meter.CreateCounter<long>("brandbot_customer_service_sends_total", description: "Customer-service sends by outcome (sent, out_of_window, quota, error_CODE, failed, no_token, no_appsecret, unsupported).");
         _tokenRefreshes = meter.CreateCounter<long>("brandbot_token_refreshes_total", description: "stable_token calls by outcome.");
         _backendCalls = meter.CreateCounter<long>("brandbot_backend_calls_total", description: "Brand backend calls by outcome (ok, failed, timeout, bad_answer, circuit_open).");
+        _flowEvents = meter.CreateCounter<long>("brandbot_flow_events_total", description: "Flow events by flow and event (started, step_valid, step_invalid, exhausted, cancelled, interrupted, timed_out, completed, backend_late).");
         _taggings = meter.CreateCounter<long>("brandbot_taggings_total", description: "Followers handled by the tagger, by outcome (tagged, retried, invalid_openid, too_many_tags, account_tag_limit, gave_up).");
         _redisErrors = meter.CreateCounter<long>("brandbot_redis_errors_total", description: "Request-path Redis calls that failed or were too slow and were answered from process memory.");
     }
@@ -81,6 +83,8 @@ public sealed class BrandBotMetrics
     public void TokenRefresh(string account, string outcome) => _tokenRefreshes.Add(1, Tag("account", account), Tag("outcome", outcome));
 
     public void BackendCall(string account, string backend, string outcome) => _backendCalls.Add(1, Tag("account", account), Tag("backend", backend), Tag("outcome", outcome));
+
+    public void FlowEvent(string account, string flow, string @event) => _flowEvents.Add(1, Tag("account", account), Tag("flow", flow), Tag("event", @event));
 
     public void Tagging(string account, string outcome, int followers) => _taggings.Add(followers, Tag("account", account), Tag("outcome", outcome));
 

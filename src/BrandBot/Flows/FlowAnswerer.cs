@@ -1,0 +1,315 @@
+using BrandBot.Delivery;
+using BrandBot.Delivery.Backend;
+using BrandBot.Delivery.Dedup;
+using BrandBot.Delivery.WeChatApi;
+using BrandBot.Metrics;
+using BrandBot.Options;
+using BrandBot.Protocol.Inbound;
+using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Flows;
+using BrandBot.Rules.Matching;
+using BrandBot.Rules.Stats;
+using BrandBot.Webhook;
+using Microsoft.Extensions.Options;
+
+namespace BrandBot.Flows;
+
+/// <summary>
+/// Answers the pushes that concern a flow (issue 16): a push that starts one, and every push of a
+/// follower who is in one (or just left one). For each: read the follower's state and this push's
+/// stored answer; a stored answer is replayed (retries never reach the state machine); otherwise the
+/// engine decides and the decision is committed with the answer in one compare-and-set — on a
+/// conflict (another push of the same follower won) read and decide again, at most three times. A
+/// backend call runs under an in-flight mark: a retry of the push waits for its answer, another message
+/// gets <c>busy</c>; a call past the budget is answered <c>success</c> and its reply delivered once by
+/// customer-service message. Returns null when the push is simply to be answered as if no flow existed.
+/// </summary>
+public sealed class FlowAnswerer(
+    IFlowStore store,
+    FlowFollowers followers,
+    BackendClient backends,
+    CustomerService customerService,
+    PushEffects effects,
+    IHitStats stats,
+    BrandBotMetrics metrics,
+    IDeliveryObserver observer,
+    TimeProvider time,
+    IOptions<BrandBotOptions> options)
+{
+    // Each try is a read and a script call (about a millisecond): a burst from one follower still serialises well inside the budget.
+    private const int MaxConflicts = 10;
+    private static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
+
+    // The answer of a push that leaves the flow and is answered as if there were none: its retries too.
+    private static readonly byte[] RoutedNormally = "N"u8.ToArray();
+
+    private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
+    private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
+    private readonly TimeSpan _utcOffset = TimeSpan.FromHours(options.Value.StatsUtcOffsetHours);
+
+    /// <summary>True when this push must take the flow path: it starts a flow, or its follower is in (or just left) one.</summary>
+    public bool Concerns(string account, CompiledRuleSet rules, RouteResult route, InboundMessage message) =>
+        (route.Flow is not null && rules.Flows.Any) || (followers.Any && followers.IsActive(account, PushKey.Follower(message)));
+
+    public async Task<PushOutcome?> AnswerAsync(
+        WeChatAccount account, InboundMessage message, CompiledRuleSet rules, RouteResult route, string? text, string pushKey, long arrived, CancellationToken cancellationToken)
+    {
+        var follower = PushKey.Follower(message);
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
+        {
+            FlowRead read;
+            try
+            {
+                read = await store.ReadAsync(account.Name, follower, pushKey, cancellationToken);
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                return Unavailable(rules, route, message, followers.IsActive(account.Name, follower));
+            }
+
+            if (read.Answer is { } stored)
+            {
+                return await ReplayAsync(account, follower, pushKey, stored, arrived, cancellationToken);
+            }
+
+            var now = time.GetUtcNow();
+            var decision = FlowEngine.Decide(rules.Flows, rules.Version, read.State, message, text, route, now.ToUnixTimeSeconds(), StatsDay.Of(now, _utcOffset), pushKey[..16]);
+            if (!decision.Write)
+            {
+                if (decision.RouteNormally)
+                {
+                    Count(account.Name, decision);
+                    return null;
+                }
+
+                // Busy during a call: nothing changes and nothing is stored; a retry is busy too.
+                return Answer(message, decision.Replies, route, "flow busy");
+            }
+
+            var next = decision.State is { } state ? state with { Rev = (read.State?.Rev ?? 0) + 1 } : null;
+            var (replies, answer, routeNormally) = Passive(message, decision, route);
+            var committed = await CommitAsync(account.Name, follower, pushKey, read.State?.Rev ?? 0, next, rules, decision.Call is null ? answer : FlowAnswers.InFlight, decision.Call is null ? _keep : _budget + Grace, replaceMark: false, cancellationToken);
+            if (committed is null)
+            {
+                return Unavailable(rules, route, message, read.State is not null);
+            }
+
+            switch (committed.Outcome)
+            {
+                case CommitOutcome.Conflict:
+                    continue;
+                case CommitOutcome.Answered:
+                    return await ReplayAsync(account, follower, pushKey, committed.Answer!, arrived, cancellationToken);
+            }
+
+            Count(account.Name, decision);
+            if (decision.Events.Contains("started"))
+            {
+                effects.Run(account, message, route, text);
+            }
+
+            if (decision.Call is { } call)
+            {
+                return await CallAsync(account, message, rules, route, follower, pushKey, next!, call, decision.Replies, arrived);
+            }
+
+            if (routeNormally)
+            {
+                return null;
+            }
+
+            return Answer(message, replies, route, null, account);
+        }
+
+        return Answer(message, Fixed(rules.Flows.Defaults.Busy), route, "flow contended");
+    }
+
+    /// <summary>The backend call of a <c>call</c> step, raced against the budget; whatever it answers is committed by compare-and-set.</summary>
+    private async Task<PushOutcome> CallAsync(
+        WeChatAccount account, InboundMessage message, CompiledRuleSet rules, RouteResult route, string follower, string pushKey,
+        FlowState calling, Rules.Model.CallStep call, IReadOnlyList<Reply> said, long arrived)
+    {
+        var push = BackendPush.From(account.Name, message) with { Flow = new FlowCall(calling.Flow, calling.Instance, calling.Step, calling.Slots) };
+        var calls = backends.CallAsync(account.Name, call.Webhook.Url, TimeSpan.FromMilliseconds(call.Webhook.TimeoutMs), push, CancellationToken.None);
+        var finishing = FinishAsync(account.Name, rules, follower, pushKey, calling, call, calls, message, said, arrived);
+        try
+        {
+            var decision = await finishing.WaitAsync(Remaining(arrived), time, CancellationToken.None);
+            return decision is null ? Answer(message, [], route, "flow superseded") : Answer(message, decision.Replies, route, null, account);
+        }
+        catch (TimeoutException)
+        {
+            metrics.FlowEvent(account.Name, calling.Flow, "backend_late");
+            stats.FlowEvent(account.Name, calling.Flow, "backend_late");
+            return new PushOutcome(RememberedAnswer.Nothing, route, "flow call over budget", async stopping =>
+            {
+                if (await finishing.WaitAsync(stopping) is { Replies.Count: > 0 } late)
+                {
+                    await customerService.SendAsync(account.Name, account.Credentials, message.FromUserName, late.Replies, stopping);
+                }
+            });
+        }
+    }
+
+    /// <summary>Turns the backend's answer into the flow's next state and commits it; null when the state moved on meanwhile (cancelled, unfollowed).</summary>
+    private async Task<FlowDecision?> FinishAsync(
+        string account, CompiledRuleSet rules, string follower, string pushKey, FlowState calling, Rules.Model.CallStep call, Task<BackendResult> calls,
+        InboundMessage message, IReadOnlyList<Reply> said, long arrived)
+    {
+        var result = await calls;
+        var after = FlowEngine.AfterCall(rules.Flows, calling, call, result.Replies, BackendDirective.Of(result), DefaultReplies(rules));
+        var decision = after with { Replies = [.. FlowEngine.Merge(said, after.Replies)] };
+        var next = decision.State is { } state ? state with { Rev = calling.Rev + 1 } : null;
+        // Past the budget the push was answered success and its reply goes by customer-service message: a retry must not show it again.
+        var answer = time.GetElapsedTime(arrived) >= _budget ? RememberedAnswer.Nothing.Encode() : Encode(message, decision.Replies);
+        var committed = await CommitAsync(account, follower, pushKey, calling.Rev, next, rules, answer, _keep, replaceMark: true, CancellationToken.None);
+        if (committed is not { Outcome: CommitOutcome.Committed })
+        {
+            return null;
+        }
+
+        Count(account, decision);
+        return decision;
+    }
+
+    private async Task<CommitResult?> CommitAsync(
+        string account, string follower, string pushKey, long expectedRev, FlowState? next, CompiledRuleSet rules, byte[] answer, TimeSpan answerLife, bool replaceMark, CancellationToken cancellationToken)
+    {
+        var timeout = next is not null && rules.Flows.Flows.TryGetValue(next.Flow, out var flow) ? TimeSpan.FromMinutes(flow.TimeoutMinutes) : TimeSpan.Zero;
+        var stateLife = timeout + Grace;
+        // Until the last answer's retries are over, this follower's pushes must find it on the flow path.
+        var activeUntil = time.GetUtcNow() + (next is null ? _keep + Grace : stateLife + _keep);
+        try
+        {
+            return await store.CommitAsync(account, follower, pushKey, expectedRev, next, stateLife, answer, answerLife, replaceMark, activeUntil.ToUnixTimeMilliseconds(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Counted by the caller's Unavailable (or dropped with a late answer, as a crash would).
+            return null;
+        }
+    }
+
+    /// <summary>A stored answer: replayed as it was; an in-flight mark is waited on within the budget.</summary>
+    private async Task<PushOutcome?> ReplayAsync(WeChatAccount account, string follower, string pushKey, byte[] stored, long arrived, CancellationToken cancellationToken)
+    {
+        while (FlowAnswers.IsInFlight(stored) && Remaining(arrived) > TimeSpan.FromMilliseconds(50))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            try
+            {
+                stored = (await store.ReadAsync(account.Name, follower, pushKey, cancellationToken)).Answer ?? stored;
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                break;
+            }
+        }
+
+        metrics.DedupHit(account.Name, FlowAnswers.IsInFlight(stored) ? "waited" : "replayed");
+        if (stored.AsSpan().SequenceEqual(RoutedNormally))
+        {
+            return null;
+        }
+
+        return new PushOutcome(RememberedAnswer.Decode(stored) ?? RememberedAnswer.Nothing, null, "replayed");
+    }
+
+    /// <summary>
+    /// The replies to answer with and their stored form. A push leaving the flow for normal routing keeps
+    /// a mark instead (its retries are routed normally too) — unless its notice joins a fixed text reply.
+    /// </summary>
+    private (IReadOnlyList<Reply> Replies, byte[] Stored, bool RouteNormally) Passive(InboundMessage message, FlowDecision decision, RouteResult route)
+    {
+        if (!decision.RouteNormally)
+        {
+            return (decision.Replies, Encode(message, decision.Replies), false);
+        }
+
+        if (decision.Replies.Count > 0 && route.Replies is { CallsBackend: false, Replies.Count: > 0 } group
+            && group.Replies[group.PickPassive(0)].Source is Rules.Model.StaticReply { Reply: TextReply routed })
+        {
+            List<Reply> merged = [.. FlowEngine.Merge(decision.Replies, [routed])];
+            return (merged, Encode(message, merged), false);
+        }
+
+        return ([], RoutedNormally, true);
+    }
+
+    private byte[] Encode(InboundMessage message, IReadOnlyList<Reply> replies) =>
+        replies.Count == 0 ? RememberedAnswer.Nothing.Encode()
+        : new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent)).Encode();
+
+    /// <summary>The first reply passively (as stored), the rest by customer-service message after it.</summary>
+    private PushOutcome Answer(InboundMessage message, IReadOnlyList<Reply> replies, RouteResult route, string? note, WeChatAccount? account = null)
+    {
+        if (replies.Count == 0)
+        {
+            return new PushOutcome(RememberedAnswer.Nothing, route, note ?? "flow");
+        }
+
+        var body = ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent);
+        Func<CancellationToken, Task>? rest = account is null || replies.Count == 1 ? null
+            : stopping => customerService.SendAsync(account.Name, account.Credentials, message.FromUserName, [.. replies.Skip(1)], stopping);
+        return new PushOutcome(new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), body), route, note ?? "flow", rest);
+    }
+
+    /// <summary>Redis is away: no flow starts from memory (research/flows.md §4.4); a follower in one hears <c>busy</c>, a new trigger the default reply.</summary>
+    private PushOutcome Unavailable(CompiledRuleSet rules, RouteResult route, InboundMessage message, bool inFlow)
+    {
+        observer.StoreUnavailable("flow");
+        return inFlow
+            ? Answer(message, Fixed(rules.Flows.Defaults.Busy), route, "flow store away")
+            : Answer(message, [.. DefaultReplies(rules).Take(1)], route, "flow store away");
+    }
+
+    private static List<Reply> Fixed(IEnumerable<Rules.Model.RuleReply> replies) => [.. replies.OfType<Rules.Model.StaticReply>().Select(r => r.Reply)];
+
+    private static List<Reply> DefaultReplies(CompiledRuleSet rules) =>
+        rules.Default.Replies is { } group ? Fixed(group.Replies.Select(r => r.Source)) : [];
+
+    private void Count(string account, FlowDecision decision)
+    {
+        if (decision.Flow is null)
+        {
+            return;
+        }
+
+        foreach (var name in decision.Events)
+        {
+            metrics.FlowEvent(account, decision.Flow, name);
+            stats.FlowEvent(account, decision.Flow, name);
+        }
+    }
+
+    private TimeSpan Remaining(long arrived)
+    {
+        var left = _budget - time.GetElapsedTime(arrived);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+}
+
+/// <summary>The backend's <c>"flow"</c> object (research/flows.md §4.5): end (default), reask, or set/next; a malformed one ends the flow.</summary>
+public static class BackendDirective
+{
+    public static FlowDirective Of(BackendResult result)
+    {
+        if (result.Flow is not { ValueKind: System.Text.Json.JsonValueKind.Object } flow)
+        {
+            return FlowDirective.End;
+        }
+
+        if (flow.TryGetProperty("reask", out var slot) && slot.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            return new ReaskDirective(slot.GetString()!, flow.TryGetProperty("text", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null);
+        }
+
+        if (flow.TryGetProperty("set", out var set) && set.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            var slots = set.EnumerateObject().Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            return new SetDirective(slots, flow.TryGetProperty("next", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null);
+        }
+
+        return FlowDirective.End;
+    }
+}
