@@ -13,6 +13,21 @@ internal static class Ports
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>True when nothing is bound to <paramref name="port"/> on loopback.</summary>
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<bool> AcceptsAsync(int port)
     {
         try

@@ -230,12 +230,23 @@ public class FlowEngineTests
         Assert.StartsWith("Still working on it", Text(busy));
     }
 
+    [Fact]
+    public void ACallLostWithItsInstance_EndsTheFlowAfterTwoMinutes()
+    {
+        var (state, _) = Step(null, "flight status");
+        (state, _) = Step(state, "CA1234");
+        var (calling, _) = Step(state, "1");
+        var later = FlowEngine.Decide(_rules.Flows, 1, calling, Text("hours"), "hours", _rules.MatchOrDefault("hours"), Now + FlowEngine.PendingLimitSeconds + 1, Today, "i2");
+        Assert.Null(later.State);
+        Assert.True(later.RouteNormally);
+    }
+
     [Theory]
     [InlineData("flows:\n  f:\n    steps:\n      - ask: a\n        prompt: [ text: \"?\" ]\n", "ends with ask")]
     [InlineData("rules:\n  - { name: r, keywords: [ equal: x ], flow: nowhere }\n", "which flows: does not declare")]
     [InlineData("flows:\n  f:\n    steps:\n      - ask: a\n        prompt: [ text: \"?\" ]\n        attempts: 9\n      - say: [ text: \"ok\" ]\n", "attempts of 'a' is 9")]
     [InlineData("flows:\n  f:\n    steps:\n      - ask: a\n        prompt: [ text: \"?\" ]\n      - ask: a\n        prompt: [ text: \"?\" ]\n      - say: [ text: \"ok\" ]\n", "already the step on line 4")]
-    [InlineData("flows:\n  f:\n    steps:\n      - ask: a\n        prompt: [ text: \"1\", text: \"2\" ]\n      - say: [ text: \"ok\" ]\n", "")]
+    [InlineData("flows:\n  f:\n    steps:\n      - ask: a\n        prompt: [ text: \"1\", text: \"2\" ]\n      - say: [ text: \"ok\" ]\n", "has 2 replies")]
     [InlineData("flows:\n  f:\n    steps:\n      - ask: a\n        prompt: [ text: \"?\" ]\n        accept: { choices: [ { value: c, say: [ cancel ] } ] }\n      - say: [ text: \"ok\" ]\n", "is also a cancel word")]
     [InlineData("flows:\n  f:\n    timeoutMinutes: 5000\n    steps:\n      - say: [ text: \"ok\" ]\n", "timeoutMinutes is 5000")]
     [InlineData("rules:\n  - { name: r, keywords: [ equal: x ], flow: f, replies: [ text: \"x\" ] }\nflows:\n  f:\n    steps:\n      - say: [ text: \"ok\" ]\n", "both replies and a flow")]

@@ -42,6 +42,9 @@ public sealed record SetDirective(IReadOnlyDictionary<string, string> Slots, str
 /// </summary>
 public static class FlowEngine
 {
+    /// <summary>A backend call still marked running after this long was lost with its instance (calls time out within 60 s).</summary>
+    public const long PendingLimitSeconds = 120;
+
     public static FlowDecision Decide(
         CompiledFlows flows, long version, FlowState? state, InboundMessage message, string? normalizedText, RouteResult route,
         long now, DateOnly today, string newInstance)
@@ -107,6 +110,12 @@ public static class FlowEngine
             }
 
             return new(null, true, [], true, null, state.Flow, ["interrupted"]);
+        }
+
+        if (state.Pending && now > state.LastAt + PendingLimitSeconds)
+        {
+            // The instance that ran the call died before its answer: the flow is over, this push is routed as if it never was.
+            return new(null, true, [], true, null, state.Flow, ["cancelled"]);
         }
 
         if (state.Pending)

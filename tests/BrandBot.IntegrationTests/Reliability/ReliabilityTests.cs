@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
+using BrandBot.Simulation;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -49,11 +50,57 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         Assert.Equal(0, report.Failed);
         Assert.Equal(0, report.Late);
         Assert.Equal(0, report.Wrong);
-        // While Redis is away each replica de-duplicates alone, so a retry routed to the other replica
-        // is answered afresh; once Redis is back, sharing resumes.
+        // While Redis is away each replica de-duplicates alone; nginx routes a follower's retries to the
+        // replica that answered the first attempt (hash $arg_openid), so none is answered afresh.
         Assert.Equal(0, afterRecovery);
+        Assert.Equal(0, report.Duplicates);
         // Follows answered while Redis was away are counted once it is back (tallies are kept).
         Assert.Equal(report.FollowsAnswered, counted);
+    }
+
+    [Fact]
+    public async Task ClusterMasterKilledUnderLoad_ItsReplicaTakesOver_EveryPushAnswered()
+    {
+        await using var cluster = await RedisCluster.StartAsync();
+        await using var a = await StartAsync(cluster.Configuration);
+        await using var b = await StartAsync(cluster.Configuration);
+        await using var nginx = await NginxServer.StartAsync([a.Port, b.Port]);
+        var master = await cluster.MasterOfAsync("brandbot:{acme}:rules:current");
+        TimeSpan killed = default;
+
+        var load = new SteadyLoad(Url(nginx), IsVersioned);
+        var report = await load.RunAsync(Rate, Length, async length =>
+        {
+            await Task.Delay(length / 4);
+            killed = load.Elapsed;
+            await cluster.KillAsync(master);
+            await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(30));
+        });
+
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(cluster.Configuration);
+        await new RulePublisher(new RedisRuleStore(connection), TimeProvider.System).PublishAsync("acme", Rules(2), "reliability", "after failover");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var landed = false;
+        while (!landed && DateTime.UtcNow < deadline)
+        {
+            landed = await AnswersAsync(a, "v2") && await AnswersAsync(b, "v2");
+            await Task.Delay(200);
+        }
+
+        var counted = await FollowsCountedAsync(connection);
+        Record("Redis Cluster: the account's master killed (SIGKILL), replica promoted", report, counted, $"publish after the failover on both replicas: {landed}");
+        Assert.Equal(0, report.Errors5xx + report.Failed + report.Late + report.Wrong);
+        Assert.Equal(0, report.DuplicatesSentAt.Count(t => t > killed + TimeSpan.FromSeconds(10)));
+        Assert.True(landed, "the publish after the failover did not reach both replicas");
+    }
+
+    private static async Task<bool> AnswersAsync(ContainerProcess instance, string version)
+    {
+        var push = SignedPush.Create(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe,
+            SampleMessages.Text(TestAccounts.Gh, $"oProbe{Guid.NewGuid():N}"[..28], DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "ask", Wire.Unique()),
+            DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "1514711492", Wire.Prefix);
+        var response = await Wire.PostAsync(instance.Client, $"/bot/wechat/acme?{push.Query}", push.Body);
+        return response.Status == 200 && Wire.DecodeSafe(response).Contains($"<Content><![CDATA[{version}]]>", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -184,10 +231,12 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
                 fallback: [ text: "lookup busy" ]
             """;
 
-    private static Task<ContainerProcess> StartAsync(RedisServer redis, string? backend = null) => ContainerProcess.StartAsync(
+    private static Task<ContainerProcess> StartAsync(RedisServer redis, string? backend = null) => StartAsync(redis.Configuration, backend);
+
+    private static Task<ContainerProcess> StartAsync(string redis, string? backend = null) => ContainerProcess.StartAsync(
         new Dictionary<string, string>
         {
-            ["BrandBot__Redis"] = redis.Configuration,
+            ["BrandBot__Redis"] = redis,
             ["BrandBot__PathBase"] = "/bot",
             ["BrandBot__RateLimit__PerFollower"] = "0",
             ["BrandBot__Backends__MinimumCalls"] = "5",
@@ -205,8 +254,13 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
     /// <summary>Follows in Redis's statistics for today, after waiting for the replicas' once-a-second flush.</summary>
     private static async Task<long> FollowsCountedAsync(RedisServer redis)
     {
-        await Task.Delay(2500);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        return await FollowsCountedAsync(connection);
+    }
+
+    private static async Task<long> FollowsCountedAsync(IConnectionMultiplexer connection)
+    {
+        await Task.Delay(2500);
         var stats = new RedisHitStats(connection, TimeProvider.System, TimeSpan.FromHours(8));
         var today = DateOnly.FromDateTime((DateTimeOffset.UtcNow + TimeSpan.FromHours(8)).UtcDateTime);
         return (await stats.ReadAsync("acme", today)).Follows;
