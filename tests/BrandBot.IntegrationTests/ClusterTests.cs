@@ -157,6 +157,16 @@ public sealed class ClusterTests(ClusterFixture fixture) : IClassFixture<Cluster
         Assert.Equal(sendsBefore + 1, _api.Delivered.Count());
     }
 
+    [Fact]
+    public async Task SimulateCheck_AgainstAnInstanceOnTheCluster_PassesTheWholeProtocol()
+    {
+        await using var a = await StartAsync();
+        var output = new StringWriter();
+        var code = await BrandBot.Commands.Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", a.Client.BaseAddress + "wechat/acme", "--text", "hours"], output, output);
+        Assert.True(code == 0, output.ToString());
+        Assert.Contains("ready for the WeChat console", output.ToString());
+    }
+
     private Task<TestServer> StartAsync()
     {
         var settings = TestAccounts.Settings(TestAccounts.WriteRules(Rules));

@@ -8,17 +8,21 @@ namespace BrandBot.IntegrationTests;
 /// <summary>
 /// Issue 5 end to end: real redis-server, two real BrandBot instances, a fake WeChat API and a fake
 /// brand backend, all real HTTP on loopback, on the real clock (the budget races real calls).
+/// The same tests run on a real Redis Cluster in <see cref="DeliveryOnClusterTests"/> (issue 18).
 /// </summary>
-public sealed class DeliveryTests : IAsyncLifetime
+public class DeliveryTests : IAsyncLifetime
 {
     private const string AppSecret = "test-app-secret";
-    private RedisServer _redis = null!;
+    private RedisServer? _server;
     private FakeWeChatApi _api = null!;
     private FakeBackend _backend = null!;
 
+    /// <summary>What BrandBot:Redis is set to.</summary>
+    protected string RedisConfiguration { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
+        RedisConfiguration = await StartRedisAsync();
         _api = await FakeWeChatApi.StartAsync();
         _backend = await FakeBackend.StartAsync();
     }
@@ -27,7 +31,17 @@ public sealed class DeliveryTests : IAsyncLifetime
     {
         await _backend.DisposeAsync();
         await _api.DisposeAsync();
-        await _redis.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    /// <summary>A fresh, empty store for one test; returns its configuration string.</summary>
+    protected virtual async Task<string> StartRedisAsync()
+    {
+        _server = await RedisServer.StartAsync();
+        return _server.Configuration;
     }
 
     [Fact]
@@ -281,12 +295,13 @@ public sealed class DeliveryTests : IAsyncLifetime
     {
         await using var a = await StartAsync(perFollower: 5);
         await PushAsync(a, Wire.Text("hours", openId: "oSecretFollower"));
-        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConfiguration);
+        // Every master: on a cluster the account's keys live on one of them.
+        var servers = connection.GetEndPoints().Select(e => connection.GetServer(e)).Where(s => s.IsConnected && !s.IsReplica).ToList();
         // Push records are written behind the answer and rate counts synced in the background.
         var keys = new List<string>();
         await TestHelpers.EventuallyAsync(
-            () => (keys = [.. server.Keys(pattern: "brandbot:*").Select(k => (string)k!)]).Any(k => k.Contains(":push:")) && keys.Any(k => k.Contains(":rate:f:")),
+            () => (keys = [.. servers.SelectMany(server => server.Keys(pattern: "brandbot:*")).Select(k => (string)k!)]).Any(k => k.Contains(":push:")) && keys.Any(k => k.Contains(":rate:f:")),
             TimeSpan.FromSeconds(5));
         var db = connection.GetDatabase();
         foreach (var key in keys.Where(k => k.Contains(":push:") || k.Contains(":rate:")))
@@ -323,7 +338,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     private async Task<TestServer> StartAsync(int budgetMs = 3000, int perFollower = 0, string? appSecret = AppSecret, string? rules = null)
     {
         var settings = TestAccounts.Settings(TestAccounts.WriteRules(rules ?? Rules(_backend.BaseUrl + "/hook")));
-        settings["BrandBot:Redis"] = _redis.Configuration;
+        settings["BrandBot:Redis"] = RedisConfiguration;
         settings["BrandBot:Accounts:0:AppSecret"] = appSecret;
         settings["BrandBot:WeChatApiBaseUrl"] = _api.BaseUrl;
         settings["BrandBot:PushBudgetMilliseconds"] = budgetMs.ToString(CultureInfo.InvariantCulture);
@@ -345,4 +360,15 @@ public sealed class DeliveryTests : IAsyncLifetime
     private static Task EventuallyAsync(Func<bool> condition, TimeSpan within) => TestHelpers.EventuallyAsync(condition, within);
 
     private static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within) => TestHelpers.EventuallyAsync(condition, within);
+}
+
+/// <summary>Every delivery test on a real Redis Cluster (three masters, three replicas), emptied before each test.</summary>
+[Collection("cluster")]
+public sealed class DeliveryOnClusterTests(ClusterFixture fixture) : DeliveryTests, IClassFixture<ClusterFixture>
+{
+    protected override async Task<string> StartRedisAsync()
+    {
+        await fixture.Cluster.FlushAsync();
+        return fixture.Cluster.Configuration;
+    }
 }

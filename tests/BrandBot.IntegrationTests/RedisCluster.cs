@@ -72,6 +72,15 @@ public sealed class RedisCluster : IAsyncDisposable
         throw new InvalidOperationException($"no master serves slot {slot}");
     }
 
+    /// <summary>Empties every master (a replica refuses, and follows its master).</summary>
+    public async Task FlushAsync()
+    {
+        foreach (var port in _processes.Keys)
+        {
+            await RunAsync("redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "flushall"]);
+        }
+    }
+
     /// <summary>Kills one node (SIGKILL): a master's replica is promoted after the node timeout.</summary>
     public async Task KillAsync(int port)
     {
