@@ -41,6 +41,7 @@ public sealed class RedisCluster : IAsyncDisposable
         }
 
         await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(30));
+        await cluster.WaitReplicasSyncedAsync(TimeSpan.FromSeconds(30));
         return cluster;
     }
 
@@ -109,6 +110,36 @@ public sealed class RedisCluster : IAsyncDisposable
         }
 
         throw new TimeoutException("the cluster did not become healthy");
+    }
+
+    /// <summary>
+    /// Waits until every replica has its master's data: a replica that never synced is too stale to be
+    /// promoted (cluster-replica-validity-factor), so a failover right after creation would never come.
+    /// </summary>
+    private async Task WaitReplicasSyncedAsync(TimeSpan within)
+    {
+        var until = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < until)
+        {
+            var synced = 0;
+            foreach (var port in Ports)
+            {
+                var info = (await RunAsync("redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "info", "replication"])).Output;
+                if (info.Contains("role:slave", StringComparison.Ordinal) && info.Contains("master_link_status:up", StringComparison.Ordinal))
+                {
+                    synced++;
+                }
+            }
+
+            if (synced == Nodes / 2)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the replicas did not sync with their masters");
     }
 
     public async ValueTask DisposeAsync()
