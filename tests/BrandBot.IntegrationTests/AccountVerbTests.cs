@@ -253,6 +253,21 @@ public sealed class AccountVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_WorksWithoutRedis()
+    {
+        await RunAsync("apply", TestAccounts.WriteRules(Rules));
+        var settings = Temp("noredis.json");
+        await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new { BrandBot = new { WeChatApiBaseUrl = _api.BaseUrl, Accounts = new[] { new { Name = "acme", AppId = TestAccounts.AppId, AppSecret = "s", Token = "t" } } } }));
+
+        var (code, output, _) = await RunAsync("import", "--settings", settings);
+
+        Assert.Equal(0, code);
+        var menu = BrandBot.Rules.Loading.RulesFile.Parse(output).Definition!.Menu!;
+        Assert.Equal(["门店", "More"], menu.Buttons.Select(b => b.Name));
+        Assert.Equal(["vip", "spring"], menu.ByTag.Select(m => m.Tag));
+    }
+
+    [Fact]
     public async Task Apply_RefusedByWeChat_StopsWithTheCodeExplained_AndKeepsWhatWasDone()
     {
         _api.Account.PermanentCodeCap = 0;

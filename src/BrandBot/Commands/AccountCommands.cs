@@ -86,7 +86,7 @@ internal static class AccountCommands
         var (account, settings) = (CommonOptions.Account(), CommonOptions.Settings());
         var outPath = new Option<string?>("--out") { Description = "write the YAML here instead of printing it", HelpName = "FILE" };
         var command = new Command("import", "Today's menu (also one built in the console) as rules-file YAML: menu buttons, and a rule for each console-only answer.") { account, outPath, settings };
-        command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (_, session) =>
+        command.SetAction(parsed => WithApiOnlyAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, session =>
             ImportAsync(session, parsed.GetValue(outPath), output, error)));
         return command;
     }
@@ -273,6 +273,36 @@ internal static class AccountCommands
 
     private static string Count(int changes) => changes == 0 ? "no changes" : $"{changes} changes";
 
+    /// <summary>
+    /// For a verb that only reads WeChat (import): with BrandBot:Redis the servers' shared token, without
+    /// it a token of its own — a brand moving over may not have Redis yet.
+    /// </summary>
+    private static async Task<int> WithApiOnlyAsync(string? settings, string account, TextWriter error, Func<AccountSession, Task<int>> verb)
+    {
+        var options = CommandSettings.Load(settings);
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            return await WithAccountAsync(settings, account, error, (_, session) => verb(session));
+        }
+
+        using var session = AccountSession.Open(options, account, new InMemoryTokenStore(TimeProvider.System), error);
+        return session is null ? Cli.Usage : await RunAsync(() => verb(session), error);
+    }
+
+    /// <summary>Runs a verb that calls WeChat, telling its refusals as one line.</summary>
+    private static async Task<int> RunAsync(Func<Task<int>> verb, TextWriter error)
+    {
+        try
+        {
+            return await verb();
+        }
+        catch (Exception ex) when (ex is WeChatApiException or HttpRequestException or TokenUnavailableException or TaskCanceledException)
+        {
+            error.WriteLine($"WeChat's API: {AccountApplier.Explain(ex)}");
+            return Cli.Refused;
+        }
+    }
+
     /// <summary>Opens the store and the account's API session, runs the verb, and closes both.</summary>
     private static Task<int> WithAccountAsync(string? settings, string account, TextWriter error, Func<CommandStore, AccountSession, Task<int>> verb) =>
         RulesCommands.WithStoreAsync(settings, error, async store =>
@@ -283,14 +313,6 @@ internal static class AccountCommands
                 return Cli.Usage;
             }
 
-            try
-            {
-                return await verb(store, session);
-            }
-            catch (Exception ex) when (ex is WeChatApiException or HttpRequestException or TokenUnavailableException or TaskCanceledException)
-            {
-                error.WriteLine($"WeChat's API: {AccountApplier.Explain(ex)}");
-                return Cli.Refused;
-            }
+            return await RunAsync(() => verb(store, session), error);
         }, WhyRedis);
 }
