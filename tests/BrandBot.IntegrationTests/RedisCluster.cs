@@ -99,9 +99,15 @@ public sealed class RedisCluster : IAsyncDisposable
         var until = DateTime.UtcNow + within;
         while (DateTime.UtcNow < until)
         {
-            var alive = Ports.First(p => _processes.ContainsKey(p));
-            var info = (await RunAsync("redis-cli", ["-p", alive.ToString(System.Globalization.CultureInfo.InvariantCulture), "cluster", "info"])).Output;
-            if (info.Contains("cluster_state:ok", StringComparison.Ordinal) && info.Contains("cluster_slots_ok:16384", StringComparison.Ordinal))
+            // Every live node, not one: after a failover the others learn the new master by gossip.
+            var healthy = true;
+            foreach (var alive in _processes.Keys.ToList())
+            {
+                var info = (await RunAsync("redis-cli", ["-p", alive.ToString(System.Globalization.CultureInfo.InvariantCulture), "cluster", "info"])).Output;
+                healthy &= info.Contains("cluster_state:ok", StringComparison.Ordinal) && info.Contains("cluster_slots_ok:16384", StringComparison.Ordinal);
+            }
+
+            if (healthy)
             {
                 return;
             }
