@@ -135,7 +135,14 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         }
     }
 
-    public void Unanswered(string account, string normalizedText) => Add(Kind.Unanswered, account, StatsDay.Shorten(normalizedText));
+    public void Unanswered(string account, string normalizedText)
+    {
+        Add(Kind.Unanswered, account, StatsDay.Shorten(normalizedText));
+        Add(Kind.FollowEvents, account, "unanswered");
+    }
+
+    // The day's totals share the follow/unfollow hash: one key, read with the same HGETALL.
+    public void Message(string account) => Add(Kind.FollowEvents, account, "message");
 
     /// <summary>Writes everything counted so far. On failure the counts go back into the tally.</summary>
     public async Task FlushAsync()
@@ -243,6 +250,8 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
             SceneUnfollows = ToDictionary(sceneUnfollows.Result),
             SceneLeft = ToDictionary(left.Result),
             FlowEvents = ToDictionary(flows.Result),
+            Messages = eventCounts.GetValueOrDefault("message"),
+            UnansweredTotal = eventCounts.GetValueOrDefault("unanswered"),
         };
     }
 

@@ -201,7 +201,7 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         Assert.Equal(0, code);
         Assert.Contains("hits per rule:\n        2  hours", output.ReplaceLineEndings("\n"));
         // scene, scans, follows, unfollows, net
-        Assert.Matches(@"poster-2026\s+0\s+1\s+0\s+1\s", output);
+        Assert.Matches(@"poster-2026\s+1\s+1\s+0\s+1\s", output);
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

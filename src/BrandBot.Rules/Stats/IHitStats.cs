@@ -25,8 +25,11 @@ public interface IHitStats
     /// <summary>A flow's funnel: started, step_valid, step_invalid, exhausted, cancelled, interrupted, timed_out, completed, backend_late.</summary>
     void FlowEvent(string account, string flow, string @event);
 
-    /// <summary>A follower text that no rule answered (normalised, shortened).</summary>
+    /// <summary>A follower text that no rule answered (normalised, shortened); also counted in the day's unanswered total.</summary>
     void Unanswered(string account, string normalizedText);
+
+    /// <summary>A follower's own message (text, image, voice, …; not an event).</summary>
+    void Message(string account);
 
     /// <summary>Writes what was counted to durable storage, if the implementation has any.</summary>
     Task FlushAsync();
@@ -61,6 +64,12 @@ public sealed record DailyStats(
 
     /// <summary>Flow events on this day, keyed <c>{flow}\n{event}</c>.</summary>
     public IReadOnlyDictionary<string, long> FlowEvents { get; init; } = None;
+
+    /// <summary>Followers' own messages on this day (events not counted).</summary>
+    public long Messages { get; init; }
+
+    /// <summary>Texts no rule answered on this day, all of them (not only the top ones).</summary>
+    public long UnansweredTotal { get; init; }
 }
 
 /// <summary>Retention per channel: the share of a day's followers through a scene still following N days later.</summary>

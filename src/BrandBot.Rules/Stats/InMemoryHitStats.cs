@@ -48,7 +48,13 @@ public sealed class InMemoryHitStats(TimeProvider time, TimeSpan utcOffset) : IH
 
     public void FlowEvent(string account, string flow, string @event) => Add(account, "flow", $"{flow}\n{@event}");
 
-    public void Unanswered(string account, string normalizedText) => Add(account, "unanswered", StatsDay.Shorten(normalizedText));
+    public void Unanswered(string account, string normalizedText)
+    {
+        Add(account, "unanswered", StatsDay.Shorten(normalizedText));
+        Add(account, "event", "unanswered");
+    }
+
+    public void Message(string account) => Add(account, "event", "message");
 
     public Task FlushAsync() => Task.CompletedTask;
 
@@ -71,6 +77,8 @@ public sealed class InMemoryHitStats(TimeProvider time, TimeSpan utcOffset) : IH
             MenuClicks = Of("menu"),
             SceneLeft = Of("left"),
             FlowEvents = Of("flow"),
+            Messages = events.GetValueOrDefault("message"),
+            UnansweredTotal = events.GetValueOrDefault("unanswered"),
         });
     }
 

@@ -34,6 +34,11 @@ public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
                     break;
             }
 
+            if (message.IsUserMessage)
+            {
+                stats.Message(account);
+            }
+
             if (route.Kind is MatchKind.Keyword or MatchKind.Menu && route.RuleName is { } rule)
             {
                 stats.RuleHit(account, rule);
