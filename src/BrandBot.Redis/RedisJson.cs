@@ -23,6 +23,7 @@ internal sealed record StoredAudit(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditRecord))]
 [JsonSerializable(typeof(StoredAudit))]
+[JsonSerializable(typeof(OperatorAuditEntry))]
 [JsonSerializable(typeof(BrandBot.Account.Planning.MintedCode))]
 [JsonSerializable(typeof(BrandBot.Account.Planning.AccountAuditRecord))]
 internal sealed partial class RedisJsonContext : JsonSerializerContext

@@ -113,4 +113,10 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel announcing "account\nfollower\nuntil" after every flow commit.</summary>
     public static readonly RedisChannel FlowsChanged = RedisChannel.Literal("brandbot:flows:active");
+
+    /// <summary>List: operator audit entries (JSON), newest first, trimmed to the newest 10,000.</summary>
+    public static readonly RedisKey OperatorAudit = "brandbot:dashboard:audit";
+
+    /// <summary>Hash: instance → "version\nunix seconds" it last reported answering with.</summary>
+    public static RedisKey Instances(string account) => $"brandbot:{{{account}}}:instances";
 }

@@ -20,12 +20,14 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, FakeTimeProvider time, CapturingLoggerProvider logs)
+    private TestServer(WebApplication app, FakeTimeProvider time, CapturingLoggerProvider logs, string? dashboardUrl)
     {
         _app = app;
         Time = time;
         Logs = logs;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // With a dashboard the server listens twice; Client is the webhook's listener.
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => dashboardUrl is null || new Uri(a).Port != new Uri(dashboardUrl).Port);
         Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -72,7 +74,7 @@ public sealed class TestServer : IAsyncDisposable
             throw;
         }
 
-        return new TestServer(app, time, logs);
+        return new TestServer(app, time, logs, settings.TryGetValue("BrandBot:Dashboard:Urls", out var dashboard) && !string.IsNullOrEmpty(dashboard) ? dashboard : null);
     }
 
     public async ValueTask DisposeAsync()

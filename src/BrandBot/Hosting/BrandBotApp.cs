@@ -1,5 +1,6 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
+using BrandBot.Dashboard;
 using BrandBot.Delivery;
 using BrandBot.Flows;
 using BrandBot.Rules.Flows;
@@ -55,7 +56,10 @@ public static class BrandBotApp
         var options = new BrandBotOptions();
         builder.Configuration.GetSection(BrandBotOptions.Section).Bind(options);
         options.OtlpEndpoint ??= builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var problems = BrandBotOptionsValidator.Problems(options).ToList();
+        var webhookUrls = DashboardListener.WebhookUrls(builder.Configuration);
+        var problems = BrandBotOptionsValidator.Problems(options)
+            .Concat(DashboardOptionsValidator.Problems(options.Dashboard, [.. webhookUrls.Select(DashboardListener.PortOf).Where(p => p > 0)]))
+            .ToList();
         ConnectionMultiplexer? redis = null;
         if (!string.IsNullOrWhiteSpace(options.Redis))
         {
@@ -77,6 +81,12 @@ public static class BrandBotApp
         }
 
         builder.Services.AddBrandBot(redis, options);
+        if (options.Dashboard.Enabled)
+        {
+            DashboardListener.Listen(builder.WebHost, webhookUrls, options.Dashboard);
+            builder.Services.AddDashboard(options.Dashboard);
+        }
+
         builder.Services.Configure<HostOptions>(host =>
             // SIGTERM: Kestrel stops accepting, pushes in flight finish within their budget, follow-up
             // sends drain; only then does the process exit.
@@ -84,6 +94,11 @@ public static class BrandBotApp
         var app = builder.Build();
         app.UseProxyAwareness(options);
         app.MapHealth();
+        if (options.Dashboard.Enabled)
+        {
+            app.MapDashboard(options.Dashboard);
+        }
+
         app.MapMetrics();
         SeedMetrics(app.Services, options, redis is not null);
         app.MapWebhook();
@@ -158,6 +173,8 @@ public static class BrandBotApp
             services.AddSingleton<ITokenStore, InMemoryTokenStore>();
             services.AddSingleton<ITagQueue, InMemoryTagQueue>();
             services.AddSingleton<IFlowStore, InMemoryFlowStore>();
+            services.AddSingleton<IOperatorAudit, InMemoryOperatorAudit>();
+            services.AddSingleton<IInstanceVersions, InMemoryInstanceVersions>();
         }
         else
         {
@@ -176,6 +193,9 @@ public static class BrandBotApp
             services.AddSingleton(sp => new RedisFlowStore(redis, sp.GetRequiredService<FlowFollowers>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<RedisFlowStore>());
             services.AddHostedService<FlowListenService>();
+            services.AddSingleton<IOperatorAudit>(_ => new RedisOperatorAudit(redis));
+            services.AddSingleton<IInstanceVersions>(sp => new RedisInstanceVersions(redis, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<BrandBot.Account.Planning.IAccountRecords>(_ => new RedisAccountRecords(redis));
         }
 
         services.AddDelivery(options);
@@ -187,6 +207,7 @@ public static class BrandBotApp
         services.AddSingleton<IStartupCheck>(sp => sp.GetRequiredService<RulesFileService>());
         services.AddHostedService(sp => sp.GetRequiredService<RulesFileService>());
         services.AddHostedService<RulesCatchUpService>();
+        services.AddHostedService<InstanceVersionReporter>();
         services.AddHostedService<StatsFlushService>();
         services.AddSingleton<ITaggingObserver, TaggingEvents>();
         services.AddSingleton<Tagger>();
@@ -197,6 +218,15 @@ public static class BrandBotApp
             sp.GetRequiredService<IPushLedger>(), sp.GetRequiredService<RateLimiter>(), TimeSpan.FromMilliseconds(options.RateLimit.SyncMilliseconds),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WriteBehindService>>()));
         return services;
+    }
+
+    /// <summary>The dashboard's own services; only registered when it is on.</summary>
+    private static void AddDashboard(this IServiceCollection services, DashboardOptions dashboard)
+    {
+        services.AddSingleton(dashboard);
+        services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<HealthWatch>();
+        services.AddSingleton<LiveDefinition>();
     }
 
     private static RateLimits Limits(BrandBotOptions options) => new(
@@ -232,6 +262,10 @@ public static class BrandBotApp
             app.UsePathBase(options.PathBase);
         }
 
+        // After the path base is stripped, so "/bot/admin" on the webhook's port is refused like "/admin".
+        app.UsePortSeparation(options.Dashboard.Enabled
+            ? options.Dashboard.UrlList.Select(DashboardListener.PortOf).ToHashSet()
+            : new HashSet<int>());
         app.UseRouting();
     }
 

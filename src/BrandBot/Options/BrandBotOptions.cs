@@ -74,6 +74,9 @@ public sealed class BrandBotOptions
 
     /// <summary>Resilience settings for brand backends (webhook replies).</summary>
     public BackendOptions Backends { get; set; } = new();
+
+    /// <summary>The operator dashboard (off unless <c>BrandBot:Dashboard:Urls</c> is set).</summary>
+    public BrandBot.Dashboard.DashboardOptions Dashboard { get; set; } = new();
 }
 
 /// <summary>

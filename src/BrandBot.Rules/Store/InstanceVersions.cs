@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace BrandBot.Rules.Store;
+
+/// <summary>Which rules version one running instance answers with, as it last said.</summary>
+public sealed record InstanceVersion(string Instance, long Version, DateTimeOffset SeenAt);
+
+/// <summary>
+/// Every instance reports the rules version it answers with, so an operator can see that all of them
+/// took a publish (dashboard Rules page). Instances that stop reporting drop out after <see cref="Stale"/>.
+/// </summary>
+public interface IInstanceVersions
+{
+    public static readonly TimeSpan Stale = TimeSpan.FromSeconds(30);
+
+    Task ReportAsync(string account, string instance, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>Instances heard from within <see cref="Stale"/> of <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<InstanceVersion>> ReadAsync(string account, DateTimeOffset now, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The embedded store: one process, so only this instance ever reports.</summary>
+public sealed class InMemoryInstanceVersions(TimeProvider time) : IInstanceVersions
+{
+    private readonly ConcurrentDictionary<(string Account, string Instance), InstanceVersion> _seen = new();
+
+    public Task ReportAsync(string account, string instance, long version, CancellationToken cancellationToken = default)
+    {
+        _seen[(account, instance)] = new InstanceVersion(instance, version, time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<InstanceVersion>> ReadAsync(string account, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<InstanceVersion>>(
+            [.. _seen.Where(s => s.Key.Account == account && now - s.Value.SeenAt <= IInstanceVersions.Stale).Select(s => s.Value).OrderBy(v => v.Instance, StringComparer.Ordinal)]);
+}

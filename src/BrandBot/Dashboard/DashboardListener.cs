@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+
+namespace BrandBot.Dashboard;
+
+/// <summary>
+/// The dashboard's own listener: its URLs are added to Kestrel's beside the webhook's, and every request
+/// is routed by the port of the connection it came in on — the dashboard's ports serve only
+/// <c>/admin</c>, every other port never does. Never by the Host header, which the client writes.
+/// </summary>
+public static class DashboardListener
+{
+    /// <summary>The webhook's URLs as ASP.NET would take them (<c>--urls</c>, ASPNETCORE_URLS, HTTP_PORTS, or its default).</summary>
+    public static IReadOnlyList<string> WebhookUrls(IConfiguration configuration)
+    {
+        if (configuration["urls"] is { Length: > 0 } urls)
+        {
+            return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        var ports = (configuration["http_ports"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => $"http://*:{p}").ToList();
+        return ports.Count > 0 ? ports : ["http://localhost:5000"];
+    }
+
+    public static int PortOf(string url)
+    {
+        var normal = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+        return Uri.TryCreate(normal, UriKind.Absolute, out var uri) ? uri.Port : -1;
+    }
+
+    /// <summary>Listens on the webhook's URLs and the dashboard's together.</summary>
+    public static void Listen(IWebHostBuilder host, IReadOnlyList<string> webhookUrls, DashboardOptions dashboard) =>
+        host.UseUrls([.. webhookUrls, .. dashboard.UrlList]);
+
+    /// <summary>
+    /// 404 for <c>/admin</c> on any port but the dashboard's, and for anything else on the dashboard's.
+    /// With the dashboard off, the set is empty and <c>/admin</c> is 404 everywhere.
+    /// </summary>
+    public static void UsePortSeparation(this WebApplication app, IReadOnlySet<int> dashboardPorts) =>
+        app.Use((context, next) =>
+        {
+            var onDashboard = dashboardPorts.Contains(context.Connection.LocalPort);
+            if (onDashboard != context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+}

@@ -1,0 +1,75 @@
+namespace BrandBot.Dashboard;
+
+/// <summary>The dashboard's startup checks, one line per problem, naming the setting (never a token's value).</summary>
+public static class DashboardOptionsValidator
+{
+    /// <summary>Shorter tokens can be guessed by the login form's allowance within days.</summary>
+    public const int MinTokenLength = 16;
+
+    /// <summary>Part of the example settings' tokens, so they cannot end up guarding a reachable dashboard.</summary>
+    public const string DemoMarker = "change-me";
+
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost");
+
+    public static IEnumerable<string> Problems(DashboardOptions options, IReadOnlyCollection<int> webhookPorts)
+    {
+        const string at = DashboardOptions.Section;
+        if (!options.Enabled)
+        {
+            yield break;
+        }
+
+        foreach (var url in options.UrlList)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
+            {
+                yield return $"{at}:Urls entry '{url}' must be an http(s) URL with a host and port and no path, e.g. http://127.0.0.1:8081";
+            }
+            else if (uri.IsDefaultPort && !url.Contains($":{uri.Port}", StringComparison.Ordinal) || uri.Port == 0)
+            {
+                yield return $"{at}:Urls entry '{url}' needs an explicit, fixed port (the dashboard is told apart from the webhook by its port)";
+            }
+            else if (webhookPorts.Contains(uri.Port))
+            {
+                yield return $"{at}:Urls port {uri.Port} is also the webhook's port; the dashboard needs a listener of its own";
+            }
+        }
+
+        if (string.IsNullOrEmpty(options.ViewerToken) && string.IsNullOrEmpty(options.EditorToken))
+        {
+            yield return $"{at}:ViewerToken or {at}:EditorToken must be set when {at}:Urls is (the dashboard never opens without sign-in)";
+        }
+
+        foreach (var (name, token) in new[] { ("ViewerToken", options.ViewerToken), ("EditorToken", options.EditorToken) })
+        {
+            if (!string.IsNullOrEmpty(token) && token.Length < MinTokenLength)
+            {
+                yield return $"{at}:{name} must be at least {MinTokenLength} characters";
+            }
+        }
+
+        // The example settings ship demo tokens: fine on this machine, refused where others can connect.
+        if (new[] { options.ViewerToken, options.EditorToken }.Any(t => t?.Contains(DemoMarker, StringComparison.OrdinalIgnoreCase) == true)
+            && !options.UrlList.All(IsLoopback))
+        {
+            yield return $"{at}:ViewerToken/EditorToken are the example's demo tokens (they contain '{DemoMarker}'); set your own before listening beyond 127.0.0.1";
+        }
+
+        if (!string.IsNullOrEmpty(options.ViewerToken) && options.ViewerToken == options.EditorToken)
+        {
+            yield return $"{at}:ViewerToken and {at}:EditorToken must differ (the token decides the role)";
+        }
+
+        if (options.SessionMinutes is < 1 or > 24 * 60)
+        {
+            yield return $"{at}:SessionMinutes must be between 1 and 1440 (got {options.SessionMinutes})";
+        }
+
+        if (options.MaxFailedSignInsPerMinute is < 1 or > 1000)
+        {
+            yield return $"{at}:MaxFailedSignInsPerMinute must be between 1 and 1000 (got {options.MaxFailedSignInsPerMinute})";
+        }
+    }
+}

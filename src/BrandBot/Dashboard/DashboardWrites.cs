@@ -1,0 +1,136 @@
+using BrandBot.Rules.Loading;
+using BrandBot.Rules.Store;
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace BrandBot.Dashboard;
+
+/// <summary>
+/// The write side (editor role, anti-forgery, not mapped in read-only mode): draft a rule from an
+/// unanswered text, validate with line numbers, diff, publish, roll back. Through the same
+/// <see cref="RulePublisher"/> as <c>rules publish</c>, so a publish here is a version like any other.
+/// </summary>
+public static class DashboardWrites
+{
+    public sealed record DraftRequest(string? Account, string? Text);
+
+    public sealed record RulesRequest(string? Account, string? Yaml, long? BaseVersion, string? Message);
+
+    public sealed record RollbackRequest(string? Account, long? Version, string? Confirm);
+
+    /// <summary>What the rollback form must be given, typed out: a slip of the mouse cannot roll back.</summary>
+    public static string RollbackPhrase(long version) => $"roll back to version {version}";
+
+    public static void Map(RouteGroupBuilder writes)
+    {
+        writes.MapPost("/rules/draft", DraftAsync);
+        writes.MapPost("/rules/validate", ValidateAsync);
+        writes.MapPost("/rules/publish", PublishAsync);
+        writes.MapPost("/rules/rollback", RollbackAsync);
+    }
+
+    private static string By(HttpContext context) => $"dashboard:{context.Session().Role}";
+
+    private static async Task<IResult> DraftAsync(DraftRequest request, HttpContext context, IRuleStore store, CancellationToken cancellationToken)
+    {
+        if (DashboardApi.AccountOf(context, request.Account) is not { } account)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, "text is required");
+        }
+
+        var live = await store.GetCurrentAsync(account.Name, cancellationToken);
+        return Results.Json(new { baseVersion = live?.Version ?? 0, yaml = RuleDraft.Append(live?.Yaml ?? "", request.Text.Trim()) });
+    }
+
+    private static async Task<IResult> ValidateAsync(RulesRequest request, HttpContext context, IRuleStore store, CancellationToken cancellationToken)
+    {
+        if (DashboardApi.AccountOf(context, request.Account) is not { } account)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+        }
+
+        var yaml = request.Yaml ?? "";
+        var parsed = RulesFile.Parse(yaml);
+        var live = await store.GetCurrentAsync(account.Name, cancellationToken);
+        var problems = parsed.Problems.Select(p => new { line = p.Line, severity = p.Severity == ProblemSeverity.Error ? "error" : "warning", message = p.Message });
+        if (parsed.HasErrors)
+        {
+            return Results.Json(new { ok = false, problems, liveVersion = live?.Version ?? 0 });
+        }
+
+        var diff = RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed.Definition!);
+        return Results.Json(new
+        {
+            ok = true,
+            problems,
+            liveVersion = live?.Version ?? 0,
+            added = diff.Added,
+            changed = diff.Changed,
+            removed = diff.Removed,
+            lines = LineDiff(live?.Yaml ?? "", yaml),
+        });
+    }
+
+    private static async Task<IResult> PublishAsync(RulesRequest request, HttpContext context, IRuleStore store, RulePublisher publisher, CancellationToken cancellationToken)
+    {
+        if (DashboardApi.AccountOf(context, request.Account) is not { } account)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+        }
+
+        var live = await store.GetCurrentVersionAsync(account.Name, cancellationToken);
+        if (request.BaseVersion is not { } baseVersion || baseVersion != live)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status409Conflict, $"version {live} was published since this draft was diffed; validate again to see its changes");
+        }
+
+        try
+        {
+            var (snapshot, _) = await publisher.PublishAsync(account.Name, request.Yaml ?? "", By(context), request.Message ?? $"published from the dashboard over version {live}", cancellationToken);
+            return Results.Json(new { version = snapshot.Version, previous = live });
+        }
+        catch (PublishRefusedException refused)
+        {
+            return Results.Json(new { error = refused.Message, problems = refused.Problems.Select(p => new { line = p.Line, message = p.Message }) }, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+    }
+
+    private static async Task<IResult> RollbackAsync(RollbackRequest request, HttpContext context, RulePublisher publisher, CancellationToken cancellationToken)
+    {
+        if (DashboardApi.AccountOf(context, request.Account) is not { } account)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+        }
+
+        if (request.Version is not { } version || request.Confirm?.Trim() != RollbackPhrase(version))
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, $"type \"{RollbackPhrase(request.Version ?? 0)}\" to confirm");
+        }
+
+        try
+        {
+            var (snapshot, _) = await publisher.RollbackAsync(account.Name, version, By(context), $"rollback to version {version} from the dashboard", cancellationToken);
+            return Results.Json(new { version = snapshot.Version, content = version });
+        }
+        catch (PublishRefusedException refused)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status422UnprocessableEntity, refused.Message);
+        }
+    }
+
+    /// <summary>The YAML's lines, each marked kept (" "), added ("+") or removed ("-"), by DiffPlex.</summary>
+    private static IEnumerable<object> LineDiff(string before, string after) =>
+        InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false).Lines.Select(line => new
+        {
+            op = line.Type switch { ChangeType.Inserted => "+", ChangeType.Deleted => "-", _ => " " },
+            text = line.Text,
+            line = line.Position,
+        });
+}

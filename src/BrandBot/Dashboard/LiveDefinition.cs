@@ -1,0 +1,34 @@
+using BrandBot.Rules.Loading;
+using BrandBot.Rules.Model;
+using BrandBot.Rules.Store;
+
+namespace BrandBot.Dashboard;
+
+/// <summary>
+/// The live version's parsed definition (rule and scene names for the Keywords and Channels pages),
+/// parsed once per published version. The request path's compiled rules keep no definition, on purpose:
+/// at 100,000 rules it would double their memory.
+/// </summary>
+public sealed class LiveDefinition(IRuleStore store)
+{
+    private (string Account, string Hash, RuleSetDefinition? Definition) _cached = ("", "", null);
+
+    public async Task<RuleSetDefinition?> GetAsync(string account, CancellationToken cancellationToken)
+    {
+        var current = await store.GetCurrentAsync(account, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var cached = _cached;
+        if (cached.Account == account && cached.Hash == current.ContentHash)
+        {
+            return cached.Definition;
+        }
+
+        var definition = RulesFile.Parse(current.Yaml).Definition;
+        _cached = (account, current.ContentHash, definition);
+        return definition;
+    }
+}

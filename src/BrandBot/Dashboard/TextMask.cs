@@ -1,0 +1,21 @@
+using System.Text.RegularExpressions;
+
+namespace BrandBot.Dashboard;
+
+/// <summary>
+/// Follower texts on the dashboard hide phone- and ID-like digit runs (7 or more digits, an ID's
+/// trailing X included): a mobile number keeps its first 3 and last 4 digits, anything else its first
+/// and last 2. Counting stays on the real text; only what is shown is masked.
+/// </summary>
+public static partial class TextMask
+{
+    public static string Mask(string text) => DigitRun().Replace(text, match =>
+    {
+        var run = match.Value;
+        var (head, tail) = run.Length == 11 ? (3, 4) : (2, 2);
+        return string.Concat(run.AsSpan(0, head), new string('*', run.Length - head - tail), run.AsSpan(run.Length - tail));
+    });
+
+    [GeneratedRegex(@"\d{7,}[Xx]?")]
+    private static partial Regex DigitRun();
+}

@@ -1,0 +1,50 @@
+using BrandBot.Rules.Store;
+using BrandBot.Webhook;
+using Microsoft.Extensions.Hosting;
+
+namespace BrandBot.Rules;
+
+/// <summary>
+/// Tells the store, every few seconds, which rules version this instance answers with for each account,
+/// so the dashboard can show whether every instance took a publish. Failures are ignored: the next tick retries.
+/// </summary>
+public sealed class InstanceVersionReporter(AccountDirectory accounts, LiveRuleSets rules, IInstanceVersions versions) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    /// <summary>This process as the dashboard names it: host and process id (no follower data).</summary>
+    public static string InstanceName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Real seconds even under a test clock: the stamp comes from TimeProvider, the pace need not.
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            foreach (var account in accounts.All)
+            {
+                try
+                {
+                    await versions.ReportAsync(account.Name, InstanceName, rules.Get(account.Name).Version, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Redis away: the Health page says so; this report waits for the next tick.
+                }
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
