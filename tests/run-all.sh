@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the integration tests drive for real, as package:command. Installed only when
-# missing. zbarimg reads the QR codes `account qr` draws; rsvg-convert rasterises its SVGs for it.
-REQUIRED_PACKAGES=(redis-server:redis-server nginx:nginx zbar-tools:zbarimg librsvg2-bin:rsvg-convert)
+# missing. zbarimg reads the QR codes `account qr` draws; rsvg-convert rasterises its SVGs for it;
+# chromium is the real browser the dashboard tests drive (Playwright launches it by path).
+REQUIRED_PACKAGES=(redis-server:redis-server nginx:nginx zbar-tools:zbarimg librsvg2-bin:rsvg-convert chromium:chromium npm:npm)
 
 ensure_packages() {
   local missing=()
@@ -24,13 +25,31 @@ ensure_packages() {
   fi
 }
 
+# The dashboard's chart library ships vendored in src/BrandBot/Dashboard/wwwroot; npm ci fetches the
+# pinned package and the file must be byte for byte its dist/chart.umd.min.js.
+check_vendored_chart_library() {
+  local vendor=src/BrandBot/Dashboard/vendor
+  (cd "$vendor" && npm ci --silent --no-audit --no-fund >/dev/null)
+  if ! cmp -s "$vendor/node_modules/chart.js/dist/chart.umd.min.js" src/BrandBot/Dashboard/wwwroot/chart.umd.min.js; then
+    echo "src/BrandBot/Dashboard/wwwroot/chart.umd.min.js differs from chart.js in $vendor/package-lock.json"
+    return 1
+  fi
+}
+
 ensure_packages
+check_vendored_chart_library
 export PATH="$PATH:/usr/sbin"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test BrandBot.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
+# The browser tests run after the rest: chromium beside the Redis Cluster and load-shaped tests on a
+# small machine would make timing-sensitive tests flaky for no fault of theirs.
+dotnet build BrandBot.sln -c Release --nologo -v q 2>&1 | tee "$log" || status=$?
+if [ $status -eq 0 ]; then
+  dotnet test BrandBot.sln -c Release --no-build --nologo --filter "FullyQualifiedName!~BrandBot.DashboardTests" 2>&1 | tee -a "$log" || status=$?
+  dotnet test tests/BrandBot.DashboardTests -c Release --no-build --nologo 2>&1 | tee -a "$log" || status=$?
+fi
 
 # One closing line for CI, summed over the test projects.
 awk '
