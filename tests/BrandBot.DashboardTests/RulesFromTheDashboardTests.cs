@@ -132,7 +132,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
     });
 
     [Fact]
-    public async Task Rollback_NeedsTheTypedConfirmation_AndEveryInstanceTakesIt()
+    public async Task Rollback_NeedsTheTypedConfirmation_AndEveryInstanceTakesIt_AndShowsTheSameFigures()
     {
         await using var redis = await RedisServer.StartAsync();
         await using var first = await DashboardHost.StartAsync(redis.Configuration);
@@ -167,8 +167,14 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         Assert.Equal(DashboardHost.Rules, snapshot!.Yaml);
         var history = await first.Server.Services.GetRequiredService<IRuleStore>().GetHistoryAsync("acme");
         Assert.Equal((AuditRecord.Rollback, "dashboard:editor"), (history[^1].Action, history[^1].By));
+        // On Redis every instance shows the same figures: a follow through one is counted on the other's page.
+        await first.EventAsync(first.NewFollower(), "subscribe", "qrscene_poster-2026");
+        var (secondApi, _) = await second.ApiClientAsync(DashboardHost.ViewerToken);
+        await TestHelpers.EventuallyAsync(async () =>
+            (await secondApi.GetFromJsonAsync<JsonElement>("/admin/api/overview?account=acme")).GetProperty("today").GetProperty("figures").GetProperty("follows").GetInt64() == 1,
+            TimeSpan.FromSeconds(10));
+
         // Both instances report the version they answer with; the Rules page lists them.
-        var rules = await api.GetFromJsonAsync<JsonElement>("/admin/api/rules?account=acme");
         await TestHelpers.EventuallyAsync(async () =>
         {
             var instances = (await api.GetFromJsonAsync<JsonElement>("/admin/api/rules?account=acme")).GetProperty("instances").EnumerateArray().ToList();

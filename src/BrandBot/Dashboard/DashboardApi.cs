@@ -46,6 +46,22 @@ public static class DashboardApi
         return string.IsNullOrEmpty(name) ? accounts.All.FirstOrDefault() : accounts.Find(name);
     }
 
+    /// <summary>The account and days a statistics page asks about, or the answer refusing them (404, 400).</summary>
+    private static IResult? AccountAndWindow(HttpContext context, int defaultDays, out WeChatAccount account, out StatsWindow window)
+    {
+        window = null!;
+        if (AccountOf(context) is not { } found)
+        {
+            account = null!;
+            return UnknownAccount();
+        }
+
+        account = found;
+        return StatsWindow.TryParse(context.Request, Today(context), defaultDays, out window, out var error)
+            ? null
+            : DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, error!);
+    }
+
     private static IResult UnknownAccount() => DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
 
     private static DateOnly Today(HttpContext context)
@@ -104,14 +120,9 @@ public static class DashboardApi
 
     private static async Task<IResult> GrowthAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountOf(context) is not { } account)
+        if (AccountAndWindow(context, 30, out var account, out var window) is { } refused)
         {
-            return UnknownAccount();
-        }
-
-        if (!StatsWindow.TryParse(context.Request, Today(context), 30, out var window, out var error))
-        {
-            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, error!);
+            return refused;
         }
 
         var daily = await window.ReadAsync(stats, account.Name, 1, cancellationToken);
@@ -127,14 +138,9 @@ public static class DashboardApi
 
     private static async Task<IResult> ChannelsAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountOf(context) is not { } account)
+        if (AccountAndWindow(context, 30, out var account, out var window) is { } refused)
         {
-            return UnknownAccount();
-        }
-
-        if (!StatsWindow.TryParse(context.Request, Today(context), 30, out var window, out var error))
-        {
-            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, error!);
+            return refused;
         }
 
         var channels = StatsReport.Channels(await window.ReadAsync(stats, account.Name, 1, cancellationToken), window.Today);
@@ -193,14 +199,9 @@ public static class DashboardApi
 
     private static async Task<IResult> KeywordsAsync(HttpContext context, IHitStats stats, LiveDefinition live, CancellationToken cancellationToken)
     {
-        if (AccountOf(context) is not { } account)
+        if (AccountAndWindow(context, 7, out var account, out var window) is { } refused)
         {
-            return UnknownAccount();
-        }
-
-        if (!StatsWindow.TryParse(context.Request, Today(context), 7, out var window, out var error))
-        {
-            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, error!);
+            return refused;
         }
 
         var daily = await window.ReadAsync(stats, account.Name, 1, cancellationToken);
@@ -229,14 +230,9 @@ public static class DashboardApi
 
     private static async Task<IResult> UnansweredAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountOf(context) is not { } account)
+        if (AccountAndWindow(context, 7, out var account, out var window) is { } refused)
         {
-            return UnknownAccount();
-        }
-
-        if (!StatsWindow.TryParse(context.Request, Today(context), 7, out var window, out var error))
-        {
-            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, error!);
+            return refused;
         }
 
         var daily = await window.ReadAsync(stats, account.Name, 50, cancellationToken);
