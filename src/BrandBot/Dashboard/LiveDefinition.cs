@@ -11,7 +11,8 @@ namespace BrandBot.Dashboard;
 /// </summary>
 public sealed class LiveDefinition(IRuleStore store)
 {
-    private (string Account, string Hash, RuleSetDefinition? Definition) _cached = ("", "", null);
+    // One reference swapped whole, so a reader never pairs one version's hash with another's definition.
+    private Parsed _cached = new("", "", null);
 
     public async Task<RuleSetDefinition?> GetAsync(string account, CancellationToken cancellationToken)
     {
@@ -28,7 +29,9 @@ public sealed class LiveDefinition(IRuleStore store)
         }
 
         var definition = RulesFile.Parse(current.Yaml).Definition;
-        _cached = (account, current.ContentHash, definition);
+        _cached = new Parsed(account, current.ContentHash, definition);
         return definition;
     }
+
+    private sealed record Parsed(string Account, string Hash, RuleSetDefinition? Definition);
 }
