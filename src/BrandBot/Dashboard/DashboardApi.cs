@@ -53,7 +53,7 @@ public static class DashboardApi
         if (AccountOf(context) is not { } found)
         {
             account = null!;
-            return UnknownAccount();
+            return UnknownAccount(context);
         }
 
         account = found;
@@ -62,7 +62,17 @@ public static class DashboardApi
             : DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, error!);
     }
 
-    private static IResult UnknownAccount() => DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+    /// <summary>A page's table as a CSV download, audited (who exported what, for which days).</summary>
+    private static async Task<IResult> ExportAsync(HttpContext context, string table, WeChatAccount account, StatsWindow window, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
+    {
+        await context.AuditAsync(context.Session().Role, "export", account.Name, $"{table} {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
+        return Csv.File($"{table}-{account.Name}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv", header, rows);
+    }
+
+    /// <summary>404 naming the accounts there are, so a mistyped <c>?account=</c> says what to type.</summary>
+    internal static IResult UnknownAccount(HttpContext context, string? name = null) => DashboardEndpoints.Problem(
+        StatusCodes.Status404NotFound,
+        $"no account named '{name ?? context.Request.Query["account"]}'; accounts: {string.Join(", ", context.RequestServices.GetRequiredService<AccountDirectory>().All.Select(a => a.Name))}");
 
     private static DateOnly Today(HttpContext context)
     {
@@ -103,7 +113,7 @@ public static class DashboardApi
     {
         if (AccountOf(context) is not { } account)
         {
-            return UnknownAccount();
+            return UnknownAccount(context);
         }
 
         var today = Today(context);
@@ -128,8 +138,7 @@ public static class DashboardApi
         var daily = await window.ReadAsync(stats, account.Name, 1, cancellationToken);
         if (Csv.Wanted(context.Request))
         {
-            await context.AuditAsync(context.Session().Role, "export", account.Name, $"growth {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
-            return Csv.File($"growth-{account.Name}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv", ["day", "follows", "unfollows", "net", "messages", "unanswered"],
+            return await ExportAsync(context, "growth", account, window, ["day", "follows", "unfollows", "net", "messages", "unanswered"],
                 daily.Select(d => (IReadOnlyList<object?>)[d.Day, d.Follows, d.Unfollows, d.Follows - d.Unfollows, d.Messages, d.UnansweredTotal]));
         }
 
@@ -154,8 +163,7 @@ public static class DashboardApi
             .Select(s => new ChannelFigures(s, 0, 0, 0, 0, null, null, null))).ToList();
         if (Csv.Wanted(context.Request))
         {
-            await context.AuditAsync(context.Session().Role, "export", account.Name, $"channels {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
-            return Csv.File($"channels-{account.Name}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv", ["scene", "scans", "follows", "unfollows", "net", "retained_1d", "retained_7d", "retained_30d"],
+            return await ExportAsync(context, "channels", account, window, ["scene", "scans", "follows", "unfollows", "net", "retained_1d", "retained_7d", "retained_30d"],
                 rows.Select(c => (IReadOnlyList<object?>)[c.Scene, c.Scans, c.Follows, c.Unfollows, c.Net, c.Retained1d, c.Retained7d, c.Retained30d]));
         }
 
@@ -178,7 +186,7 @@ public static class DashboardApi
     {
         if (AccountOf(context) is not { } account)
         {
-            return UnknownAccount();
+            return UnknownAccount(context);
         }
 
         if (format is not ("png" or "svg"))
@@ -211,8 +219,7 @@ public static class DashboardApi
         var rules = hits.Select(h => new { rule = h.Key, hits = h.Value, share = total == 0 ? 0 : Math.Round(100.0 * h.Value / total, 2) }).ToList();
         if (Csv.Wanted(context.Request))
         {
-            await context.AuditAsync(context.Session().Role, "export", account.Name, $"keywords {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
-            return Csv.File($"keywords-{account.Name}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv", ["rule", "hits", "share_percent"],
+            return await ExportAsync(context, "keywords", account, window, ["rule", "hits", "share_percent"],
                 rules.Select(r => (IReadOnlyList<object?>)[r.rule, r.hits, r.share]));
         }
 
@@ -241,8 +248,7 @@ public static class DashboardApi
         var rows = StatsReport.TopUnanswered(daily, 50).Select(p => new { text = TextMask.Mask(p.Key), count = p.Value }).ToList();
         if (Csv.Wanted(context.Request))
         {
-            await context.AuditAsync(context.Session().Role, "export", account.Name, $"unanswered {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
-            return Csv.File($"unanswered-{account.Name}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv", ["text", "count"],
+            return await ExportAsync(context, "unanswered", account, window, ["text", "count"],
                 rows.Select(r => (IReadOnlyList<object?>)[r.text, r.count]));
         }
 
@@ -253,7 +259,7 @@ public static class DashboardApi
     {
         if (AccountOf(context) is not { } account)
         {
-            return UnknownAccount();
+            return UnknownAccount(context);
         }
 
         var current = await store.GetCurrentAsync(account.Name, cancellationToken);
@@ -274,7 +280,7 @@ public static class DashboardApi
     {
         if (AccountOf(context) is not { } account)
         {
-            return UnknownAccount();
+            return UnknownAccount(context);
         }
 
         return await store.GetVersionAsync(account.Name, version, cancellationToken) is { } snapshot
@@ -287,7 +293,7 @@ public static class DashboardApi
     {
         if (AccountOf(context) is not { } account)
         {
-            return UnknownAccount();
+            return UnknownAccount(context);
         }
 
         var text = context.Request.Query["text"].FirstOrDefault() ?? "";

@@ -25,11 +25,11 @@ public static class DashboardListener
         return ports.Count > 0 ? ports : ["http://localhost:5000"];
     }
 
-    public static int PortOf(string url)
-    {
-        var normal = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
-        return Uri.TryCreate(normal, UriKind.Absolute, out var uri) ? uri.Port : -1;
-    }
+    /// <summary>A listen URL as a <see cref="Uri"/>; Kestrel's wildcard hosts (<c>*</c>, <c>+</c>) read as 0.0.0.0.</summary>
+    public static bool TryParse(string url, out Uri uri) =>
+        Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out uri!);
+
+    public static int PortOf(string url) => TryParse(url, out var uri) ? uri.Port : -1;
 
     /// <summary>Listens on the webhook's URLs and the dashboard's together.</summary>
     public static void Listen(IWebHostBuilder host, IReadOnlyList<string> webhookUrls, DashboardOptions dashboard) =>
@@ -37,7 +37,6 @@ public static class DashboardListener
 
     /// <summary>
     /// 404 for <c>/admin</c> on any port but the dashboard's, and for anything else on the dashboard's.
-    /// With the dashboard off, the set is empty and <c>/admin</c> is 404 everywhere.
     /// </summary>
     public static void UsePortSeparation(this WebApplication app, IReadOnlySet<int> dashboardPorts) =>
         app.Use((context, next) =>

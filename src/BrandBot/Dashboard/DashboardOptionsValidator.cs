@@ -22,7 +22,7 @@ public static class DashboardOptionsValidator
 
         foreach (var url in options.UrlList)
         {
-            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            if (!DashboardListener.TryParse(url, out var uri)
                 || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
             {
                 yield return $"{at}:Urls entry '{url}' must be an http(s) URL with a host and port and no path, e.g. http://127.0.0.1:8081";

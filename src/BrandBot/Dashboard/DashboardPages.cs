@@ -19,6 +19,10 @@ public static class DashboardPages
 
     private static readonly FrozenDictionary<string, (byte[] Body, string ContentType)> Assets = LoadAssets();
 
+    // Every page is the one shell with its name filled in (app.js draws the content): made once, not per request.
+    private static readonly FrozenDictionary<string, byte[]> Shells = Pages.ToFrozenDictionary(page => page, page =>
+        System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(Assets["shell.html"].Body).Replace("{{page}}", page, StringComparison.Ordinal)));
+
     public static void Map(RouteGroupBuilder admin)
     {
         admin.MapGet("", () => Results.Redirect("/admin/overview"));
@@ -36,22 +40,18 @@ public static class DashboardPages
         });
         admin.MapGet("/{page}", (string page, HttpContext context) =>
         {
-            if (!Pages.Contains(page))
+            if (!Shells.TryGetValue(page, out var shell))
             {
                 return Results.NotFound();
             }
 
             return DashboardEndpoints.FindSession(context) is null
                 ? Results.Redirect("/admin/login")
-                : Results.Bytes(Shell(page), "text/html; charset=utf-8");
+                : Results.Bytes(shell, "text/html; charset=utf-8");
         });
     }
 
     private static IResult Html(string name) => Results.Bytes(Assets[name].Body, "text/html; charset=utf-8");
-
-    /// <summary>Every page is the one shell with its name filled in; app.js draws the page's content.</summary>
-    private static byte[] Shell(string page) =>
-        System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(Assets["shell.html"].Body).Replace("{{page}}", page, StringComparison.Ordinal));
 
     private static FrozenDictionary<string, (byte[] Body, string ContentType)> LoadAssets()
     {

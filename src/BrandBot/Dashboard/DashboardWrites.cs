@@ -37,7 +37,7 @@ public static class DashboardWrites
     {
         if (DashboardApi.AccountOf(context, request.Account) is not { } account)
         {
-            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+            return DashboardApi.UnknownAccount(context, request.Account);
         }
 
         if (string.IsNullOrWhiteSpace(request.Text))
@@ -49,23 +49,23 @@ public static class DashboardWrites
         return Results.Json(new { baseVersion = live?.Version ?? 0, yaml = RuleDraft.Append(live?.Yaml ?? "", request.Text.Trim()) });
     }
 
-    private static async Task<IResult> ValidateAsync(RulesRequest request, HttpContext context, IRuleStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ValidateAsync(RulesRequest request, HttpContext context, LiveDefinition liveRules, CancellationToken cancellationToken)
     {
         if (DashboardApi.AccountOf(context, request.Account) is not { } account)
         {
-            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+            return DashboardApi.UnknownAccount(context, request.Account);
         }
 
         var yaml = request.Yaml ?? "";
         var parsed = RulesFile.Parse(yaml);
-        var live = await store.GetCurrentAsync(account.Name, cancellationToken);
+        var (live, liveDefinition) = await liveRules.GetWithSnapshotAsync(account.Name, cancellationToken);
         var problems = parsed.Problems.Select(p => new { line = p.Line, severity = p.Severity == ProblemSeverity.Error ? "error" : "warning", message = p.Message });
         if (parsed.HasErrors)
         {
             return Results.Json(new { ok = false, problems, liveVersion = live?.Version ?? 0 });
         }
 
-        var diff = RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed.Definition!);
+        var diff = RuleSetDiff.Between(liveDefinition, parsed.Definition!);
         return Results.Json(new
         {
             ok = true,
@@ -82,7 +82,7 @@ public static class DashboardWrites
     {
         if (DashboardApi.AccountOf(context, request.Account) is not { } account)
         {
-            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+            return DashboardApi.UnknownAccount(context, request.Account);
         }
 
         var live = await store.GetCurrentVersionAsync(account.Name, cancellationToken);
@@ -106,7 +106,7 @@ public static class DashboardWrites
     {
         if (DashboardApi.AccountOf(context, request.Account) is not { } account)
         {
-            return DashboardEndpoints.Problem(StatusCodes.Status404NotFound, "no such account");
+            return DashboardApi.UnknownAccount(context, request.Account);
         }
 
         if (request.Version is not { } version || request.Confirm?.Trim() != RollbackPhrase(version))

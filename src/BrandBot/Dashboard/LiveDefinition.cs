@@ -14,23 +14,27 @@ public sealed class LiveDefinition(IRuleStore store)
     // One reference swapped whole, so a reader never pairs one version's hash with another's definition.
     private Parsed _cached = new("", "", null);
 
-    public async Task<RuleSetDefinition?> GetAsync(string account, CancellationToken cancellationToken)
+    public async Task<RuleSetDefinition?> GetAsync(string account, CancellationToken cancellationToken) =>
+        (await GetWithSnapshotAsync(account, cancellationToken)).Definition;
+
+    /// <summary>The live snapshot (null before the first publish) and its definition.</summary>
+    public async Task<(RuleSnapshot? Snapshot, RuleSetDefinition? Definition)> GetWithSnapshotAsync(string account, CancellationToken cancellationToken)
     {
         var current = await store.GetCurrentAsync(account, cancellationToken);
         if (current is null)
         {
-            return null;
+            return (null, null);
         }
 
         var cached = _cached;
         if (cached.Account == account && cached.Hash == current.ContentHash)
         {
-            return cached.Definition;
+            return (current, cached.Definition);
         }
 
         var definition = RulesFile.Parse(current.Yaml).Definition;
         _cached = new Parsed(account, current.ContentHash, definition);
-        return definition;
+        return (current, definition);
     }
 
     private sealed record Parsed(string Account, string Hash, RuleSetDefinition? Definition);

@@ -263,9 +263,12 @@ public static class BrandBotApp
         }
 
         // After the path base is stripped, so "/bot/admin" on the webhook's port is refused like "/admin".
-        app.UsePortSeparation(options.Dashboard.Enabled
-            ? options.Dashboard.UrlList.Select(DashboardListener.PortOf).ToHashSet()
-            : new HashSet<int>());
+        // Only with a dashboard: without one no /admin route exists, and a webhook request pays nothing.
+        if (options.Dashboard.Enabled)
+        {
+            app.UsePortSeparation(options.Dashboard.UrlList.Select(DashboardListener.PortOf).ToHashSet());
+        }
+
         app.UseRouting();
     }
 

@@ -10,7 +10,6 @@ const REFRESH_MS = 5000;
 const page = document.body.dataset.page;
 const params = new URLSearchParams(location.search);
 let session = null;
-let timer = null;
 
 // ---- small DOM helpers -------------------------------------------------------------------------
 
@@ -471,7 +470,7 @@ async function start() {
   await refreshBadge();
   setInterval(refreshBadge, REFRESH_MS);
   if (LIVE_PAGES.has(page)) {
-    timer = setInterval(render, REFRESH_MS);
+    setInterval(render, REFRESH_MS);
   }
 }
 
