@@ -20,6 +20,9 @@ ensure_packages() {
     echo "installing: ${missing[*]}"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    # A machine whose earlier install was cut off refuses every apt-get install until dpkg finishes
+    # configuring; finishing it is what an operator would do by hand, and a no-op otherwise.
+    DEBIAN_FRONTEND=noninteractive $sudo dpkg --configure -a
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
