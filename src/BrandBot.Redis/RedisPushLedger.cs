@@ -45,6 +45,7 @@ public sealed class RedisPushLedger : IPushLedger, IAsyncDisposable
     private readonly TimeSpan _linger;
     private readonly Channel<PendingPush> _queue = Channel.CreateUnbounded<PendingPush>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly RecentSlowest _writeTimes;
     private long _unsettled;
 
     /// <param name="linger">How long a batch gathers before it is written (0: as soon as the previous write is done).</param>
@@ -55,6 +56,7 @@ public sealed class RedisPushLedger : IPushLedger, IAsyncDisposable
         _time = time;
         _observer = observer;
         _linger = linger;
+        _writeTimes = new RecentSlowest(time);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -69,6 +71,23 @@ public sealed class RedisPushLedger : IPushLedger, IAsyncDisposable
 
         // Who was first is known only once the record is written: the answer stands either way.
         return null;
+    }
+
+    /// <summary>Added to the recent writes' time: a scheduling hiccup on the writing instance or another.</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// A record queued while the write before it is on the wire lands after that write and its own: twice
+    /// the gathering and twice the slowest recent write (never more than the write's bound), plus a margin.
+    /// Other instances write to the same Redis, so this instance's recent writes stand for theirs.
+    /// </summary>
+    public TimeSpan WriteBound
+    {
+        get
+        {
+            var write = _writeTimes.Slowest;
+            return (2 * _linger) + (2 * (write < RedisPushGate.CallBound ? write : RedisPushGate.CallBound)) + Margin;
+        }
     }
 
     public async Task DrainAsync(CancellationToken cancellationToken = default)
@@ -111,7 +130,9 @@ public sealed class RedisPushLedger : IPushLedger, IAsyncDisposable
 
     private async Task WriteAsync(string account, IReadOnlyList<PendingPush> pushes)
     {
+        var started = _time.GetTimestamp();
         var stored = _redis.IsConnected ? await StoreAsync(account, pushes) : null;
+        _writeTimes.Report(_time.GetElapsedTime(started));
         for (var i = 0; i < pushes.Count; i++)
         {
             Settle(pushes[i], stored is null ? _local.TryRecord(pushes[i], _time.GetUtcNow()) is null : stored[i]);

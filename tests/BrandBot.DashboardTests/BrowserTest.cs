@@ -45,6 +45,16 @@ public abstract class BrowserTest(BrowserFixture browser)
         }
     }
 
+    /// <summary>
+    /// Opens a dashboard page and waits until it has drawn its data: a page fetches its figures after it
+    /// loads, so reading the DOM straight after the navigation can find the tables still empty.
+    /// </summary>
+    protected static async Task OpenAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.WaitForSelectorAsync("#content[data-loaded]");
+    }
+
     /// <summary>Waits for a locator's text to become <paramref name="expected"/> (the page refreshes itself).</summary>
     protected static Task ExpectTextAsync(ILocator locator, string expected, float timeoutMs = 15_000) =>
         Assertions.Expect(locator).ToHaveTextAsync(expected, new LocatorAssertionsToHaveTextOptions { Timeout = timeoutMs });

@@ -33,7 +33,7 @@ public sealed class FiguresTests(BrowserFixture browser) : BrowserTest(browser)
         // The same document: the numbers came without a navigation.
         Assert.Equal(loadedAt, await page.EvaluateAsync<double>("() => performance.timeOrigin"));
 
-        await page.GotoAsync("/admin/channels");
+        await OpenAsync(page, "/admin/channels");
         var poster = page.Locator("[data-scene='poster-2026']");
         await ExpectTextAsync(poster.Locator("[data-metric=scans]"), "2");
         await ExpectTextAsync(poster.Locator("[data-metric=follows]"), "1");
@@ -121,7 +121,7 @@ public sealed class FiguresTests(BrowserFixture browser) : BrowserTest(browser)
 
         var (context, page) = await host.SignInAsync(Browser);
         pages.Add(page);
-        await page.GotoAsync("/admin/keywords");
+        await OpenAsync(page, "/admin/keywords");
         var ranking = await page.Locator("#keywords-table tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.rule)");
         Assert.Equal(["hours", "news", "stores"], ranking);
         var hits = await page.Locator("#keywords-table [data-metric=hits]").AllTextContentsAsync();
@@ -148,7 +148,7 @@ public sealed class FiguresTests(BrowserFixture browser) : BrowserTest(browser)
         await host.TextAsync(follower, "=cmd|' /C calc'!A0");
         var (context, page) = await host.SignInAsync(Browser);
         pages.Add(page);
-        await page.GotoAsync("/admin/unanswered");
+        await OpenAsync(page, "/admin/unanswered");
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a.csv"));
         var bytes = await File.ReadAllBytesAsync((await download.PathAsync())!);
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);

@@ -63,8 +63,7 @@ public sealed class HealthAndHygieneTests(BrowserFixture browser) : BrowserTest(
 
         foreach (var (name, charts) in new[] { ("growth", 1), ("channels", 1), ("keywords", 1), ("unanswered", 1), ("health", 1), ("rules", 0), ("audit", 0), ("overview", 0) })
         {
-            await page.GotoAsync($"/admin/{name}?days=90");
-            await page.WaitForSelectorAsync("#content[data-loaded]");
+            await OpenAsync(page, $"/admin/{name}?days=90");
             var canvases = page.Locator("canvas");
             Assert.Equal(charts, await canvases.CountAsync());
             for (var i = 0; i < charts; i++)

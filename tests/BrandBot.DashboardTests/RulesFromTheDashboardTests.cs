@@ -43,14 +43,13 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
 
         foreach (var name in new[] { "unanswered", "overview", "channels", "keywords", "rules", "health", "audit", "growth" })
         {
-            await page.GotoAsync($"/admin/{name}");
-            await page.WaitForSelectorAsync("#content[data-loaded]");
+            await OpenAsync(page, $"/admin/{name}");
             var text = await page.InnerTextAsync("body");
             Assert.DoesNotMatch(OpenIdShape(), text);
             Assert.DoesNotContain(follower, await page.ContentAsync());
         }
 
-        await page.GotoAsync("/admin/unanswered");
+        await OpenAsync(page, "/admin/unanswered");
         var texts = await page.Locator("td.follower-text").AllTextContentsAsync();
         Assert.Contains("<img src=x onerror=alert(1)>", texts);
         Assert.Contains("call me 138****5678", texts);

@@ -3,6 +3,8 @@ using System.Globalization;
 using BrandBot.Redis;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
+using BrandBot.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;
@@ -141,13 +143,45 @@ public sealed class WriteBehindTests : IAsyncLifetime
         Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
     }
 
-    private async Task<TestServer> StartAsync(int perFollower = 0)
+    [Fact]
+    public async Task RetryAcrossAPublish_BeforeTheFirstRecordIsWritten_GetsTheFirstReply()
+    {
+        // Records gather for 1 s before they are written: the first attempt's record is still on its way
+        // when the retry reaches the other instance, which already answers with the new version.
+        await using var a = await StartAsync(lingerMs: 1000);
+        await using var b = await StartAsync(lingerMs: 1000);
+        // Created now, as WeChat's pushes are: only a push this recent can have a record still on its way.
+        var push = SampleMessages.Text(TestAccounts.Gh, TestAccounts.OpenId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "hours", Wire.Unique());
+        var first = await PushAsync(a, push);
+
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        {
+            var publisher = new RulePublisher(new RedisRuleStore(connection), TimeProvider.System);
+            await publisher.PublishAsync("acme", DeliveryTests.Rules("http://127.0.0.1:9/hook").Replace("We open 9:00-21:00", "We open 10:00-20:00"), "test", "new hours");
+        }
+
+        var live = b.Services.GetRequiredService<LiveRuleSets>();
+        await EventuallyAsync(() => Task.FromResult(live.Get("acme").Version == 2), TimeSpan.FromSeconds(10));
+        var watch = Stopwatch.StartNew();
+        var retry = await PushAsync(b, push);
+
+        Assert.Contains("We open 9:00-21:00", Decode(first));
+        Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the retry took {watch.Elapsed}");
+        // A push created after the publish does not wait for anyone's record.
+        watch.Restart();
+        Assert.Contains("10:00-20:00", Decode(await PushAsync(b, SampleMessages.Text(TestAccounts.Gh, "oLater", DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3, "hours", Wire.Unique()))));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"a push created after the publish took {watch.Elapsed}");
+    }
+
+    private async Task<TestServer> StartAsync(int perFollower = 0, int lingerMs = 0)
     {
         var settings = TestAccounts.Settings(TestAccounts.WriteRules(DeliveryTests.Rules("http://127.0.0.1:9/hook")));
         settings["BrandBot:Redis"] = _redis.Configuration;
         settings["BrandBot:Accounts:0:AppSecret"] = AppSecret;
         settings["BrandBot:WeChatApiBaseUrl"] = _api.BaseUrl;
         settings["BrandBot:RateLimit:PerFollower"] = perFollower.ToString(CultureInfo.InvariantCulture);
+        settings["BrandBot:WriteBehindLingerMilliseconds"] = lingerMs.ToString(CultureInfo.InvariantCulture);
         return await TestServer.StartAsync(settings, realClock: true);
     }
 

@@ -46,5 +46,22 @@ public class LiveRuleSetsTests
         Assert.True(settled);
     }
 
+    [Fact]
+    public void OnlyPushesCreatedBeforeTheReplacementArrivedHere_PlusTheSlack_MayPredateIt()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000);
+        var slack = TimeSpan.FromSeconds(2);
+        var live = new LiveRuleSets();
+        live.Install("a", Set(1));
+        // A first version replaced nothing: no push can have been answered by an earlier one here.
+        Assert.False(live.MayPredateCurrent("a", 1_000, slack));
+
+        live.Install("a", Set(2), at + TimeSpan.FromSeconds(20), at);
+        Assert.True(live.MayPredateCurrent("a", 1_000, slack));
+        Assert.True(live.MayPredateCurrent("a", at.ToUnixTimeSeconds() + 2, slack));
+        Assert.False(live.MayPredateCurrent("a", at.ToUnixTimeSeconds() + 3, slack));
+        Assert.False(live.MayPredateCurrent("b", 1_000, slack));
+    }
+
     private static CompiledRuleSet Set(long version) => new(new RuleSetDefinition(null, null, []), version);
 }

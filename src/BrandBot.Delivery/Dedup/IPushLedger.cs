@@ -13,6 +13,12 @@ public interface IPushLedger
     /// </summary>
     RememberedAnswer? Write(PendingPush push);
 
+    /// <summary>
+    /// How long after an answer its record may still be on the way to where other instances look (zero
+    /// when the ledger knows at once). Every instance of a deployment is configured alike.
+    /// </summary>
+    TimeSpan WriteBound { get; }
+
     /// <summary>Writes everything queued so far (shutdown, tests).</summary>
     Task DrainAsync(CancellationToken cancellationToken = default);
 }

@@ -10,5 +10,7 @@ public sealed class InMemoryPushLedger(InMemoryPushGate gate, TimeProvider time)
         return earlier;
     }
 
+    public TimeSpan WriteBound => TimeSpan.Zero;
+
     public Task DrainAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -40,6 +40,18 @@ public sealed class LiveRuleSets
     }
 
     /// <summary>
+    /// Whether a push created at <paramref name="pushCreateTime"/> (WeChat's CreateTime, Unix seconds) may have
+    /// had an attempt answered by the version before the current one — here before it was replaced, or on an
+    /// instance that learned of the publish a little later. Its CreateTime is the same on every attempt and
+    /// never after the first attempt arrived; <paramref name="slack"/> covers the other instances' lag and the
+    /// clocks' disagreement.
+    /// </summary>
+    public bool MayPredateCurrent(string account, long pushCreateTime, TimeSpan slack) =>
+        _live.TryGetValue(account, out var live)
+        && live.Previous is not null
+        && pushCreateTime <= (live.ReplacedAt + slack).ToUnixTimeSeconds();
+
+    /// <summary>
     /// Installs <paramref name="set"/> whatever is live: the store is the source of truth, even when its
     /// numbering restarted. Callers serialise installs (RulesActivator compiles one version at a time).
     /// </summary>
@@ -47,11 +59,12 @@ public sealed class LiveRuleSets
     /// When retries of pushes answered by the version before can no longer arrive. Only a replacement
     /// waits for it: a process's first version has no earlier one here to answer a retry from.
     /// </param>
-    public void Install(string account, CompiledRuleSet set, DateTimeOffset settledAt = default) =>
+    /// <param name="replacedAt">When it replaced the version before here (see <see cref="MayPredateCurrent"/>).</param>
+    public void Install(string account, CompiledRuleSet set, DateTimeOffset settledAt = default, DateTimeOffset replacedAt = default) =>
         _live.AddOrUpdate(
             account,
-            _ => new Live(set, null, default),
-            (_, live) => new Live(set, live.Current, settledAt));
+            _ => new Live(set, null, default, default),
+            (_, live) => new Live(set, live.Current, settledAt, replacedAt));
 
-    private sealed record Live(CompiledRuleSet Current, CompiledRuleSet? Previous, DateTimeOffset SettledAt);
+    private sealed record Live(CompiledRuleSet Current, CompiledRuleSet? Previous, DateTimeOffset SettledAt, DateTimeOffset ReplacedAt);
 }

@@ -51,6 +51,9 @@ public sealed class PushAnswerer(
     TimeProvider time,
     IOptions<BrandBotOptions> options)
 {
+    /// <summary>How much later than this instance another may learn of a publish, and how far WeChat's clock and ours may disagree.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+
     private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
     private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
     // The in-flight mark outlives the budget a little, so a retry only takes over from an attempt whose instance died.
@@ -91,6 +94,14 @@ public sealed class PushAnswerer(
         GateVerdict verdict;
         using (var gateSpan = Tracing.Source.StartActivity("brandbot.gate"))
         {
+            if (fixedReply && !settled && MayHaveARecordOnTheWay(account.Name, message.CreateTime, now))
+            {
+                // An attempt answered by the version before, without waiting, may have its record still on the
+                // way: entering now would find nothing and answer from the new version.
+                gateSpan?.SetTag("brandbot.gate.held_for_record", true);
+                await Task.Delay(ledger.WriteBound, time, cancellationToken);
+            }
+
             verdict = await gate.EnterAsync(ticket, cancellationToken);
             gateSpan?.SetTag("brandbot.gate", verdict.Outcome.ToString());
         }
@@ -194,6 +205,17 @@ public sealed class PushAnswerer(
         var acceptedFor = TimeSpan.FromSeconds(until - now.ToUnixTimeSeconds() + 1);
         return acceptedFor > _keep ? acceptedFor : _keep;
     }
+
+    /// <summary>
+    /// Whether an attempt of this push may have been answered without waiting, by the version before the
+    /// current one, so recently that its record may not be where this instance looks yet: the push was
+    /// created around the publish (see <see cref="LiveRuleSets.MayPredateCurrent"/>) and within the time a
+    /// record written behind can take to land. Only pushes created in the few seconds around a publish wait, once.
+    /// </summary>
+    private bool MayHaveARecordOnTheWay(string account, long pushCreateTime, DateTimeOffset now) =>
+        ledger.WriteBound > TimeSpan.Zero
+        && pushCreateTime >= (now - ledger.WriteBound - Slack).ToUnixTimeSeconds()
+        && rules.MayPredateCurrent(account, pushCreateTime, Slack);
 
     /// <summary>Rule-triggering pushes count; follows and scans never do (a follow must never be lost).</summary>
     private static bool CountsTowardLimits(RouteResult route) =>

@@ -72,7 +72,7 @@ public sealed class RulesActivator
             // Settled from when it was published (a fresh instance starting on an old version is settled at
             // once) or, should the publisher's clock run ahead, from when it arrived here.
             var now = _time.GetUtcNow();
-            _live.Install(account, compiled, (snapshot.PublishedAt < now ? snapshot.PublishedAt : now) + RetryHorizon);
+            _live.Install(account, compiled, (snapshot.PublishedAt < now ? snapshot.PublishedAt : now) + RetryHorizon, now);
             _liveYaml[account] = System.Text.Encoding.UTF8.GetBytes(snapshot.Yaml);
             Log.RulesLive(_logger, account, snapshot.Version, definition.Rules.Count, compiled.KeywordCount);
         }
