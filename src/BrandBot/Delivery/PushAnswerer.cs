@@ -94,12 +94,12 @@ public sealed class PushAnswerer(
         GateVerdict verdict;
         using (var gateSpan = Tracing.Source.StartActivity("brandbot.gate"))
         {
-            if (fixedReply && !settled && MayHaveARecordOnTheWay(account.Name, message.CreateTime, now))
+            if (fixedReply && !settled && HoldForARecordOnTheWay(account.Name, message.CreateTime, now) is { } hold)
             {
                 // An attempt answered by the version before, without waiting, may have its record still on the
                 // way: entering now would find nothing and answer from the new version.
                 gateSpan?.SetTag("brandbot.gate.held_for_record", true);
-                await Task.Delay(ledger.WriteBound, time, cancellationToken);
+                await Task.Delay(hold, time, cancellationToken);
             }
 
             verdict = await gate.EnterAsync(ticket, cancellationToken);
@@ -207,15 +207,20 @@ public sealed class PushAnswerer(
     }
 
     /// <summary>
-    /// Whether an attempt of this push may have been answered without waiting, by the version before the
-    /// current one, so recently that its record may not be where this instance looks yet: the push was
-    /// created around the publish (see <see cref="LiveRuleSets.MayPredateCurrent"/>) and within the time a
-    /// record written behind can take to land. Only pushes created in the few seconds around a publish wait, once.
+    /// How long to wait before entering the gate, or null for not at all: an attempt of this push may have
+    /// been answered without waiting, by the version before the current one, so recently that its record
+    /// may not be where this instance looks yet — the push was created around the publish (see
+    /// <see cref="LiveRuleSets.MayPredateCurrent"/>) and within the time a record written behind can take to
+    /// land. Only pushes created in the few seconds around a publish wait, once.
     /// </summary>
-    private bool MayHaveARecordOnTheWay(string account, long pushCreateTime, DateTimeOffset now) =>
-        ledger.WriteBound > TimeSpan.Zero
-        && pushCreateTime >= (now - ledger.WriteBound - Slack).ToUnixTimeSeconds()
-        && rules.MayPredateCurrent(account, pushCreateTime, Slack);
+    private TimeSpan? HoldForARecordOnTheWay(string account, long pushCreateTime, DateTimeOffset now)
+    {
+        var writeBound = ledger.WriteBound;
+        return writeBound > TimeSpan.Zero
+            && pushCreateTime >= (now - writeBound - Slack).ToUnixTimeSeconds()
+            && rules.MayPredateCurrent(account, pushCreateTime, Slack)
+            ? writeBound : null;
+    }
 
     /// <summary>Rule-triggering pushes count; follows and scans never do (a follow must never be lost).</summary>
     private static bool CountsTowardLimits(RouteResult route) =>
