@@ -13,7 +13,7 @@ namespace BrandBot.Commands;
 /// proxy, at the URL the WeChat console will use — and prints a pass/fail table. What an ops engineer
 /// runs before switching the console to a new server.
 /// </summary>
-internal sealed class ConformanceCheck(HttpClient http, string url, AccountOptions account, string text)
+internal sealed partial class ConformanceCheck(HttpClient http, string url, AccountOptions account, string text)
 {
     private readonly List<(string Step, bool Passed, string Detail)> _rows = [];
     private readonly string _follower = "o-check-" + RandomNumberGenerator.GetHexString(8, lowercase: true);
@@ -44,7 +44,10 @@ internal sealed class ConformanceCheck(HttpClient http, string url, AccountOptio
             }
 
             var (_, _, again) = await SendAsync(mode, push);
-            return again == first ? (true, "same inner XML") : (false, "a different answer: " + Short(again));
+            // A retry answered afresh carries its own CreateTime (README "Exactly once"); the content must match.
+            return WithoutCreateTime(again) == WithoutCreateTime(first)
+                ? (true, "same reply (CreateTime is the retry's own)")
+                : (false, $"a different answer: first {Short(AfterCreateTime(first))}, retry {Short(AfterCreateTime(again))}");
         });
 
         var failed = _rows.Count(r => !r.Passed);
@@ -134,4 +137,13 @@ internal sealed class ConformanceCheck(HttpClient http, string url, AccountOptio
     }
 
     private static string Short(string? text) => text is null ? "(none)" : text.Length <= 80 ? text : text[..77] + "…";
+
+    /// <summary>What follows the header every reply shares (to, from, CreateTime): where two answers differ.</summary>
+    private static string? AfterCreateTime(string? inner) =>
+        inner?.IndexOf("</CreateTime>", StringComparison.Ordinal) is int at and >= 0 ? inner[(at + "</CreateTime>".Length)..] : inner;
+
+    private static string? WithoutCreateTime(string? inner) => inner is null ? null : CreateTimeElement().Replace(inner, "<CreateTime/>");
+
+    [System.Text.RegularExpressions.GeneratedRegex("<CreateTime>[0-9]+</CreateTime>")]
+    private static partial System.Text.RegularExpressions.Regex CreateTimeElement();
 }
