@@ -92,8 +92,23 @@ public sealed class DashboardHost : IAsyncDisposable
         await page.GotoAsync("/admin/login");
         await page.FillAsync("#token", token);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/overview");
-        await page.WaitForSelectorAsync("#content[data-loaded]");
+        try
+        {
+            // Waiting for the navigation's load event raced the script's location.assign (seen: on Overview, drawn,
+            // and still waiting); the page having drawn its data is the real sign that sign-in worked.
+            await page.WaitForURLAsync("**/admin/overview", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+            await page.WaitForSelectorAsync("#content[data-loaded]");
+        }
+        catch (TimeoutException timeout)
+        {
+            // The page is not yet the test's to screenshot: keep what the browser showed, and say where it stood.
+            Directory.CreateDirectory(BrowserTest.ScreenshotDirectory);
+            var shot = Path.Combine(BrowserTest.ScreenshotDirectory, $"sign-in-{DateTime.UtcNow:HHmmss.fff}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+            var error = await page.Locator("#login-error").AllTextContentsAsync();
+            throw new TimeoutException($"signed in but not on Overview: at {page.Url}, sign-in error \"{string.Join(" ", error)}\", screenshot {shot}", timeout);
+        }
+
         return (context, page);
     }
 
