@@ -39,9 +39,10 @@ check_vendored_chart_library() {
   fi
 }
 
+# dpkg needs the sbin folders, and redis-server and nginx live there: a login without them still works.
+export PATH="$PATH:/usr/sbin:/sbin"
 ensure_packages
 check_vendored_chart_library
-export PATH="$PATH:/usr/sbin"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
