@@ -162,7 +162,31 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
             return;
         }
 
-        var batch = TakeAll();
+        // In chunks: a flush with 100,000 rules carries thousands of counters a second, and one list and
+        // one argument array for all of them lands on the large object heap every second, which grew
+        // the process by tens of MB under load. A chunk's arrays stay below the LOH threshold.
+        var rounds = (Volatile.Read(ref _pendingKeys) / FlushChunk) + 1;
+        for (var round = 0; round < rounds; round++)
+        {
+            var batch = Take(FlushChunk);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            if (!await WriteAsync(batch))
+            {
+                // Redis failed part of it (those counts are back in the tally): try again next flush.
+                break;
+            }
+        }
+    }
+
+    /// <summary>At most this many counters per round of a flush (their list and arguments stay under 85 kB).</summary>
+    private const int FlushChunk = 1_000;
+
+    private async Task<bool> WriteAsync(List<(Counter Counter, long Count)> batch)
+    {
         var db = redis.GetDatabase();
         // One script call per key (rules, events, scenes, unanswered of one account and day), however
         // many fields it carries: a flush costs a handful of commands, not one per counter.
@@ -175,6 +199,7 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
         try
         {
             await Task.WhenAll(writes);
+            return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -189,6 +214,8 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
                     }
                 }
             }
+
+            return false;
         }
     }
 
@@ -260,14 +287,19 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
     }
 
     /// <summary>
-    /// Takes every pending count with a compare-and-swap per counter, so an increment racing with the
-    /// flush lands either in this batch or in the next one, never nowhere.
+    /// Takes up to <paramref name="max"/> pending counts with a compare-and-swap per counter, so an
+    /// increment racing with the flush lands either in this batch or in the next one, never nowhere.
     /// </summary>
-    private List<(Counter Counter, long Count)> TakeAll()
+    private List<(Counter Counter, long Count)> Take(int max)
     {
-        var taken = new List<(Counter, long)>(Volatile.Read(ref _pendingKeys));
+        var taken = new List<(Counter, long)>(Math.Min(max, Volatile.Read(ref _pendingKeys)));
         foreach (var (counter, _) in _pending)
         {
+            if (taken.Count == max)
+            {
+                break;
+            }
+
             while (_pending.TryGetValue(counter, out var count) && count != 0)
             {
                 if (_pending.TryUpdate(counter, 0, count))

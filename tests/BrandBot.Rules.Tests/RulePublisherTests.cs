@@ -90,15 +90,39 @@ public class RulePublisherTests
     {
         var publisher = Publisher;
         var (v1, _) = await publisher.PublishAsync("a", V1, null, null);
-        Assert.Null(publisher.TakeCommitted("a", RuleSnapshot.HashOf(V2)));
+        Assert.Null(publisher.TakeCommitted("a", new RuleStamp(1, RuleSnapshot.HashOf(V2))));
         // A mismatch consumed the entry: a stale definition is never handed out later.
-        Assert.Null(publisher.TakeCommitted("a", v1.ContentHash));
+        Assert.Null(publisher.TakeCommitted("a", new RuleStamp(v1.Version, v1.ContentHash)));
 
         var (v2, _) = await publisher.PublishAsync("a", V2, null, null);
-        var definition = publisher.TakeCommitted("a", v2.ContentHash);
-        Assert.Equal(["hours", "stores"], definition!.Rules.Select(r => r.Name));
-        Assert.Null(publisher.TakeCommitted("a", v2.ContentHash));
-        Assert.Null(publisher.TakeCommitted("b", v2.ContentHash));
+        // The same content under another version number is not what was committed.
+        Assert.Null(publisher.TakeCommitted("a", new RuleStamp(v2.Version + 1, v2.ContentHash)));
+
+        var (v3, _) = await publisher.PublishAsync("a", V2, null, null);
+        var committed = publisher.TakeCommitted("a", new RuleStamp(v3.Version, v3.ContentHash));
+        Assert.Equal(["hours", "stores"], committed!.Value.Definition.Rules.Select(r => r.Name));
+        Assert.Equal(V2, committed.Value.Snapshot.Yaml);
+        Assert.Null(publisher.TakeCommitted("a", new RuleStamp(v3.Version, v3.ContentHash)));
+        Assert.Null(publisher.TakeCommitted("b", new RuleStamp(v3.Version, v3.ContentHash)));
+    }
+
+    [Fact]
+    public async Task PublishInitial_OnTheVersionAlreadyCurrent_HandsItsParseToActivation_OtherwiseNothing()
+    {
+        var first = Publisher;
+        var v1 = await first.PublishInitialAsync("a", V1, "startup", "initial");
+        Assert.NotNull(first.TakeCommitted("a", new RuleStamp(v1!.Version, v1.ContentHash)));
+
+        // A restart with the same file: nothing is published, but the parse is not thrown away.
+        var restarted = Publisher;
+        Assert.Null(await restarted.PublishInitialAsync("a", V1, "startup", "initial"));
+        var committed = restarted.TakeCommitted("a", new RuleStamp(v1.Version, v1.ContentHash));
+        Assert.Equal(v1.Version, committed!.Value.Snapshot.Version);
+        Assert.Equal(["hours", "vip"], committed.Value.Definition.Rules.Select(r => r.Name));
+
+        // A restart with a different file keeps the store's version, and has nothing to hand over.
+        Assert.Null(await restarted.PublishInitialAsync("a", V2, "startup", "initial"));
+        Assert.Null(restarted.TakeCommitted("a", new RuleStamp(v1.Version, v1.ContentHash)));
     }
 
     [Fact]

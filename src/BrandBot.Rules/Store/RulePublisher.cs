@@ -18,17 +18,20 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
 {
     private const int Attempts = 5;
 
-    // The definition validated for each account's latest commit from this process, until activation
-    // takes it: parsing is the costly half of activating (100,000 rules: seconds and a syntax tree
-    // of a few hundred MB), and the YAML was parsed moments ago.
-    private readonly ConcurrentDictionary<string, (string ContentHash, RuleSetDefinition Definition)> _committed = new(StringComparer.Ordinal);
+    // What this process validated for each account's latest commit, until activation takes it: parsing
+    // is the costly half of activating (100,000 rules: seconds and a few hundred MB of garbage), and the
+    // YAML was parsed moments ago; the snapshot saves reading the version back from the store.
+    private readonly ConcurrentDictionary<string, (RuleSnapshot Snapshot, RuleSetDefinition Definition)> _committed = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The definition this publisher validated when it committed <paramref name="contentHash"/> for
-    /// <paramref name="account"/>, handed out once; null when it committed something else (or nothing).
+    /// The snapshot and definition this publisher committed for <paramref name="account"/> (or, at
+    /// start-up, found current with the same content), handed out once; null unless they are exactly
+    /// <paramref name="current"/> (a mismatch discards them: a stale definition is never handed out later).
     /// </summary>
-    public RuleSetDefinition? TakeCommitted(string account, string contentHash) =>
-        _committed.TryRemove(account, out var committed) && committed.ContentHash == contentHash ? committed.Definition : null;
+    public (RuleSnapshot Snapshot, RuleSetDefinition Definition)? TakeCommitted(string account, RuleStamp current) =>
+        _committed.TryRemove(account, out var committed) && committed.Snapshot.Version == current.Version && committed.Snapshot.ContentHash == current.ContentHash
+            ? committed
+            : null;
 
     public async Task<(RuleSnapshot Snapshot, RuleSetDiff Diff)> PublishAsync(
         string account, string yaml, string? by, string? message, CancellationToken cancellationToken = default) =>
@@ -73,6 +76,12 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
             var live = await store.GetCurrentAsync(account, cancellationToken);
             if (onlyIfEmpty && live is not null)
             {
+                if (live.ContentHash == RuleSnapshot.HashOf(yaml))
+                {
+                    // A restart on the version it published before: activation need not parse it again.
+                    _committed[account] = (live, parsed);
+                }
+
                 throw new InitialVersionExistsException();
             }
 
@@ -80,7 +89,7 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
             var audit = new AuditRecord(0, time.GetUtcNow(), by, message, RuleSnapshot.HashOf(yaml), action, diff.Added, diff.Changed, diff.Removed);
             if (await store.CommitAsync(account, yaml, audit, live?.Version ?? 0, cancellationToken) is { } snapshot)
             {
-                _committed[account] = (snapshot.ContentHash, parsed);
+                _committed[account] = (snapshot, parsed);
                 return (snapshot, diff);
             }
         }

@@ -131,6 +131,7 @@ public static class BrandBotApp
         }
 
         await app.StartAsync(cancellationToken);
+        app.Services.GetRequiredService<RulesFileService>().ReleaseStartupGarbage();
     }
 
     /// <summary>Zero on every series whose labels the settings already tell, so dashboards start with flat lines.</summary>

@@ -52,7 +52,10 @@ public sealed class RulesActivator
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            var snapshot = await _store.GetCurrentAsync(account, cancellationToken);
+            // Again: the store may have moved on while this waited for the compile before it.
+            var current = await _store.GetCurrentStampAsync(account, cancellationToken);
+            var committed = current.Version == 0 ? null : _publisher.TakeCommitted(account, current);
+            var snapshot = committed?.Snapshot ?? await _store.GetCurrentAsync(account, cancellationToken);
             if (snapshot is null)
             {
                 await ReseedAsync(account, cancellationToken);
@@ -65,7 +68,7 @@ public sealed class RulesActivator
             }
 
             // Published from this process: compile what the publisher already validated.
-            var definition = _publisher.TakeCommitted(account, snapshot.ContentHash)
+            var definition = committed?.Definition
                 ?? RulesFile.Parse(snapshot.Yaml).Definition
                 ?? throw new InvalidOperationException($"version {snapshot.Version} does not parse");
             var compiled = new CompiledRuleSet(definition, snapshot.Version, snapshot.ContentHash);

@@ -29,6 +29,13 @@ public sealed class RulesFileService(
     private readonly SemaphoreSlim _changed = new(0);
     private readonly List<FileSystemWatcher> _watchers = [];
     private bool _loaded;
+    private int _largestFile;
+
+    /// <summary>
+    /// Once start-up is over: a collection inside the loading methods still finds the file's text, the
+    /// store's copy and the parse's last pieces reachable from their frames.
+    /// </summary>
+    public void ReleaseStartupGarbage() => LargeRules.ReleaseParseGarbage(_largestFile);
 
     /// <summary>The initial load; normally done by <see cref="BrandBotApp.StartAsync"/> before the host starts.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -39,41 +46,49 @@ public sealed class RulesFileService(
         }
 
         var problems = new List<string>();
+        var largest = 0;
         foreach (var account in accounts.All)
         {
-            if (account.RulesFile is not { } path)
+            if (account.RulesFile is { } path)
             {
-                continue;
-            }
-
-            var yaml = await File.ReadAllTextAsync(path, cancellationToken);
-            try
-            {
-                // The publisher validates (even when the store already has a version), so the file is parsed once here.
-                await publisher.PublishInitialAsync(account.Name, yaml, "startup", $"initial load of {Path.GetFileName(path)}", cancellationToken);
-            }
-            catch (PublishRefusedException refused)
-            {
-                problems.AddRange(refused.Problems.Select(p => $"{path}:{p}"));
-                continue;
-            }
-
-            _lastSeenHash[account.Name] = RuleSnapshot.HashOf(yaml);
-            LargeRules.ReleaseParseGarbage(yaml.Length);
-            await activator.ActivateAsync(account.Name, cancellationToken);
-            LargeRules.ReleaseParseGarbage(yaml.Length);
-            if (WatchesFiles)
-            {
-                Watch(path);
+                largest = Math.Max(largest, await LoadAsync(account.Name, path, problems, cancellationToken));
             }
         }
 
+        _largestFile = largest;
         if (problems.Count > 0)
         {
             throw new StartupProblemsException(problems);
         }
 
         _loaded = true;
+    }
+
+    /// <returns>The file's length in characters.</returns>
+    private async Task<int> LoadAsync(string account, string path, List<string> problems, CancellationToken cancellationToken)
+    {
+        var yaml = await File.ReadAllTextAsync(path, cancellationToken);
+        try
+        {
+            // The publisher validates (even when the store already has a version), so the file is parsed once here.
+            await publisher.PublishInitialAsync(account, yaml, "startup", $"initial load of {Path.GetFileName(path)}", cancellationToken);
+        }
+        catch (PublishRefusedException refused)
+        {
+            problems.AddRange(refused.Problems.Select(p => $"{path}:{p}"));
+            return yaml.Length;
+        }
+
+        _lastSeenHash[account] = RuleSnapshot.HashOf(yaml);
+        // The parse's garbage goes before the rules are compiled, so the compile reuses its memory.
+        LargeRules.ReleaseParseGarbage(yaml.Length);
+        await activator.ActivateAsync(account, cancellationToken);
+        if (WatchesFiles)
+        {
+            Watch(path);
+        }
+
+        return yaml.Length;
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
