@@ -13,6 +13,27 @@ public sealed record RuleSnapshot(
     string? PublishedBy,
     string? Message)
 {
-    /// <summary>SHA-256 of the YAML text, lowercase hex: what audit records and change detection compare.</summary>
-    public static string HashOf(string yaml) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
+    /// <summary>SHA-256 of the YAML text's UTF-8, lowercase hex: what audit records and change detection compare.</summary>
+    /// <remarks>
+    /// Encoded in small pieces: a 100,000-rule file is 8 MB of UTF-8, and a copy of it per call was a
+    /// large-object allocation at the moment start-up already holds the most.
+    /// </remarks>
+    public static string HashOf(string yaml)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var encoder = Encoding.UTF8.GetEncoder();
+        Span<byte> piece = stackalloc byte[4096];
+        var rest = yaml.AsSpan();
+        bool completed;
+        do
+        {
+            // A piece never ends inside a surrogate pair: the encoder keeps half a pair for the next call.
+            encoder.Convert(rest, piece, flush: true, out var used, out var written, out completed);
+            sha.AppendData(piece[..written]);
+            rest = rest[used..];
+        }
+        while (!completed);
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 }
