@@ -1,12 +1,7 @@
-using System.Diagnostics;
-using BrandBot.Delivery;
-using BrandBot.Logging;
-using BrandBot.Metrics;
-using BrandBot.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BrandBot.Webhook;
 
@@ -18,93 +13,16 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder app)
     {
+        // Plain request delegates over services resolved once (on the first request, when the host has
+        // started): a delegate with service parameters resolves each of them from a request scope on
+        // every push, which is work the push path need not do.
+        var services = app.ServiceProvider;
+        var handler = new Lazy<WebhookHandler>(() => ActivatorUtilities.CreateInstance<WebhookHandler>(services));
         var hook = app.MapGroup("/wechat/{account}");
-        hook.MapGet("", VerifyUrl);
-        hook.MapPost("", ReceivePush);
+        hook.MapGet("", context => handler.Value.VerifyUrlAsync(AccountOf(context), context));
+        hook.MapPost("", context => handler.Value.ReceivePushAsync(AccountOf(context), context));
         return app;
     }
 
-    private static async Task VerifyUrl(string account, HttpContext context, AccountDirectory accounts, PushProcessor processor, BrandBotMetrics metrics, RejectionLog logger)
-    {
-        var found = accounts.Find(account);
-        var answer = found is not null
-            ? processor.Verify(found, PushQuery.From(context.Request.Query), context.Request.Query["echostr"].ToString())
-            : WebhookAnswer.Reject(404, "unknown_account", "unknown account");
-        await WriteAsync(context, found?.Name, account, answer, metrics, logger);
-    }
-
-    private static async Task ReceivePush(
-        string account, HttpContext context, AccountDirectory accounts, PushProcessor processor,
-        IOptions<BrandBotOptions> options, BrandBotMetrics metrics, RejectionLog logger, TimeProvider time, FollowUps followUps)
-    {
-        var arrived = time.GetTimestamp();
-        using var activity = Tracing.Source.StartActivity("brandbot.push", ActivityKind.Server);
-        WebhookAnswer answer;
-        var query = PushQuery.From(context.Request.Query);
-        var found = accounts.Find(account);
-        if (found is null)
-        {
-            answer = WebhookAnswer.Reject(404, "unknown_account", "unknown account");
-        }
-        else
-        {
-            var maxBytes = options.Value.MaxBodyBytes;
-            try
-            {
-                var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
-                answer = body is null
-                    ? WebhookAnswer.Reject(413, "too_large", $"body larger than {maxBytes} bytes")
-                    : await processor.ProcessAsync(found, query, body, arrived, context.RequestAborted);
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                // WeChat (or the proxy) hung up while the body was read or the gate consulted:
-                // nobody is left to answer, and nothing was admitted that a retry would miss.
-                metrics.Push(found.Name, query.IsEncrypted ? "aes" : "plain", "abandoned");
-                return;
-            }
-        }
-
-        metrics.Push(
-            found?.Name ?? Unknown,
-            query.IsEncrypted ? "aes" : "plain",
-            answer.Status != 200 ? "rejected_" + answer.Status : answer.IsSuccess ? "success" : "reply");
-        metrics.PushDuration(found?.Name ?? Unknown, time.GetElapsedTime(arrived).TotalSeconds);
-        activity?.SetTag("brandbot.account", found?.Name ?? Unknown);
-        activity?.SetTag("brandbot.mode", query.IsEncrypted ? "aes" : "plain");
-        activity?.SetTag("http.response.status_code", answer.Status);
-        activity?.SetTag("brandbot.outcome", answer.RejectCode ?? (answer.IsSuccess ? "success" : "reply"));
-
-        await WriteAsync(context, found?.Name, account, answer, metrics, logger);
-        if (answer.FollowUp is { } followUp)
-        {
-            followUps.Start(found!.Name, followUp);
-        }
-    }
-
-    /// <param name="known">The configured account's name, or null: the URL segment itself never becomes a label.</param>
-    private static async Task WriteAsync(HttpContext context, string? known, string account, WebhookAnswer answer, BrandBotMetrics metrics, RejectionLog logger)
-    {
-        if (answer.RejectReason is { } reason)
-        {
-            metrics.Rejection(known ?? Unknown, answer.RejectCode ?? "other");
-            logger.Write(context.Request.Method, Sanitize(account), answer.Status, reason);
-            if (answer.Status == 413)
-            {
-                // Do not keep the connection open to drain a body we refused to read.
-                context.Response.Headers.Connection = "close";
-            }
-        }
-
-        context.Response.StatusCode = answer.Status;
-        context.Response.ContentType = answer.ContentType;
-        context.Response.ContentLength = answer.Body.Length;
-        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
-    }
-
-    private const string Unknown = "(unknown)";
-
-    // The account segment comes from the URL: keep log lines to a short, printable form.
-    private static string Sanitize(string account) =>
-        new([.. account.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '?')]);
+    private static string AccountOf(HttpContext context) => context.Request.RouteValues["account"] as string ?? "";
 }
