@@ -121,34 +121,6 @@ internal static class SnapshotJson
         return new StoredSnapshot(yaml!, hash!, at, by, message);
     }
 
-    private static void Quote(StringBuilder json, string value)
-    {
-        json.Append('"');
-        var run = 0;
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c is not ('"' or '\\') && c >= ' ')
-            {
-                continue;
-            }
-
-            json.Append(value, run, i - run);
-            json.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
-            });
-            run = i + 1;
-        }
-
-        json.Append(value, run, value.Length - run).Append('"');
-    }
-
     /// <summary>A JSON string's raw UTF-8 (between the quotes, reader-validated) to its text.</summary>
     private static string Unescape(ReadOnlySpan<byte> raw)
     {
