@@ -1,4 +1,7 @@
+using BrandBot.Rules;
+using BrandBot.Rules.Store;
 using BrandBot.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BrandBot.IntegrationTests;
 
@@ -19,6 +22,32 @@ public class RulesReloadTests
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Equal("Now open 8:00-22:00", await ReplyToAsync(server, "hours"));
         Assert.Contains(server.Logs.Lines, l => l.Contains(" 2002 ") && l.Contains("regex"));
+    }
+
+    [Fact]
+    public async Task AFileWrittenInTwoSteps_IsPublishedOnlyWhole()
+    {
+        var file = TestAccounts.WriteRules(TestAccounts.Rules);
+        await using var server = await TestServer.StartAsync(TestAccounts.Settings(file));
+        var edited = TestAccounts.Rules.Replace("We open 9:00-21:00", "Now open 8:00-22:00");
+        // The first half ends after the "hours" rule: valid YAML on its own, with every other rule missing.
+        var half = edited.IndexOf("  - name: news", StringComparison.Ordinal);
+
+        // A writer that truncates, writes half, pauses (longer than a quick reader waits), then writes the rest.
+        await using (var writer = new FileStream(file, FileMode.Truncate, FileAccess.Write))
+        {
+            await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(edited[..half]));
+            await writer.FlushAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(150));
+            await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(edited[half..]));
+        }
+
+        Assert.Equal("Now open 8:00-22:00", await EventuallyAsync(server, "hours", "Now open 8:00-22:00"));
+        await Task.Delay(RulesFileService.SettleTime * 3);
+        // Had the half been published, its audit record would show the rules it lacked as removed.
+        var history = await server.Services.GetRequiredService<IRuleStore>().GetHistoryAsync("acme");
+        Assert.All(history, record => Assert.Empty(record.Removed));
+        Assert.Equal(2, history.Count);
     }
 
     private static async Task<string?> EventuallyAsync(TestServer server, string text, string expected)

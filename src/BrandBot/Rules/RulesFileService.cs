@@ -127,8 +127,6 @@ public sealed class RulesFileService(
                     // Collapse a burst of watcher events into one reload.
                 }
 
-                // Editors write in several steps; let the file settle before reading it.
-                await Task.Delay(TimeSpan.FromMilliseconds(100), stoppingToken);
                 await ReloadChangedFilesAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -151,6 +149,18 @@ public sealed class RulesFileService(
             try
             {
                 yaml = await File.ReadAllTextAsync(path, cancellationToken);
+                if (_lastSeenHash.GetValueOrDefault(account.Name) == RuleSnapshot.HashOf(yaml))
+                {
+                    continue;
+                }
+
+                if (await SettledAsync(path, yaml, cancellationToken) is not { } settled)
+                {
+                    // Still being written: the next change event or poll looks again.
+                    continue;
+                }
+
+                yaml = settled;
             }
             catch (IOException ex)
             {
@@ -159,10 +169,6 @@ public sealed class RulesFileService(
             }
 
             var hash = RuleSnapshot.HashOf(yaml);
-            if (_lastSeenHash.GetValueOrDefault(account.Name) == hash)
-            {
-                continue;
-            }
 
             _lastSeenHash[account.Name] = hash;
             RuleSnapshot snapshot;
@@ -183,6 +189,33 @@ public sealed class RulesFileService(
             Log.RulesFilePublished(logger, path, snapshot.Version, account.Name);
             await activator.ActivateAsync(account.Name, cancellationToken);
         }
+    }
+
+    /// <summary>How long a changed file must read the same before it is published.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The file's text once two reads <see cref="SettleTime"/> apart agree, or null if it kept changing.
+    /// An editor or a script that truncates and then writes leaves an empty or half-written file for a
+    /// moment, and an empty rules file is valid (no rules): published, it would silence every reply until
+    /// the next good save — and stay live if that save has an error.
+    /// </summary>
+    private static async Task<string?> SettledAsync(string path, string first, CancellationToken cancellationToken)
+    {
+        var previous = first;
+        for (var look = 0; look < 8; look++)
+        {
+            await Task.Delay(SettleTime, cancellationToken);
+            var now = await File.ReadAllTextAsync(path, cancellationToken);
+            if (now == previous)
+            {
+                return now;
+            }
+
+            previous = now;
+        }
+
+        return null;
     }
 
     private void Watch(string path)
