@@ -71,12 +71,14 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
         string account, string yaml, string? by, string? message, string action, bool onlyIfEmpty, CancellationToken cancellationToken)
     {
         var parsed = Validated(yaml);
+        // Once per commit, not per attempt: a 100,000-rule file is 8 MB to hash.
+        var hash = RuleSnapshot.HashOf(yaml);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var live = await store.GetCurrentAsync(account, cancellationToken);
             if (onlyIfEmpty && live is not null)
             {
-                if (live.ContentHash == RuleSnapshot.HashOf(yaml))
+                if (live.ContentHash == hash)
                 {
                     // A restart on the version it published before: activation need not parse it again.
                     _committed[account] = (live, parsed);
@@ -86,7 +88,7 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
             }
 
             var diff = RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed);
-            var audit = new AuditRecord(0, time.GetUtcNow(), by, message, RuleSnapshot.HashOf(yaml), action, diff.Added, diff.Changed, diff.Removed);
+            var audit = new AuditRecord(0, time.GetUtcNow(), by, message, hash, action, diff.Added, diff.Changed, diff.Removed);
             if (await store.CommitAsync(account, yaml, audit, live?.Version ?? 0, cancellationToken) is { } snapshot)
             {
                 _committed[account] = (snapshot, parsed);

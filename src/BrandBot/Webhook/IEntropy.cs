@@ -31,21 +31,17 @@ public sealed class SystemEntropy : IEntropy
             return;
         }
 
-        var drawn = t_drawn ??= new byte[DrawBytes];
-        if (t_used == 0 || t_used + buffer.Length > DrawBytes)
+        if (t_drawn is null || t_used + buffer.Length > DrawBytes)
         {
-            RandomNumberGenerator.Fill(drawn);
+            t_drawn ??= new byte[DrawBytes];
+            RandomNumberGenerator.Fill(t_drawn);
             t_used = 0;
         }
 
-        var taken = drawn.AsSpan(t_used, buffer.Length);
+        var taken = t_drawn.AsSpan(t_used, buffer.Length);
         taken.CopyTo(buffer);
         // What was handed out is not kept: a later reader of this memory learns nothing of past prefixes.
         taken.Clear();
         t_used += buffer.Length;
-        if (t_used == DrawBytes)
-        {
-            t_used = 0;
-        }
     }
 }
