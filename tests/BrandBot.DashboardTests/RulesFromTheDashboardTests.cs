@@ -27,19 +27,27 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         pages.Add(page);
         var dialogs = 0;
         page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
-        // Bodies are asked for as each answer arrives (before the page navigates away) and awaited after:
-        // blocking inside Playwright's event would stall its connection.
-        var responses = new List<Task<string>>();
-        page.Response += (_, response) =>
+        // Every API answer passes through a route that reads its body before the page gets it: a body asked
+        // for after the answer arrived is gone once the page has navigated on (a page's own refresh races that).
+        var responses = new List<string>();
+        await page.RouteAsync("**/admin/api/**", async route =>
         {
-            if (response.Url.Contains("/admin/api/", StringComparison.Ordinal))
+            var response = await route.FetchAsync();
+            var body = await response.TextAsync();
+            lock (responses)
             {
-                lock (responses)
-                {
-                    responses.Add(response.TextAsync());
-                }
+                responses.Add(body);
             }
-        };
+
+            try
+            {
+                await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
+            }
+            catch (PlaywrightException)
+            {
+                // The page moved on while the answer was read; its body was still recorded above.
+            }
+        });
 
         foreach (var name in new[] { "unanswered", "overview", "channels", "keywords", "rules", "health", "audit", "growth" })
         {
@@ -56,14 +64,14 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         Assert.DoesNotContain(texts, t => t.Contains("13812345678", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("#content img")).ToHaveCountAsync(0);
         Assert.Equal(0, dialogs);
-        List<Task<string>> seen;
+        List<string> seen;
         lock (responses)
         {
             seen = [.. responses];
         }
 
         Assert.True(seen.Count >= 8, $"only {seen.Count} API answers seen");
-        foreach (var body in await Task.WhenAll(seen))
+        foreach (var body in seen)
         {
             Assert.DoesNotMatch(OpenIdShape(), body);
             Assert.DoesNotContain("13812345678", body);

@@ -11,10 +11,14 @@ public sealed class FakeBackend : IAsyncDisposable
 {
     private LoopbackHost _host = null!;
     private int _calls;
+    private int _answered;
 
     public string BaseUrl => _host.BaseUrl;
 
     public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>Answers written back so far: lets a test tell "before the backend answered" without a clock.</summary>
+    public int Answered => Volatile.Read(ref _answered);
 
     public ConcurrentQueue<JsonElement> Requests { get; } = new();
 
@@ -48,6 +52,7 @@ public sealed class FakeBackend : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(answer, Encoding.UTF8);
+        Interlocked.Increment(ref _answered);
     }
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
