@@ -40,8 +40,10 @@ public class LiveRuleSetsTests
         Assert.Same(first, live.Find("a", 1));
         Assert.Same(second, live.Find("a", 2));
 
-        live.Install("a", Set(3), at);
+        // Replaced once settled: the version before the previous one can no longer be asked for.
+        live.Install("a", Set(3), at + TimeSpan.FromSeconds(40), at + TimeSpan.FromSeconds(20));
         Assert.Null(live.Find("a", 1));
+        Assert.Same(second, live.Find("a", 2));
         live.Get("b", at, out settled);
         Assert.True(settled);
     }
@@ -61,6 +63,35 @@ public class LiveRuleSetsTests
         Assert.True(live.MayPredateCurrent("a", at.ToUnixTimeSeconds() + 2, slack));
         Assert.False(live.MayPredateCurrent("a", at.ToUnixTimeSeconds() + 3, slack));
         Assert.False(live.MayPredateCurrent("b", 1_000, slack));
+    }
+
+    [Fact]
+    public void PublishesCloserThanTheRetries_KeepOlderVersionsUntilTheLatestSettles_AtMostFourOfThem()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000);
+        var live = new LiveRuleSets();
+        var sets = Enumerable.Range(1, 8).Select(v => Set(v)).ToList();
+        live.Install("a", sets[0]);
+        // One publish a second: each replaces a version that has not settled.
+        for (var i = 1; i < sets.Count; i++)
+        {
+            live.Install("a", sets[i], at + TimeSpan.FromSeconds(i + 20), at + TimeSpan.FromSeconds(i));
+        }
+
+        // Current 8, previous 7, and the four before it; 1 and 2 are beyond the cap.
+        Assert.All(Enumerable.Range(3, 6), v => Assert.Same(sets[v - 1], live.Find("a", v)));
+        Assert.Null(live.Find("a", 2));
+        Assert.Null(live.Find("a", 1));
+        Assert.Equal(LiveRuleSets.MaxOlderKept, Enumerable.Range(1, 6).Count(v => live.Find("a", v) is not null));
+
+        // Before the latest settles nothing is dropped; once it has, only the previous version is kept.
+        live.Get("a", at + TimeSpan.FromSeconds(26), out var settled);
+        Assert.False(settled);
+        Assert.Same(sets[2], live.Find("a", 3));
+        Assert.Same(sets[7], live.Get("a", at + TimeSpan.FromSeconds(27), out settled));
+        Assert.True(settled);
+        Assert.All(Enumerable.Range(1, 6), v => Assert.Null(live.Find("a", v)));
+        Assert.Same(sets[6], live.Find("a", 7));
     }
 
     private static CompiledRuleSet Set(long version) => new(new RuleSetDefinition(null, null, []), version);

@@ -5,22 +5,42 @@ namespace BrandBot.Rules.Store;
 
 /// <summary>
 /// The compiled rule set each account answers with right now, swapped atomically on publish. The
-/// version it replaced is kept beside it, so a retry of a push answered just before a publish can
-/// be answered from the version that answered it first.
+/// version it replaced is kept beside it, and older ones for as long as a retry of a push they
+/// answered can still arrive, so a retry is answered from the version that answered it first.
 /// </summary>
 public sealed class LiveRuleSets
 {
+    /// <summary>
+    /// At most this many versions older than the previous one are kept (each is a whole compiled set:
+    /// ~50 MB with 100,000 rules). Only publishes closer together than WeChat's retries need them.
+    /// </summary>
+    public const int MaxOlderKept = 4;
+
     private readonly ConcurrentDictionary<string, Live> _live = new(StringComparer.Ordinal);
 
     /// <summary>The account's current set, or <see cref="CompiledRuleSet.Empty"/> before any is loaded.</summary>
     public CompiledRuleSet Get(string account) => _live.TryGetValue(account, out var live) ? live.Current : CompiledRuleSet.Empty;
 
-    /// <summary>The current or the previous set when it has <paramref name="version"/>; null otherwise.</summary>
-    public CompiledRuleSet? Find(string account, long version) =>
-        !_live.TryGetValue(account, out var live) ? null
-        : live.Current.Version == version ? live.Current
-        : live.Previous?.Version == version ? live.Previous
-        : null;
+    /// <summary>The current, the previous or a still-kept older set when it has <paramref name="version"/>; null otherwise.</summary>
+    public CompiledRuleSet? Find(string account, long version)
+    {
+        if (!_live.TryGetValue(account, out var live))
+        {
+            return null;
+        }
+
+        if (live.Current.Version == version)
+        {
+            return live.Current;
+        }
+
+        if (live.Previous?.Version == version)
+        {
+            return live.Previous;
+        }
+
+        return Array.Find(live.Older, set => set.Version == version);
+    }
 
     /// <summary>
     /// The account's current set, and whether it has been live long enough that no retry of a push answered
@@ -36,6 +56,13 @@ public sealed class LiveRuleSets
         }
 
         settled = now >= live.SettledAt;
+        if (settled && live.Older.Length > 0)
+        {
+            // Settled: no retry can need anything before the previous version any more. Losing this race
+            // to an install is fine; the install decides for itself.
+            _live.TryUpdate(account, live with { Older = [] }, live);
+        }
+
         return live.Current;
     }
 
@@ -59,12 +86,27 @@ public sealed class LiveRuleSets
     /// When retries of pushes answered by the version before can no longer arrive. Only a replacement
     /// waits for it: a process's first version has no earlier one here to answer a retry from.
     /// </param>
-    /// <param name="replacedAt">When it replaced the version before here (see <see cref="MayPredateCurrent"/>).</param>
+    /// <param name="replacedAt">
+    /// When it replaced the version before here (see <see cref="MayPredateCurrent"/>). Versions older than
+    /// the one replaced are kept only if the one replaced had not settled by then.
+    /// </param>
     public void Install(string account, CompiledRuleSet set, DateTimeOffset settledAt = default, DateTimeOffset replacedAt = default) =>
         _live.AddOrUpdate(
             account,
-            _ => new Live(set, null, default, default),
-            (_, live) => new Live(set, live.Current, settledAt, replacedAt));
+            _ => new Live(set, null, [], default, default),
+            (_, live) => new Live(set, live.Current, StillNeeded(live, replacedAt), settledAt, replacedAt));
 
-    private sealed record Live(CompiledRuleSet Current, CompiledRuleSet? Previous, DateTimeOffset SettledAt, DateTimeOffset ReplacedAt);
+    /// <summary>What the replaced state keeps beyond its current set: nothing once it had settled, else its earlier sets, newest first.</summary>
+    private static CompiledRuleSet[] StillNeeded(Live replaced, DateTimeOffset replacedAt)
+    {
+        if (replacedAt >= replaced.SettledAt || replaced.Previous is null)
+        {
+            return [];
+        }
+
+        return [.. new[] { replaced.Previous }.Concat(replaced.Older).Take(MaxOlderKept)];
+    }
+
+    /// <param name="Older">Sets before <paramref name="Previous"/> a retry may still need, newest first.</param>
+    private sealed record Live(CompiledRuleSet Current, CompiledRuleSet? Previous, CompiledRuleSet[] Older, DateTimeOffset SettledAt, DateTimeOffset ReplacedAt);
 }
