@@ -17,6 +17,7 @@ using BrandBot.Rules;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
 using BrandBot.Webhook;
+using BrandBot.WarmUp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Hosting;
@@ -130,6 +131,9 @@ public static class BrandBotApp
             throw new StartupProblemsException(problems);
         }
 
+        // Rules are live now; rehearse the push path before the host listens, so /readyz (and the
+        // first follower) only ever see compiled code.
+        await app.Services.GetRequiredService<PushPathWarmUp>().RunAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         app.Services.GetRequiredService<RulesFileService>().ReleaseStartupGarbage();
     }
@@ -159,6 +163,7 @@ public static class BrandBotApp
         services.TryAddSingleton<IEntropy, SystemEntropy>();
         services.TryAddSingleton(Random.Shared);
         services.AddSingleton<FollowerHasher>();
+        services.AddSingleton<PushPathWarmUp>();
         services.AddSingleton<RejectionLog>();
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<HitRecorder>();

@@ -67,4 +67,10 @@ internal static partial class Log
 
     [LoggerMessage(4006, LogLevel.Information, "Backend {Backend} answers again: its circuit is closed")]
     public static partial void BackendCircuitClosed(ILogger logger, string backend);
+
+    [LoggerMessage(5001, LogLevel.Information, "Warmed up: {Rehearsed} synthetic pushes rehearsed in {Milliseconds} ms before listening")]
+    public static partial void WarmedUp(ILogger logger, int rehearsed, long milliseconds);
+
+    [LoggerMessage(5002, LogLevel.Error, "The start-up warm-up failed and was cut short; serving anyway")]
+    public static partial void RehearsalFailed(ILogger logger, Exception exception);
 }

@@ -54,6 +54,12 @@ public sealed class BrandBotOptions
     /// </summary>
     public int WriteBehindLingerMilliseconds { get; set; }
 
+    /// <summary>
+    /// Rounds of synthetic pushes rehearsed before the host listens, so the first real ones run compiled
+    /// code (README "Start-up warm-up"); 0 switches the warm-up off.
+    /// </summary>
+    public int WarmUpRounds { get; set; } = 300;
+
     /// <summary>A path prefix the proxy serves BrandBot under (e.g. <c>/bot</c>): <c>/bot/wechat/{account}</c>.</summary>
     public string? PathBase { get; set; }
 

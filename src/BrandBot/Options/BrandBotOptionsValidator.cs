@@ -72,6 +72,11 @@ public static partial class BrandBotOptionsValidator
             yield return $"{root}:ReplayWindowSeconds must be between 0 (off) and 86400 (got {options.ReplayWindowSeconds})";
         }
 
+        if (options.WarmUpRounds is < 0 or > 100_000)
+        {
+            yield return $"{root}:WarmUpRounds must be between 0 (off) and 100000 (got {options.WarmUpRounds})";
+        }
+
         if (!string.IsNullOrEmpty(options.PathBase) && (!options.PathBase.StartsWith('/') || options.PathBase.EndsWith('/') || options.PathBase.Contains('?')))
         {
             yield return $"{root}:PathBase must start with '/' and not end with one, like /bot (got '{options.PathBase}')";

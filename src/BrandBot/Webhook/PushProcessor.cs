@@ -7,6 +7,7 @@ using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Xml;
+using BrandBot.Rules.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -100,6 +101,28 @@ public sealed class PushProcessor(
             Log.PushFailed(logger, account.Name, ex);
             return WebhookAnswer.Success;
         }
+    }
+
+    /// <summary>
+    /// The pure work of <see cref="ProcessAsync"/> for one push — signatures, envelope, XML, matching on
+    /// <paramref name="rules"/>, the reply written and sealed — and none of its effects: no gate, record,
+    /// statistics, metric, log line or backend. The start-up warm-up runs it so the JIT has compiled these
+    /// methods before the first follower's push.
+    /// </summary>
+    internal WebhookAnswer Rehearse(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, CompiledRuleSet rules)
+    {
+        if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce) || ReplayProblem(query.Timestamp, out _) is not null)
+        {
+            return WebhookAnswer.Reject(401, "signature", "invalid signature");
+        }
+
+        var (message, sealKey) = query.IsEncrypted && account.Crypto is { } crypto
+            ? OpenEncrypted(crypto, account.Token, query, body)
+            : (InboundParser.Parse(body), null);
+        var route = rules.Route(message, CompiledRuleSet.NormalizedTextOf(message));
+        var reply = route.Replies is { CallsBackend: false, Replies.Count: > 0 } group ? group.Replies[0].BodyFor(message.IsUserMessage) : null;
+        var answer = reply is null ? RememberedAnswer.Nothing : new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), reply);
+        return Render(account, message, sealKey, query, new PushOutcome(answer, route));
     }
 
     /// <summary>A push signed too far from now is a replay (or a badly wrong clock); either way it is refused, with the reason.</summary>
