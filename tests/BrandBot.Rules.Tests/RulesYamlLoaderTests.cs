@@ -148,6 +148,17 @@ public class YamlTreeTests
         Assert.Null(result.Definition);
     }
 
+    [Theory]
+    [InlineData("!![", 1)]
+    [InlineData("default:\n  replies: [ text: \"d\" ]\nrules: !![\n", 3)]
+    public void ATagYamlDotNetRefusesWithAnArgumentException_IsASyntaxErrorOnItsLine(string yaml, int line)
+    {
+        // Found by RulesFuzzTests: the parser throws ArgumentException ("Global tags must be valid URIs").
+        var problem = Assert.Single(RulesFile.Parse(yaml).Problems);
+        Assert.StartsWith("YAML syntax: malformed YAML", problem.Message);
+        Assert.Equal(line, problem.Line);
+    }
+
     [Fact]
     public void EntriesAroundTheStreamedRules_AreReadAndCheckedInAnyOrder()
     {

@@ -78,8 +78,10 @@ internal static class YamlTree
             parser.Consume<StreamEnd>();
             return new YamlRoot(false, whole, entries, extraDocumentLine);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
+            // YamlDotNet reports some malformed input this way rather than as a YamlException: a
+            // tag like "!![" is refused by the tag's constructor ("Global tags must be valid URIs").
             var at = parser.Current?.Start ?? Mark.Empty;
             throw new YamlException(at, at, "malformed YAML: " + ex.Message);
         }
