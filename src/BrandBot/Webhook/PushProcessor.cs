@@ -111,9 +111,14 @@ public sealed class PushProcessor(
     /// </summary>
     internal WebhookAnswer Rehearse(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, CompiledRuleSet rules)
     {
-        if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce) || ReplayProblem(query.Timestamp, out _) is not null)
+        if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
         {
             return WebhookAnswer.Reject(401, "signature", "invalid signature");
+        }
+
+        if (ReplayProblem(query.Timestamp, out _) is { } stale)
+        {
+            return WebhookAnswer.Reject(403, "replay", stale);
         }
 
         var (message, sealKey) = query.IsEncrypted && account.Crypto is { } crypto
