@@ -5,7 +5,7 @@ using BrandBot.Rules.Matching;
 
 // dotnet run -c Release --project tests/BrandBot.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/BrandBot.Benchmarks -- memory 100000
-// dotnet run -c Release --project tests/BrandBot.Benchmarks -- push [RULES=10000] [PUSHES=100000] [REDIS=host:port]
+// dotnet run -c Release --project tests/BrandBot.Benchmarks -- push [RULES=10000] [PUSHES=100000] [REDIS=host:port or ""] [safe|plain]
 if (args is ["memory", var count])
 {
     // Memory held by a compiled rule set of COUNT keywords, and the process peak while building it.
@@ -41,7 +41,8 @@ if (args is ["push", ..])
     await WholePush.RunAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
-        args.Length > 3 ? args[3] : "");
+        args.Length > 3 ? args[3] : "",
+        args.Length > 4 && args[4] == "plain" ? BrandBot.Simulation.PushMode.Plain : BrandBot.Simulation.PushMode.Safe);
     return;
 }
 

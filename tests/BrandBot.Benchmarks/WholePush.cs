@@ -22,7 +22,7 @@ internal static class WholePush
     private const string Key = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
     /// <param name="redis">A Redis endpoint, or empty for the embedded store.</param>
-    public static async Task RunAsync(int rules, int pushes, string redis)
+    public static async Task RunAsync(int rules, int pushes, string redis, PushMode mode = PushMode.Safe)
     {
         var directory = Directory.CreateTempSubdirectory("brandbot-push-");
         try
@@ -48,7 +48,7 @@ internal static class WholePush
             var account = app.Services.GetRequiredService<AccountDirectory>().Find("demo")!;
 
             // Half the pushes warm the JIT up, half are measured; every one is a first attempt.
-            var corpus = Corpus(rules, pushes * 2);
+            var corpus = Corpus(rules, pushes * 2, mode);
             await RunAsync(processor, account, corpus.AsMemory(0, pushes));
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -59,7 +59,7 @@ internal static class WholePush
             var allocatedPerPush = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)pushes;
             var cpuPerPush = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / pushes;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"store={(redis.Length == 0 ? "embedded" : "redis")} rules={rules} pushes={pushes} replies={replies} bytes_per_push={allocatedPerPush:F0} cpu_us_per_push={cpuPerPush:F1} wall_us_per_push={wall.Elapsed.TotalMicroseconds / pushes:F1} gen0={GC.CollectionCount(0) - gen0}"));
+                $"store={(redis.Length == 0 ? "embedded" : "redis")} mode={mode.ToString().ToLowerInvariant()} rules={rules} pushes={pushes} replies={replies} bytes_per_push={allocatedPerPush:F0} cpu_us_per_push={cpuPerPush:F1} wall_us_per_push={wall.Elapsed.TotalMicroseconds / pushes:F1} gen0={GC.CollectionCount(0) - gen0}"));
             await app.StopAsync();
         }
         finally
@@ -96,8 +96,8 @@ internal static class WholePush
 
     private const int Concurrency = 64;
 
-    /// <summary>Safe-mode pushes shaped like the load harness's corpus: 70% rule keywords, 10% "hours", 20% misses.</summary>
-    private static (PushQuery, byte[])[] Corpus(int rules, int count)
+    /// <summary>Pushes shaped like the load harness's corpus: 70% rule keywords, 10% "hours", 20% misses.</summary>
+    private static (PushQuery, byte[])[] Corpus(int rules, int count, PushMode mode)
     {
         var random = new Random(7);
         var prefix = new byte[16];
@@ -109,7 +109,7 @@ internal static class WholePush
             var text = roll < 70 ? $"kw{random.Next(rules)}" : roll < 80 ? "hours" : $"do you deliver to district {random.Next(1000)}?";
             var xml = SampleMessages.Text("gh_load", $"o-follower-{random.Next(20_000)}", now, text, 7_000_000_000_000_000_000L + i);
             random.NextBytes(prefix);
-            var push = SignedPush.Create(Token, AppId, Key, PushMode.Safe, xml, now, (100_000_000 + i).ToString(CultureInfo.InvariantCulture), prefix);
+            var push = SignedPush.Create(Token, AppId, Key, mode, xml, now, (100_000_000 + i).ToString(CultureInfo.InvariantCulture), prefix);
             corpus[i] = (PushQuery.From(new QueryCollection(QueryHelpers.ParseQuery(push.Query))), push.Body);
         }
 
