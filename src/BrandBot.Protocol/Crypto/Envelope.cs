@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,21 +29,36 @@ public static class Envelope
             throw new WeChatCryptoException(WeChatCryptoError.IllegalAesKey, "key must be 32 bytes");
         }
 
-        var cipher = DecodeBase64(encrypt);
-        if (cipher.Length == 0 || cipher.Length % AesBlock != 0)
-        {
-            throw new WeChatCryptoException(WeChatCryptoError.DecryptAes, "ciphertext length is not a positive multiple of 16");
-        }
-
-        var plain = CipherFor(key).DecryptCbc(cipher, key[..AesBlock], PaddingMode.None);
-
+        // Pooled buffers: a safe-mode push's ciphertext and plaintext are a few KB each, and every push
+        // has them; only the message itself leaves this method.
+        var cipherBuffer = ArrayPool<byte>.Shared.Rent((encrypt.Length * 3 / 4) + 3);
+        byte[]? plainBuffer = null;
+        var plainLength = 0;
         try
         {
-            return Unwrap(plain, appId);
+            if (!Convert.TryFromBase64String(encrypt, cipherBuffer, out var cipherLength))
+            {
+                throw new WeChatCryptoException(WeChatCryptoError.DecodeBase64, "Encrypt is not valid base64");
+            }
+
+            if (cipherLength == 0 || cipherLength % AesBlock != 0)
+            {
+                throw new WeChatCryptoException(WeChatCryptoError.DecryptAes, "ciphertext length is not a positive multiple of 16");
+            }
+
+            plainBuffer = ArrayPool<byte>.Shared.Rent(cipherLength);
+            plainLength = CipherFor(key).DecryptCbc(cipherBuffer.AsSpan(0, cipherLength), key[..AesBlock], plainBuffer, PaddingMode.None);
+            return Unwrap(plainBuffer.AsSpan(0, plainLength), appId);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plain);
+            ArrayPool<byte>.Shared.Return(cipherBuffer);
+            if (plainBuffer is not null)
+            {
+                // The follower's message must not linger in a pooled buffer someone else gets next.
+                CryptographicOperations.ZeroMemory(plainBuffer.AsSpan(0, plainLength));
+                ArrayPool<byte>.Shared.Return(plainBuffer);
+            }
         }
     }
 
@@ -63,21 +79,26 @@ public static class Envelope
         var contentLength = HeaderLength + message.Length + appIdLength;
         // protocol.md §2.4: pad with P = 32 − (N mod 32) bytes of value P; a full block when N is aligned.
         var pad = PadBlock - (contentLength % PadBlock);
-        var plain = new byte[contentLength + pad];
+        var plainLength = contentLength + pad;
+        var plainBuffer = ArrayPool<byte>.Shared.Rent(plainLength);
+        var cipherBuffer = ArrayPool<byte>.Shared.Rent(plainLength);
+        var plain = plainBuffer.AsSpan(0, plainLength);
         try
         {
             prefix16.CopyTo(plain);
-            BinaryPrimitives.WriteUInt32BigEndian(plain.AsSpan(PrefixLength), (uint)message.Length);
-            message.CopyTo(plain.AsSpan(HeaderLength));
-            Encoding.ASCII.GetBytes(appId, plain.AsSpan(HeaderLength + message.Length));
-            plain.AsSpan(contentLength).Fill((byte)pad);
+            BinaryPrimitives.WriteUInt32BigEndian(plain[PrefixLength..], (uint)message.Length);
+            message.CopyTo(plain[HeaderLength..]);
+            Encoding.ASCII.GetBytes(appId, plain[(HeaderLength + message.Length)..]);
+            plain[contentLength..].Fill((byte)pad);
 
-            var cipher = CipherFor(key).EncryptCbc(plain, key[..AesBlock], PaddingMode.None);
-            return Convert.ToBase64String(cipher);
+            var written = CipherFor(key).EncryptCbc(plain, key[..AesBlock], cipherBuffer, PaddingMode.None);
+            return Convert.ToBase64String(cipherBuffer.AsSpan(0, written));
         }
         finally
         {
             CryptographicOperations.ZeroMemory(plain);
+            ArrayPool<byte>.Shared.Return(plainBuffer);
+            ArrayPool<byte>.Shared.Return(cipherBuffer);
         }
     }
 
@@ -112,17 +133,6 @@ public static class Envelope
         created.Key = copy;
         ciphers.Add((copy, created));
         return created;
-    }
-
-    private static byte[] DecodeBase64(string encrypt)
-    {
-        var buffer = new byte[(encrypt.Length * 3 / 4) + 3];
-        if (!Convert.TryFromBase64String(encrypt, buffer, out var written))
-        {
-            throw new WeChatCryptoException(WeChatCryptoError.DecodeBase64, "Encrypt is not valid base64");
-        }
-
-        return buffer.AsSpan(0, written).ToArray();
     }
 
     private static byte[] Unwrap(ReadOnlySpan<byte> plain, string appId)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -23,18 +24,30 @@ public static class Signature
             total += Encoding.UTF8.GetByteCount(part);
         }
 
-        var buffer = total <= 1024 ? stackalloc byte[total] : new byte[total];
-        var written = 0;
-        foreach (var part in sorted)
+        // The four-string form covers the Encrypt text (kilobytes on every safe-mode push): pooled, not new.
+        byte[]? rented = null;
+        var buffer = total <= 1024 ? stackalloc byte[total] : (rented = ArrayPool<byte>.Shared.Rent(total)).AsSpan(0, total);
+        try
         {
-            written += Encoding.UTF8.GetBytes(part, buffer[written..]);
-        }
+            var written = 0;
+            foreach (var part in sorted)
+            {
+                written += Encoding.UTF8.GetBytes(part, buffer[written..]);
+            }
 
-        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-        var sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        sha1.AppendData(buffer);
-        sha1.GetHashAndReset(hash);
-        return Convert.ToHexStringLower(hash);
+            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+            var sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+            sha1.AppendData(buffer);
+            sha1.GetHashAndReset(hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     // One SHA-1 context per thread, reset after each use: the one-shot HashData looks the algorithm up in
@@ -55,7 +68,8 @@ public static class Signature
         Span<byte> b = stackalloc byte[received.Length];
         Encoding.ASCII.GetBytes(expected, a);
         // Uppercase hex is not what WeChat sends, but it is the same digest; accept it.
-        Encoding.ASCII.GetBytes(received.ToLowerInvariant(), b);
-        return CryptographicOperations.FixedTimeEquals(a, b);
+        // A received value that is not ASCII cannot match; the comparison below still runs in full.
+        var ascii = Ascii.ToLower(received, b, out _) == System.Buffers.OperationStatus.Done;
+        return CryptographicOperations.FixedTimeEquals(a, b) && ascii;
     }
 }
