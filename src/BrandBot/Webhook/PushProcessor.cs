@@ -48,19 +48,64 @@ public sealed class PushProcessor(
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); the push budget runs from there.</param>
     public async Task<WebhookAnswer> ProcessAsync(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, long arrived, CancellationToken cancellationToken)
     {
+        if (Admit(account, query, body, out var message, out var sealKey, out var acceptedUntil) is { } refused)
+        {
+            return refused;
+        }
+
+        try
+        {
+            var outcome = await answerer.AnswerAsync(account, message, arrived, acceptedUntil, cancellationToken);
+            LogAnswer(account, message, outcome);
+            return Render(account, message, sealKey, query, outcome);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.PushFailed(logger, account.Name, ex);
+            return WebhookAnswer.Success;
+        }
+    }
+
+    /// <summary>
+    /// The pure work of <see cref="ProcessAsync"/> for one push — signatures, envelope, XML, matching on
+    /// <paramref name="rules"/>, the reply written and sealed — and none of its effects: no gate, record,
+    /// statistics, metric, log line or backend. The start-up warm-up runs it so the JIT has compiled these
+    /// methods before the first follower's push.
+    /// </summary>
+    internal WebhookAnswer Rehearse(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, CompiledRuleSet rules)
+    {
+        if (Admit(account, query, body, out var message, out var sealKey, out _) is { } refused)
+        {
+            return refused;
+        }
+
+        var route = rules.Route(message, CompiledRuleSet.NormalizedTextOf(message));
+        var reply = route.Replies is { CallsBackend: false, Replies.Count: > 0 } group ? group.Replies[0].BodyFor(message.IsUserMessage) : null;
+        var answer = reply is null ? RememberedAnswer.Nothing : new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), reply);
+        return Render(account, message, sealKey, query, new PushOutcome(answer, route));
+    }
+
+    /// <summary>
+    /// Everything before the answer, shared by a push and its rehearsal: the signature, the replay check,
+    /// the envelope opened and the message parsed. A refusal comes back as the answer to send; otherwise null.
+    /// </summary>
+    private WebhookAnswer? Admit(
+        WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, out InboundMessage message, out byte[]? sealKey, out long? acceptedUntil)
+    {
+        message = null!;
+        sealKey = null;
+        acceptedUntil = null;
         // protocol.md §11.3: the three-string signature first, in every mode; nothing is parsed before it.
         if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
         {
             return WebhookAnswer.Reject(401, "signature", "invalid signature");
         }
 
-        if (ReplayProblem(query.Timestamp, out var acceptedUntil) is { } stale)
+        if (ReplayProblem(query.Timestamp, out acceptedUntil) is { } stale)
         {
             return WebhookAnswer.Reject(403, "replay", stale);
         }
 
-        InboundMessage message;
-        byte[]? sealKey = null;
         try
         {
             switch (query)
@@ -90,44 +135,7 @@ public sealed class PushProcessor(
             return WebhookAnswer.Reject(400, $"decrypt_{ex.Code}", $"cannot decrypt: {ex.Reason} ({ex.Code})");
         }
 
-        try
-        {
-            var outcome = await answerer.AnswerAsync(account, message, arrived, acceptedUntil, cancellationToken);
-            LogAnswer(account, message, outcome);
-            return Render(account, message, sealKey, query, outcome);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            Log.PushFailed(logger, account.Name, ex);
-            return WebhookAnswer.Success;
-        }
-    }
-
-    /// <summary>
-    /// The pure work of <see cref="ProcessAsync"/> for one push — signatures, envelope, XML, matching on
-    /// <paramref name="rules"/>, the reply written and sealed — and none of its effects: no gate, record,
-    /// statistics, metric, log line or backend. The start-up warm-up runs it so the JIT has compiled these
-    /// methods before the first follower's push.
-    /// </summary>
-    internal WebhookAnswer Rehearse(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, CompiledRuleSet rules)
-    {
-        if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
-        {
-            return WebhookAnswer.Reject(401, "signature", "invalid signature");
-        }
-
-        if (ReplayProblem(query.Timestamp, out _) is { } stale)
-        {
-            return WebhookAnswer.Reject(403, "replay", stale);
-        }
-
-        var (message, sealKey) = query.IsEncrypted && account.Crypto is { } crypto
-            ? OpenEncrypted(crypto, account.Token, query, body)
-            : (InboundParser.Parse(body), null);
-        var route = rules.Route(message, CompiledRuleSet.NormalizedTextOf(message));
-        var reply = route.Replies is { CallsBackend: false, Replies.Count: > 0 } group ? group.Replies[0].BodyFor(message.IsUserMessage) : null;
-        var answer = reply is null ? RememberedAnswer.Nothing : new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), reply);
-        return Render(account, message, sealKey, query, new PushOutcome(answer, route));
+        return null;
     }
 
     /// <summary>A push signed too far from now is a replay (or a badly wrong clock); either way it is refused, with the reason.</summary>
