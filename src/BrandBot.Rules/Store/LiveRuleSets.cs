@@ -21,26 +21,11 @@ public sealed class LiveRuleSets
     /// <summary>The account's current set, or <see cref="CompiledRuleSet.Empty"/> before any is loaded.</summary>
     public CompiledRuleSet Get(string account) => _live.TryGetValue(account, out var live) ? live.Current : CompiledRuleSet.Empty;
 
-    /// <summary>The current, the previous or a still-kept older set when it has <paramref name="version"/>; null otherwise.</summary>
-    public CompiledRuleSet? Find(string account, long version)
-    {
-        if (!_live.TryGetValue(account, out var live))
-        {
-            return null;
-        }
-
-        if (live.Current.Version == version)
-        {
-            return live.Current;
-        }
-
-        if (live.Previous?.Version == version)
-        {
-            return live.Previous;
-        }
-
-        return Array.Find(live.Older, set => set.Version == version);
-    }
+    /// <summary>The current set or a kept earlier one when it has <paramref name="version"/>; null otherwise.</summary>
+    public CompiledRuleSet? Find(string account, long version) =>
+        !_live.TryGetValue(account, out var live) ? null
+        : live.Current.Version == version ? live.Current
+        : Array.Find(live.Earlier, set => set.Version == version);
 
     /// <summary>
     /// The account's current set, and whether it has been live long enough that no retry of a push answered
@@ -56,11 +41,11 @@ public sealed class LiveRuleSets
         }
 
         settled = now >= live.SettledAt;
-        if (settled && live.Older.Length > 0)
+        if (settled && live.Earlier.Length > 1)
         {
             // Settled: no retry can need anything before the previous version any more. Losing this race
             // to an install is fine; the install decides for itself.
-            _live.TryUpdate(account, live with { Older = [] }, live);
+            _live.TryUpdate(account, live with { Earlier = live.Earlier[..1] }, live);
         }
 
         return live.Current;
@@ -75,7 +60,7 @@ public sealed class LiveRuleSets
     /// </summary>
     public bool MayPredateCurrent(string account, long pushCreateTime, TimeSpan slack) =>
         _live.TryGetValue(account, out var live)
-        && live.Previous is not null
+        && live.Earlier.Length > 0
         && pushCreateTime <= (live.ReplacedAt + slack).ToUnixTimeSeconds();
 
     /// <summary>
@@ -93,20 +78,18 @@ public sealed class LiveRuleSets
     public void Install(string account, CompiledRuleSet set, DateTimeOffset settledAt = default, DateTimeOffset replacedAt = default) =>
         _live.AddOrUpdate(
             account,
-            _ => new Live(set, null, [], default, default),
-            (_, live) => new Live(set, live.Current, StillNeeded(live, replacedAt), settledAt, replacedAt));
+            _ => new Live(set, [], default, default),
+            (_, live) => new Live(set, Earlier(live, replacedAt), settledAt, replacedAt));
 
-    /// <summary>What the replaced state keeps beyond its current set: nothing once it had settled, else its earlier sets, newest first.</summary>
-    private static CompiledRuleSet[] StillNeeded(Live replaced, DateTimeOffset replacedAt)
-    {
-        if (replacedAt >= replaced.SettledAt || replaced.Previous is null)
-        {
-            return [];
-        }
+    /// <summary>
+    /// The earlier sets the new state keeps, newest first: the one replaced always, and the replaced
+    /// state's own earlier sets only if it had not settled by then (at most <see cref="MaxOlderKept"/> of them).
+    /// </summary>
+    private static CompiledRuleSet[] Earlier(Live replaced, DateTimeOffset replacedAt) =>
+        replacedAt >= replaced.SettledAt
+            ? [replaced.Current]
+            : [replaced.Current, .. replaced.Earlier.Take(MaxOlderKept)];
 
-        return [.. new[] { replaced.Previous }.Concat(replaced.Older).Take(MaxOlderKept)];
-    }
-
-    /// <param name="Older">Sets before <paramref name="Previous"/> a retry may still need, newest first.</param>
-    private sealed record Live(CompiledRuleSet Current, CompiledRuleSet? Previous, CompiledRuleSet[] Older, DateTimeOffset SettledAt, DateTimeOffset ReplacedAt);
+    /// <param name="Earlier">The sets before <paramref name="Current"/> a retry may still need, newest first: the previous one, then older.</param>
+    private sealed record Live(CompiledRuleSet Current, CompiledRuleSet[] Earlier, DateTimeOffset SettledAt, DateTimeOffset ReplacedAt);
 }
