@@ -41,7 +41,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
 
             try
             {
-                await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
+                await route.FulfillAsync(new RouteFulfillOptions { Response = response });
             }
             catch (PlaywrightException)
             {

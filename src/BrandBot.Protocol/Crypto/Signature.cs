@@ -69,7 +69,7 @@ public static class Signature
         Encoding.ASCII.GetBytes(expected, a);
         // Uppercase hex is not what WeChat sends, but it is the same digest; accept it.
         // A received value that is not ASCII cannot match; the comparison below still runs in full.
-        var ascii = Ascii.ToLower(received, b, out _) == System.Buffers.OperationStatus.Done;
+        var ascii = Ascii.ToLower(received, b, out _) == OperationStatus.Done;
         return CryptographicOperations.FixedTimeEquals(a, b) && ascii;
     }
 }
