@@ -1,6 +1,6 @@
 using System.Text.Json;
-using BrandBot.Delivery.Tokens;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
+using BrandBot.WeChatApi;
 
 namespace BrandBot.Account;
 

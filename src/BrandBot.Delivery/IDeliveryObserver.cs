@@ -7,12 +7,6 @@ namespace BrandBot.Delivery;
 /// </summary>
 public interface IDeliveryObserver
 {
-    /// <summary>A stable_token call: <c>ok</c>, or <c>error_CODE</c> / <c>failed</c>.</summary>
-    void TokenRefreshed(string account, string outcome, string? detail = null);
-
-    /// <summary>One customer-service send: <c>sent</c>, <c>out_of_window</c>, <c>quota</c>, <c>error_CODE</c>, <c>failed</c>, <c>no_token</c>, <c>no_appsecret</c>, <c>unsupported</c>.</summary>
-    void CustomerServiceSent(string account, string outcome, string? detail = null);
-
     /// <summary>One backend call: <c>ok</c>, <c>failed</c>, <c>timeout</c>, <c>bad_answer</c>, <c>circuit_open</c>.</summary>
     void BackendCalled(string account, string backend, string outcome);
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using BrandBot.Delivery.Tokens;
+using BrandBot.WeChatApi.Tokens;
 using StackExchange.Redis;
 
 namespace BrandBot.Redis;

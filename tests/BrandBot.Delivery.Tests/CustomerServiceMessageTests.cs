@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi;
 using BrandBot.Protocol.Replies;
 using FsCheck.Xunit;
 

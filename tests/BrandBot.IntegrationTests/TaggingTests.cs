@@ -1,7 +1,7 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
-using BrandBot.Delivery.Tokens;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
+using BrandBot.WeChatApi;
 using BrandBot.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -240,25 +240,13 @@ public sealed class TaggingTests : IAsyncLifetime
         public void Tagging(string account, string outcome, int followers) => _counts.AddOrUpdate(outcome, followers, (_, n) => n + followers);
     }
 
-    private sealed class NoDeliveryEvents : BrandBot.Delivery.IDeliveryObserver
+    private sealed class NoDeliveryEvents : BrandBot.WeChatApi.IWeChatApiObserver
     {
         public void TokenRefreshed(string account, string outcome, string? detail = null)
         {
         }
 
         public void CustomerServiceSent(string account, string outcome, string? detail = null)
-        {
-        }
-
-        public void BackendCalled(string account, string backend, string outcome)
-        {
-        }
-
-        public void BackendCircuitChanged(string backend, bool open, TimeSpan breakFor)
-        {
-        }
-
-        public void StoreUnavailable(string operation)
         {
         }
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi;
 using BrandBot.Rules.Model;
 
 namespace BrandBot.Account.Menus;

@@ -22,7 +22,7 @@ public sealed class AccountApplier(AccountApi api, IAccountRecords records, Time
             {
                 done.Add(await RunAsync(step, tagIds, cancellationToken));
             }
-            catch (Exception ex) when (ex is WeChatApiException or HttpRequestException or Delivery.Tokens.TokenUnavailableException or TaskCanceledException)
+            catch (Exception ex) when (ex is WeChatApiException or HttpRequestException or WeChatApi.Tokens.TokenUnavailableException or TaskCanceledException)
             {
                 return new ApplyResult(done, $"{Describe(step)} failed: {Explain(ex)}");
             }

@@ -1,10 +1,22 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace BrandBot.Account.Tagging;
 
 /// <summary>A follower waiting for a tag. The OpenID is needed for the call; it is never logged or shown.</summary>
 public readonly record struct TagRequest(string Tag, string OpenId)
 {
     /// <summary>The stored form of "this follower has this tag" — no OpenID in it.</summary>
-    public string DoneKey => Delivery.Dedup.PushKey.Hash($"t\n{Tag}\n{OpenId}");
+    /// <remarks>The same 40 hex digits of SHA-256 as every other stored identity, so keys written before stay valid.</remarks>
+    public string DoneKey
+    {
+        get
+        {
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(Encoding.UTF8.GetBytes($"t\n{Tag}\n{OpenId}"), digest);
+            return Convert.ToHexStringLower(digest[..20]);
+        }
+    }
 }
 
 /// <summary>

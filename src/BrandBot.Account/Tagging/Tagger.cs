@@ -1,4 +1,4 @@
-using BrandBot.Delivery.Tokens;
+using BrandBot.WeChatApi.Tokens;
 
 namespace BrandBot.Account.Tagging;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;

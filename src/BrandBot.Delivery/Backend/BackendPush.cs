@@ -1,4 +1,4 @@
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi;
 using BrandBot.Protocol.Inbound;
 
 namespace BrandBot.Delivery.Backend;

@@ -1,7 +1,7 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
-using BrandBot.Delivery.Tokens;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
+using BrandBot.WeChatApi;
 using BrandBot.Metrics;
 using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;

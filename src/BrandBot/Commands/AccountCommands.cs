@@ -5,7 +5,7 @@ using BrandBot.Account;
 using BrandBot.Account.Import;
 using BrandBot.Account.Planning;
 using BrandBot.Account.QrCodes;
-using BrandBot.Delivery.Tokens;
+using BrandBot.WeChatApi.Tokens;
 using BrandBot.Redis;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Model;

@@ -1,7 +1,7 @@
 using BrandBot.Account;
 using BrandBot.Delivery;
-using BrandBot.Delivery.Tokens;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
+using BrandBot.WeChatApi;
 using BrandBot.Options;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,7 +54,7 @@ internal sealed class AccountSession : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>A verb has no metrics: a failed token call is told to the operator, the rest is quiet.</summary>
-    private sealed class ReportTokenFailures(TextWriter error) : IDeliveryObserver
+    private sealed class ReportTokenFailures(TextWriter error) : IWeChatApiObserver
     {
         public void TokenRefreshed(string account, string outcome, string? detail = null)
         {
@@ -65,18 +65,6 @@ internal sealed class AccountSession : IDisposable
         }
 
         public void CustomerServiceSent(string account, string outcome, string? detail = null)
-        {
-        }
-
-        public void BackendCalled(string account, string backend, string outcome)
-        {
-        }
-
-        public void BackendCircuitChanged(string backend, bool open, TimeSpan breakFor)
-        {
-        }
-
-        public void StoreUnavailable(string operation)
         {
         }
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using BrandBot.Logging;
 using BrandBot.Metrics;
+using BrandBot.WeChatApi;
 using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Delivery;
@@ -11,7 +12,7 @@ namespace BrandBot.Delivery;
 /// a customer-service send that did not go out and why, a backend's circuit opening and closing.
 /// The same problem is logged at most once a minute per account; the metrics count every one.
 /// </summary>
-public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, ILogger<DeliveryEvents> logger) : IDeliveryObserver
+public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, ILogger<DeliveryEvents> logger) : IDeliveryObserver, IWeChatApiObserver
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
 

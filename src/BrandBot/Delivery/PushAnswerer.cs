@@ -1,6 +1,6 @@
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi;
 using BrandBot.Metrics;
 using BrandBot.Options;
 using BrandBot.Protocol.Inbound;

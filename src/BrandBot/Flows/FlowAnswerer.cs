@@ -1,7 +1,7 @@
 using BrandBot.Delivery;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi;
 using BrandBot.Metrics;
 using BrandBot.Options;
 using BrandBot.Protocol.Inbound;

@@ -7,8 +7,8 @@ using BrandBot.Rules.Flows;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
-using BrandBot.Delivery.Tokens;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
+using BrandBot.WeChatApi;
 using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.Options;
@@ -290,7 +290,9 @@ public static class BrandBotApp
         // Backend calls are bounded by their pipeline's per-attempt timeout, not by HttpClient's.
         services.AddHttpClient(BackendClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton(options.Backends);
-        services.AddSingleton<IDeliveryObserver, DeliveryEvents>();
+        services.AddSingleton<DeliveryEvents>();
+        services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryEvents>());
+        services.AddSingleton<IWeChatApiObserver>(sp => sp.GetRequiredService<DeliveryEvents>());
         services.AddSingleton<InMemoryPushGate>();
         services.AddSingleton<WeChatApiClient>();
         services.AddSingleton<AccessTokens>();

@@ -1,4 +1,4 @@
-using BrandBot.Delivery.Tokens;
+using BrandBot.WeChatApi.Tokens;
 using BrandBot.Options;
 using BrandBot.Protocol.Crypto;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace BrandBot.Delivery.WeChatApi;
+namespace BrandBot.WeChatApi;
 
 /// <summary>
 /// Writes the small JSON bodies BrandBot sends, with every non-ASCII character as raw UTF-8

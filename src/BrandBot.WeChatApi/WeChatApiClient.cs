@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 
-namespace BrandBot.Delivery.WeChatApi;
+namespace BrandBot.WeChatApi;
 
 /// <summary>
 /// The two WeChat API calls BrandBot makes: <c>stable_token</c> in normal mode (never force_refresh)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace BrandBot.Delivery.Tokens;
+namespace BrandBot.WeChatApi.Tokens;
 
 /// <summary>The token store of a single process (embedded mode): one instance, so one refresher.</summary>
 public sealed class InMemoryTokenStore(TimeProvider time) : ITokenStore

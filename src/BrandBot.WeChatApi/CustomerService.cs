@@ -1,7 +1,7 @@
-using BrandBot.Delivery.Tokens;
+using BrandBot.WeChatApi.Tokens;
 using BrandBot.Protocol.Replies;
 
-namespace BrandBot.Delivery.WeChatApi;
+namespace BrandBot.WeChatApi;
 
 /// <summary>
 /// Sends replies to a follower through the customer-service API, in order, each at most once:
@@ -10,16 +10,16 @@ namespace BrandBot.Delivery.WeChatApi;
 /// token rejection (40001/42001), which WeChat answers before delivering, is tried once more with a
 /// newly read token.
 /// </summary>
-public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, IDeliveryObserver observer)
+public sealed class CustomerService(AccessTokens tokens, WeChatApiClient api, IWeChatApiObserver observer)
 {
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
 
     /// <param name="credentials">Null when the account has no AppSecret: every reply is recorded as <c>no_appsecret</c>.</param>
-    /// <returns>One outcome per reply, in order (see <see cref="IDeliveryObserver.CustomerServiceSent"/>); replies after a stop are <c>skipped</c>.</returns>
+    /// <returns>One outcome per reply, in order (see <see cref="IWeChatApiObserver.CustomerServiceSent"/>); replies after a stop are <c>skipped</c>.</returns>
     public async Task<IReadOnlyList<string>> SendAsync(
         string account, ApiCredentials? credentials, string openId, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
     {
-        using var activity = Tracing.Source.StartActivity("brandbot.customer_service");
+        using var activity = WeChatApiTracing.Source.StartActivity("brandbot.customer_service");
         activity?.SetTag("brandbot.account", account);
         var outcomes = new List<string>(replies.Count);
         var stopped = false;

@@ -1,7 +1,7 @@
-namespace BrandBot.Delivery.WeChatApi;
+namespace BrandBot.WeChatApi;
 
 /// <summary>Reads an HTTP answer body up to a size, so a misbehaving server cannot make us buffer without end.</summary>
-internal static class BoundedBody
+public static class BoundedBody
 {
     public static async Task<byte[]> ReadAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {

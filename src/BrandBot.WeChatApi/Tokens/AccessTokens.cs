@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using BrandBot.Delivery.WeChatApi;
+using BrandBot.WeChatApi;
 
-namespace BrandBot.Delivery.Tokens;
+namespace BrandBot.WeChatApi.Tokens;
 
 /// <summary>The WeChat identity of one account, for token calls.</summary>
 public sealed record ApiCredentials(string Account, string AppId, string AppSecret);
@@ -15,7 +15,7 @@ public sealed class TokenUnavailableException(string message) : Exception(messag
 /// one caller at a time within an instance (single flight). A rejected token is discarded and
 /// fetched once more in normal mode — never force_refresh, which would invalidate other instances.
 /// </summary>
-public sealed class AccessTokens(ITokenStore store, WeChatApiClient api, TimeProvider time, IDeliveryObserver observer)
+public sealed class AccessTokens(ITokenStore store, WeChatApiClient api, TimeProvider time, IWeChatApiObserver observer)
 {
     /// <summary>The platform rotates a stable token about 5 minutes before it expires.</summary>
     public static readonly TimeSpan RefreshAhead = TimeSpan.FromMinutes(5);

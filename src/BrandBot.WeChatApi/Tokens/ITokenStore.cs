@@ -1,4 +1,4 @@
-namespace BrandBot.Delivery.Tokens;
+namespace BrandBot.WeChatApi.Tokens;
 
 /// <summary>An access token as shared between instances.</summary>
 public sealed record StoredToken(string Value, DateTimeOffset ExpiresAt, DateTimeOffset FetchedAt);

@@ -1,6 +1,6 @@
 using BrandBot.Protocol.Replies;
 
-namespace BrandBot.Delivery.WeChatApi;
+namespace BrandBot.WeChatApi;
 
 /// <summary>The JSON body of a customer-service send (protocol.md §8.3) for one of our replies.</summary>
 public static class CustomerServiceMessage

@@ -1,0 +1,26 @@
+using BrandBot.WeChatApi.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BrandBot.WeChatApi;
+
+public static class WeChatApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// The WeChat client, access tokens and customer-service sends. The caller registers an
+    /// <see cref="ITokenStore"/> (Redis or embedded) and an <see cref="IWeChatApiObserver"/>.
+    /// </summary>
+    /// <param name="baseUrl">WeChat's API root; tests point it at the fake on loopback.</param>
+    public static IServiceCollection AddWeChatApi(this IServiceCollection services, string baseUrl)
+    {
+        var root = baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/";
+        services.AddHttpClient(WeChatApiClient.HttpClientName, client =>
+        {
+            client.BaseAddress = new Uri(root);
+            client.Timeout = TimeSpan.FromSeconds(15);
+        });
+        services.AddSingleton<WeChatApiClient>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<CustomerService>();
+        return services;
+    }
+}
