@@ -28,13 +28,13 @@ ensure_packages() {
   fi
 }
 
-# The dashboard's chart library ships vendored in src/BrandBot/Dashboard/wwwroot; npm ci fetches the
+# The dashboard's chart library ships vendored in src/BrandBot.Dashboard/wwwroot; npm ci fetches the
 # pinned package and the file must be byte for byte its dist/chart.umd.min.js.
 check_vendored_chart_library() {
-  local vendor=src/BrandBot/Dashboard/vendor
+  local vendor=src/BrandBot.Dashboard/vendor
   (cd "$vendor" && npm ci --silent --no-audit --no-fund >/dev/null)
-  if ! cmp -s "$vendor/node_modules/chart.js/dist/chart.umd.min.js" src/BrandBot/Dashboard/wwwroot/chart.umd.min.js; then
-    echo "src/BrandBot/Dashboard/wwwroot/chart.umd.min.js differs from chart.js in $vendor/package-lock.json"
+  if ! cmp -s "$vendor/node_modules/chart.js/dist/chart.umd.min.js" src/BrandBot.Dashboard/wwwroot/chart.umd.min.js; then
+    echo "src/BrandBot.Dashboard/wwwroot/chart.umd.min.js differs from chart.js in $vendor/package-lock.json"
     return 1
   fi
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using BrandBot.WeChatApi.Tokens;
 using BrandBot.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
 
 namespace BrandBot.Account;
 
@@ -17,7 +17,7 @@ public sealed class WeChatApiException(string path, int code, string message)
 }
 
 /// <summary>
-/// The menu, QR-code and tag calls (account-apis.md §1–§3), each with the account's access token. A
+/// The menu, QR-code and tag calls (docs/wechat-account-apis.md §1–§3), each with the account's access token. A
 /// token WeChat rejects (40001/40014/42001) is discarded and the call made once more with a fresh one —
 /// safe, because WeChat refuses those before doing anything.
 /// </summary>

@@ -1,17 +1,15 @@
 using BrandBot.Account.Planning;
 using BrandBot.Account.QrCodes;
-using BrandBot.Options;
+using BrandBot.Delivery;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Protocol.Inbound;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
-using BrandBot.Webhook;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace BrandBot.Dashboard;
 
@@ -76,11 +74,11 @@ public static class DashboardApi
 
     private static DateOnly Today(HttpContext context)
     {
-        var options = context.RequestServices.GetRequiredService<IOptions<BrandBotOptions>>().Value;
+        var options = context.RequestServices.GetRequiredService<DeliveryOptions>();
         return StatsDay.Of(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), TimeSpan.FromHours(options.StatsUtcOffsetHours));
     }
 
-    private static IResult Session(HttpContext context, AccountDirectory accounts, DashboardOptions dashboard, IOptions<BrandBotOptions> options)
+    private static IResult Session(HttpContext context, AccountDirectory accounts, DashboardOptions dashboard, DeliveryOptions options)
     {
         var session = context.Session();
         return Results.Json(new
@@ -91,7 +89,7 @@ public static class DashboardApi
             csrf = session.CsrfToken,
             accounts = accounts.All.Select(a => a.Name),
             today = Today(context),
-            statsUtcOffsetHours = options.Value.StatsUtcOffsetHours,
+            statsUtcOffsetHours = options.StatsUtcOffsetHours,
             keptDays = StatsWindow.KeptDays,
         });
     }
@@ -266,12 +264,12 @@ public static class DashboardApi
         var history = await store.GetHistoryAsync(account.Name, cancellationToken);
         var seen = (await instances.ReadAsync(account.Name, time.GetUtcNow(), cancellationToken)).ToDictionary(i => i.Instance, i => i.Version, StringComparer.Ordinal);
         // This instance's own version is known without asking the store.
-        seen[Rules.InstanceVersionReporter.InstanceName] = live.Get(account.Name).Version;
+        seen[ThisInstance.Name] = live.Get(account.Name).Version;
         return Results.Json(new
         {
             account = account.Name,
             live = current is null ? null : new { version = current.Version, publishedAt = current.PublishedAt, by = current.PublishedBy, message = current.Message, yaml = current.Yaml },
-            instances = seen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new { instance = p.Key, version = p.Value, self = p.Key == Rules.InstanceVersionReporter.InstanceName }),
+            instances = seen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new { instance = p.Key, version = p.Value, self = p.Key == ThisInstance.Name }),
             history = history.Reverse().Select(h => new { version = h.Version, at = h.At, by = h.By, message = h.Message, action = h.Action, added = h.Added, changed = h.Changed, removed = h.Removed }),
         });
     }
@@ -310,17 +308,17 @@ public static class DashboardApi
         });
     }
 
-    private static IResult Health(HttpContext context, HealthWatch watch, LiveRuleSets live, AccountDirectory accounts, IOptions<BrandBotOptions> options)
+    private static IResult Health(HttpContext context, HealthWatch watch, LiveRuleSets live, AccountDirectory accounts, DeliveryOptions options, DashboardHost host)
     {
-        var redis = context.RequestServices.GetService<IConnectionMultiplexer>();
+        var store = host.Store();
         var counts = watch.Counts();
         long Sum(string prefix) => counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
         return Results.Json(new
         {
-            instance = Rules.InstanceVersionReporter.InstanceName,
-            store = redis is null ? "embedded" : redis.IsConnected ? "redis" : "redis-unreachable",
-            degraded = redis is { IsConnected: false },
-            budgetMs = options.Value.PushBudgetMilliseconds,
+            instance = ThisInstance.Name,
+            store = store switch { StoreState.Embedded => "embedded", StoreState.Redis => "redis", _ => "redis-unreachable" },
+            degraded = store == StoreState.RedisUnreachable,
+            budgetMs = options.PushBudgetMilliseconds,
             deadlineMs = 5000,
             latency = watch.Latency(),
             rejections = counts.Where(c => c.Value > 0 && c.Key.StartsWith("brandbot_rejections_total:", StringComparison.Ordinal)).ToDictionary(c => c.Key.Split(':', 2)[1], c => c.Value),

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using BrandBot.Metrics;
+using BrandBot.Delivery.Answering;
 
 namespace BrandBot.Dashboard;
 
@@ -21,11 +21,11 @@ public sealed class HealthWatch : IDisposable
     private long _recorded;
 
     /// <param name="meters">The host's meter factory: only its BrandBot meter is heard, not another host's in the same process.</param>
-    public HealthWatch(IMeterFactory meters)
+    public HealthWatch(IMeterFactory meters, DashboardHost host)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == BrandBotMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name is
+            if (instrument.Meter.Name == host.MeterName && ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name is
                 "brandbot_push_duration_seconds" or "brandbot_rejections_total" or "brandbot_budget_fallbacks_total" or "brandbot_redis_errors_total" or "brandbot_rate_limited_total" or "brandbot_dedup_hits_total")
             {
                 listener.EnableMeasurementEvents(instrument);

@@ -1,3 +1,5 @@
+using BrandBot.Delivery;
+using BrandBot.Delivery.Flows;
 using BrandBot.Rules.Flows;
 using StackExchange.Redis;
 
@@ -7,7 +9,7 @@ namespace BrandBot.Redis;
 /// Flow states in Redis, shared by every instance. A commit is one script: the push's stored answer is
 /// checked first (a retry replays it), the state's revision compared, the state written or deleted with
 /// its life, the answer stored, the follower marked active and announced — all or nothing, so a crash
-/// leaves either no trace of the push or all of it (issue 16, property 3).
+/// leaves either no trace of the push or all of it (docs/flows-design.md §4.7, property 3).
 /// </summary>
 public sealed class RedisFlowStore(IConnectionMultiplexer redis, FlowFollowers followers, TimeProvider time) : IFlowStore
 {
@@ -43,8 +45,15 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, FlowFollowers f
     public async Task<FlowRead> ReadAsync(string account, string follower, string pushKey, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reads);
-        var values = await redis.GetDatabase().StringGetAsync([RedisKeys.FlowState(account, follower), RedisKeys.FlowAnswer(account, pushKey)]);
-        return new FlowRead(FlowState.FromJson(values[0]), values[1].IsNull ? null : (byte[])values[1]!);
+        try
+        {
+            var values = await redis.GetDatabase().StringGetAsync([RedisKeys.FlowState(account, follower), RedisKeys.FlowAnswer(account, pushKey)]);
+            return new FlowRead(FlowState.FromJson(values[0]), values[1].IsNull ? null : (byte[])values[1]!);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new StoreUnavailableException("flow_read", ex);
+        }
     }
 
     public async Task<CommitResult> CommitAsync(
@@ -52,13 +61,16 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, FlowFollowers f
         byte[] answer, TimeSpan answerLife, bool replaceMark, long activeUntil, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            CommitScript,
-            [RedisKeys.FlowState(account, follower), RedisKeys.FlowAnswer(account, pushKey), RedisKeys.FlowActive(account)],
-            [
-                expectedRev, state?.ToJson() ?? "", (long)stateLife.TotalMilliseconds, answer, (long)answerLife.TotalMilliseconds,
-                replaceMark ? 1 : 0, follower, activeUntil, now, $"{account}\n{follower}\n{activeUntil}",
-            ]))!;
+        RedisResult[] result;
+        try
+        {
+            result = await CommitScriptAsync(account, follower, pushKey, expectedRev, state, stateLife, answer, answerLife, replaceMark, activeUntil, now);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new StoreUnavailableException("flow_commit", ex);
+        }
+
         switch ((string)result[0]!)
         {
             case "answered":
@@ -70,6 +82,17 @@ public sealed class RedisFlowStore(IConnectionMultiplexer redis, FlowFollowers f
                 return new CommitResult(CommitOutcome.Committed);
         }
     }
+
+    private async Task<RedisResult[]> CommitScriptAsync(
+        string account, string follower, string pushKey, long expectedRev, FlowState? state, TimeSpan stateLife,
+        byte[] answer, TimeSpan answerLife, bool replaceMark, long activeUntil, long now) =>
+        (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+            CommitScript,
+            [RedisKeys.FlowState(account, follower), RedisKeys.FlowAnswer(account, pushKey), RedisKeys.FlowActive(account)],
+            [
+                expectedRev, state?.ToJson() ?? "", (long)stateLife.TotalMilliseconds, answer, (long)answerLife.TotalMilliseconds,
+                replaceMark ? 1 : 0, follower, activeUntil, now, $"{account}\n{follower}\n{activeUntil}",
+            ]))!;
 
     /// <summary>Hears the other instances' commits, and loads who is active now (at start and on every catch-up).</summary>
     public async Task ListenAsync(IEnumerable<string> accounts)

@@ -71,7 +71,7 @@ public sealed class RedisHitStats(IConnectionMultiplexer redis, TimeProvider tim
     private readonly ConcurrentDictionary<Counter, long> _pending = new();
 
     // How many keys _pending holds. ConcurrentDictionary.Count takes every lock of the table; asked
-    // on every count of every push it cost several percent of a saturated core (perf, issue 14).
+    // on every count of every push it cost several percent of a saturated core (perf; docs/performance.md).
     private int _pendingKeys;
 
     private readonly ConcurrentQueue<FollowerEvent> _followerEvents = new();

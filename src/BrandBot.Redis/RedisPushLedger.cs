@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using BrandBot.Delivery;
+using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Dedup;
 using StackExchange.Redis;
 

@@ -1,4 +1,5 @@
 using BrandBot.Delivery;
+using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Limits;
 using StackExchange.Redis;
 

@@ -1,5 +1,5 @@
-using BrandBot.WeChatApi.Tokens;
 using BrandBot.Protocol.Replies;
+using BrandBot.WeChatApi.Tokens;
 
 namespace BrandBot.WeChatApi;
 

@@ -2,7 +2,7 @@ using BrandBot.Protocol.Replies;
 
 namespace BrandBot.WeChatApi;
 
-/// <summary>The JSON body of a customer-service send (protocol.md §8.3) for one of our replies.</summary>
+/// <summary>The JSON body of a customer-service send (docs/protocol.md §8.3) for one of our replies.</summary>
 public static class CustomerServiceMessage
 {
     /// <summary>Null for a reply the API cannot carry (transfer to customer service is passive-only).</summary>
@@ -33,7 +33,7 @@ public static class CustomerServiceMessage
                     .EndObject();
                 break;
             case NewsReply { Articles.Count: > 0 } news:
-                // Since 2018 a customer-service news message carries one article (protocol.md §8.3).
+                // Since 2018 a customer-service news message carries one article (docs/protocol.md §8.3).
                 var article = news.Articles[0];
                 json.String("msgtype", "news").BeginObject("news").BeginArray("articles").BeginObject()
                     .String("title", article.Title).String("description", article.Description)

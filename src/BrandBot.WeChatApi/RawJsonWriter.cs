@@ -5,7 +5,7 @@ namespace BrandBot.WeChatApi;
 
 /// <summary>
 /// Writes the small JSON bodies BrandBot sends, with every non-ASCII character as raw UTF-8
-/// (protocol.md §8.3: <c>\u</c> escapes have garbled Chinese for other SDKs' users; System.Text.Json
+/// (docs/protocol.md §8.3: <c>\u</c> escapes have garbled Chinese for other SDKs' users; System.Text.Json
 /// escapes emoji even with its relaxed encoder). Only what JSON requires is escaped.
 /// </summary>
 public sealed class RawJsonWriter

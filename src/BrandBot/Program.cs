@@ -1,5 +1,6 @@
 using BrandBot.Commands;
 using BrandBot.Hosting;
+using BrandBot.Options;
 using Microsoft.Extensions.Options;
 
 // `brandbot` serves the webhook; `brandbot rules …`, `simulate …` and `probe` are the operator verbs.

@@ -42,7 +42,7 @@ if (args is ["push", ..])
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
         args.Length > 3 ? args[3] : "",
-        args.Length > 4 && args[4] == "plain" ? BrandBot.Simulation.PushMode.Plain : BrandBot.Simulation.PushMode.Safe);
+        args.Length > 4 && args[4] == "plain" ? BrandBot.Protocol.Simulation.PushMode.Plain : BrandBot.Protocol.Simulation.PushMode.Safe);
     return;
 }
 

@@ -3,8 +3,8 @@ using BenchmarkDotNet.Attributes;
 using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Matching;
-using BrandBot.Simulation;
 
 namespace BrandBot.Benchmarks;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Hosting;
-using BrandBot.Simulation;
+using BrandBot.Options;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Webhook;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -110,7 +112,7 @@ internal static class WholePush
             var xml = SampleMessages.Text("gh_load", $"o-follower-{random.Next(20_000)}", now, text, 7_000_000_000_000_000_000L + i);
             random.NextBytes(prefix);
             var push = SignedPush.Create(Token, AppId, Key, mode, xml, now, (100_000_000 + i).ToString(CultureInfo.InvariantCulture), prefix);
-            corpus[i] = (PushQuery.From(new QueryCollection(QueryHelpers.ParseQuery(push.Query))), push.Body);
+            corpus[i] = (PushQuery.Parse(push.Query), push.Body);
         }
 
         return corpus;

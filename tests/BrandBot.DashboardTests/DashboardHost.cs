@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 using Microsoft.Playwright;
 
 namespace BrandBot.DashboardTests;

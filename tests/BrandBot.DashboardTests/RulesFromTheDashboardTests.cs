@@ -121,7 +121,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         await editor.FillAsync("#test-text", "where can i park");
         await editor.ClickAsync("#test-form button");
         await ExpectTextAsync(editor.Locator("#test-result"), "rule asked-where-can-i-park answers (version 2)");
-        var reply = Wire.DecodeSafe(await Wire.PushAsync(host.Server.Client, BrandBot.Simulation.SampleMessages.Text(TestAccounts.Gh, host.NewFollower(), host.Server.Time.GetUtcNow().ToUnixTimeSeconds(), "where can i park", Wire.Unique()), BrandBot.Simulation.PushMode.Safe, timestamp: host.Server.Time.GetUtcNow().ToUnixTimeSeconds()));
+        var reply = Wire.DecodeSafe(await Wire.PushAsync(host.Server.Client, BrandBot.Protocol.Simulation.SampleMessages.Text(TestAccounts.Gh, host.NewFollower(), host.Server.Time.GetUtcNow().ToUnixTimeSeconds(), "where can i park", Wire.Unique()), BrandBot.Protocol.Simulation.PushMode.Safe, timestamp: host.Server.Time.GetUtcNow().ToUnixTimeSeconds()));
         Assert.Contains("The car park is under the mall, entrance B.", reply);
 
         // The viewer's open page learns of the new version by itself.

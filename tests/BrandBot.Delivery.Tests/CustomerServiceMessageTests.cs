@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using BrandBot.WeChatApi;
 using BrandBot.Protocol.Replies;
+using BrandBot.WeChatApi;
 using FsCheck.Xunit;
 
 namespace BrandBot.Delivery.Tests;
@@ -13,7 +13,7 @@ public class CustomerServiceMessageTests
     [Fact]
     public void Chinese_AndEmoji_GoOutAsRawUtf8()
     {
-        // protocol.md §8.3: \u escapes garbled Chinese for other SDKs' users; System.Text.Json escapes emoji by default.
+        // docs/protocol.md §8.3: \u escapes garbled Chinese for other SDKs' users; System.Text.Json escapes emoji by default.
         var json = CustomerServiceMessage.Json(OpenId, new TextReply("你好 😀"))!;
         Assert.Equal("""{"touser":"o9AgO5Kd5ggOC-bXrbNODIiE3bGY","msgtype":"text","text":{"content":"你好 😀"}}""", Encoding.UTF8.GetString(json));
         Assert.DoesNotContain("\\u", Encoding.UTF8.GetString(json));

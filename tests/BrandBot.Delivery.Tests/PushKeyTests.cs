@@ -18,7 +18,7 @@ public class PushKeyTests
     [Fact]
     public void TwoFollowersWithTheSameMsgId_AreNeverConfused()
     {
-        // peers.md §3.2 (WxJava#333): MsgId alone collided for simultaneous voice messages.
+        // docs/peers.md §3.2 (WxJava#333): MsgId alone collided for simultaneous voice messages.
         Assert.NotEqual(PushKey.Of(Text(Follower, 42, 1000)), PushKey.Of(Text("oOther", 42, 1000)));
     }
 
@@ -37,7 +37,7 @@ public class PushKeyTests
     [Fact]
     public void JobFinishedEvents_AlsoUseTheirMsgID()
     {
-        // peers.md §3.2 (WeiXinMPSDK#2605): these arrive in bulk with equal timestamps, told apart by MsgID.
+        // docs/peers.md §3.2 (WeiXinMPSDK#2605): these arrive in bulk with equal timestamps, told apart by MsgID.
         var a = Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{Follower}</FromUserName><CreateTime>1000</CreateTime><MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>1</MsgID><Status>success</Status></xml>");
         var b = Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{Follower}</FromUserName><CreateTime>1000</CreateTime><MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>2</MsgID><Status>success</Status></xml>");
         Assert.IsType<JobFinishedEvent>(a);

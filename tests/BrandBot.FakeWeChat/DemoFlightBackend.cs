@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace BrandBot.FakeWeChat;
 
 /// <summary>
-/// A brand backend for the flight-status flow of deploy/rules/demo.yaml (README "Conversations"):
+/// A brand backend for the flight-status flow of deploy/rules/demo.yaml (docs/flows.md):
 /// <c>POST /demo/flight</c> answers from the flow's slots. A flight number it does not know (starting
 /// XX) asks for the number again (<c>"flow": {"reask": "flightNo"}</c>). It counts calls per
 /// Idempotency-Key, so a test can see that one flow step is acted on once.

@@ -10,7 +10,7 @@ namespace BrandBot.FakeWeChat;
 /// <summary>
 /// One Official Account's menus, parametric QR codes and follower tags as WeChat's API keeps them,
 /// answering with the documented limits and error codes. Section numbers are those of
-/// ../shared/research/account-apis.md, which every rule here comes from.
+/// docs/wechat-account-apis.md, which every rule here comes from.
 /// </summary>
 public sealed class FakeAccount
 {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace BrandBot.FakeWeChat;
 
 /// <summary>
-/// WeChat's API as BrandBot uses it (protocol.md §8.2, §8.3), on loopback over real HTTP:
+/// WeChat's API as BrandBot uses it (docs/protocol.md §8.2, §8.3), on loopback over real HTTP:
 /// stable_token hands out TOKEN-1, TOKEN-2, … and counts calls; customer-service sends are
 /// recorded with their raw bytes and answered with queued error codes (0 when none are queued).
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class FakeWeChatApi : IAsyncDisposable
     /// <summary>Calls of the demo flight backend, per Idempotency-Key.</summary>
     public ConcurrentDictionary<string, int> FlightCalls { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Menus, QR codes and tags (account-apis.md), checked against the tokens this fake handed out.</summary>
+    /// <summary>Menus, QR codes and tags (docs/wechat-account-apis.md), checked against the tokens this fake handed out.</summary>
     public FakeAccount Account { get; } = new();
 
     /// <param name="url">Where to listen; by default a port the OS picks.</param>

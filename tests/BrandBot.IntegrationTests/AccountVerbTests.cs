@@ -9,7 +9,7 @@ using StackExchange.Redis;
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// <c>account plan/apply/qr/import/history</c> (issue 15) as an operator runs them: the verbs in
+/// <c>account plan/apply/qr/import/history</c> (docs/account-as-code.md) as an operator runs them: the verbs in
 /// process, a real redis-server, and the fake WeChat API on loopback.
 /// </summary>
 public sealed class AccountVerbTests : IAsyncLifetime

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using BrandBot.Commands;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Stats;
-using BrandBot.Simulation;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// Statistics per channel and per menu key (issue 15): scans, follows, unfollows of the followers a
+/// Statistics per channel and per menu key (docs/account-as-code.md): scans, follows, unfollows of the followers a
 /// scene brought, how many of a day's followers left within 1/7/30 days, menu taps — counted by a real
 /// server on the embedded store and on Redis, and printed by <c>rules stats</c>.
 /// </summary>

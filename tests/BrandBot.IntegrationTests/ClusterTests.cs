@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -19,7 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// BrandBot on Redis Cluster (issue 18): publish and hot reload on every instance (cluster pub/sub),
+/// BrandBot on Redis Cluster (deploy/README.md): publish and hot reload on every instance (cluster pub/sub),
 /// push records, rate windows, statistics, tokens, tagging and flows across two instances, and a master
 /// killed under steady load while its replica takes over.
 /// </summary>

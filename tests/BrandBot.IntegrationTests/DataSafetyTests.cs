@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;
 
-/// <summary>Issue 8: nothing accepted is left half-written by a shutdown or an interrupted publish.</summary>
+/// <summary>Nothing accepted is left half-written by a shutdown or an interrupted publish.</summary>
 public sealed class DataSafetyTests
 {
     [Fact]

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// Issue 5 end to end: real redis-server, two real BrandBot instances, a fake WeChat API and a fake
+/// Answering with brand backends end to end: real redis-server, two real BrandBot instances, a fake WeChat API and a fake
 /// brand backend, all real HTTP on loopback, on the real clock (the budget races real calls).
-/// The same tests run on a real Redis Cluster in <see cref="DeliveryOnClusterTests"/> (issue 18).
+/// The same tests run on a real Redis Cluster in <see cref="DeliveryOnClusterTests"/> (deploy/README.md).
 /// </summary>
 public class DeliveryTests : IAsyncLifetime
 {
@@ -71,7 +71,7 @@ public class DeliveryTests : IAsyncLifetime
         var push = Wire.Text("hours");
 
         var first = await PushAsync(a, push);
-        // A second later: the retry is answered afresh (issue 14), so its CreateTime is its own; the content is the first's.
+        // A second later: the retry is answered afresh (docs/exactly-once.md), so its CreateTime is its own; the content is the first's.
         await Task.Delay(1100);
         var retry = await PushAsync(b, push);
 
@@ -110,7 +110,7 @@ public class DeliveryTests : IAsyncLifetime
         var (token, body) = Assert.Single(_api.Sends);
         Assert.Equal("TOKEN-1", token);
         Assert.Equal("您的订单 42 已发货 😀", FakeWeChatApi.Text(body));
-        // protocol.md §8.3: raw UTF-8 on the wire, not \u escapes.
+        // docs/protocol.md §8.3: raw UTF-8 on the wire, not \u escapes.
         Assert.DoesNotContain("\\u", Encoding.UTF8.GetString(body));
         Assert.Equal(1, _backend.Calls);
         Assert.Equal(1, Series(await MetricsAsync(a), "brandbot_budget_fallbacks_total", "acme"));

@@ -1,5 +1,6 @@
 using BrandBot.Commands;
 using BrandBot.Hosting;
+using BrandBot.Options;
 using YamlDotNet.RepresentationModel;
 
 namespace BrandBot.IntegrationTests;

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// The fake WeChat API answers as account-apis.md documents — so the account tests mean something:
+/// The fake WeChat API answers as docs/wechat-account-apis.md documents — so the account tests mean something:
 /// a fake that accepted anything would let BrandBot send what WeChat refuses.
 /// </summary>
 public sealed class FakeAccountApiTests : IAsyncLifetime
@@ -57,7 +57,7 @@ public sealed class FakeAccountApiTests : IAsyncLifetime
         Assert.Equal(0, await CodeAsync("/cgi-bin/menu/addconditional", Conditional("""{"tag_id":"2"}""")));
         Assert.Equal(65301, await CodeAsync("/cgi-bin/menu/delconditional", """{"menuid":"12345"}"""));
 
-        // menu/get echoes tag_id as group_id and leaves empty sub_button lists (account-apis.md §1.7).
+        // menu/get echoes tag_id as group_id and leaves empty sub_button lists (docs/wechat-account-apis.md §1.7).
         using var read = JsonDocument.Parse(await (await _http.GetAsync($"/cgi-bin/menu/get?access_token={_token}")).Content.ReadAsStringAsync());
         Assert.Equal("2", read.RootElement.GetProperty("conditionalmenu")[0].GetProperty("matchrule").GetProperty("group_id").GetString());
         Assert.Equal(0, read.RootElement.GetProperty("menu").GetProperty("button")[0].GetProperty("sub_button").GetArrayLength());

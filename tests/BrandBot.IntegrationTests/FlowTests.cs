@@ -1,14 +1,14 @@
 using System.Text.Json;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// Conversations (issue 16) on real servers: two instances on a real redis-server (and the embedded
+/// Conversations (docs/flows.md) on real servers: two instances on a real redis-server (and the embedded
 /// store), the demo flight backend and customer-service API of the fake WeChat process on loopback.
 /// </summary>
 public sealed class FlowTests : IAsyncLifetime
@@ -251,24 +251,24 @@ public sealed class FlowTests : IAsyncLifetime
     public async Task Commit_WritesStateAndAnswerTogether_OrNeither()
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-        var store = new RedisFlowStore(connection, new BrandBot.Rules.Flows.FlowFollowers(TimeProvider.System), TimeProvider.System);
-        var state = new BrandBot.Rules.Flows.FlowState("f", 1, "i", "a", 0, new Dictionary<string, string>(), 1, 0, 0, false);
+        var store = new RedisFlowStore(connection, new BrandBot.Delivery.Flows.FlowFollowers(TimeProvider.System), TimeProvider.System);
+        var state = new BrandBot.Delivery.Flows.FlowState("f", 1, "i", "a", 0, new Dictionary<string, string>(), 1, 0, 0, false);
         var life = TimeSpan.FromMinutes(1);
         var until = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds();
 
         // An attempt that read revision 3 while the store holds none: refused, and nothing of it is stored.
         var stale = await store.CommitAsync("acme", "follower", "push1", 3, state, life, "R1"u8.ToArray(), life, false, until);
-        Assert.Equal(BrandBot.Rules.Flows.CommitOutcome.Conflict, stale.Outcome);
+        Assert.Equal(BrandBot.Delivery.Flows.CommitOutcome.Conflict, stale.Outcome);
         var nothing = await store.ReadAsync("acme", "follower", "push1");
         Assert.Equal((null, null), (nothing.State, nothing.Answer));
 
-        Assert.Equal(BrandBot.Rules.Flows.CommitOutcome.Committed, (await store.CommitAsync("acme", "follower", "push1", 0, state, life, "R1"u8.ToArray(), life, false, until)).Outcome);
+        Assert.Equal(BrandBot.Delivery.Flows.CommitOutcome.Committed, (await store.CommitAsync("acme", "follower", "push1", 0, state, life, "R1"u8.ToArray(), life, false, until)).Outcome);
         var both = await store.ReadAsync("acme", "follower", "push1");
         Assert.Equal((1L, "R1"), (both.State!.Rev, System.Text.Encoding.ASCII.GetString(both.Answer!)));
 
         // A second attempt of the same push gets the first one's answer and changes nothing.
         var again = await store.CommitAsync("acme", "follower", "push1", 1, state with { Rev = 2, Step = "b" }, life, "R2"u8.ToArray(), life, false, until);
-        Assert.Equal((BrandBot.Rules.Flows.CommitOutcome.Answered, "R1"), (again.Outcome, System.Text.Encoding.ASCII.GetString(again.Answer!)));
+        Assert.Equal((BrandBot.Delivery.Flows.CommitOutcome.Answered, "R1"), (again.Outcome, System.Text.Encoding.ASCII.GetString(again.Answer!)));
         Assert.Equal("a", (await store.ReadAsync("acme", "follower", "push1")).State!.Step);
     }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using BrandBot.Protocol.Crypto;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.IntegrationTests;
 

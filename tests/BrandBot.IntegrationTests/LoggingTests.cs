@@ -1,4 +1,4 @@
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.IntegrationTests;
 

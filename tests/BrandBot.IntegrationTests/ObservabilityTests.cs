@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

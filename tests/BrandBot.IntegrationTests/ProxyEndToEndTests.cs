@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text;
 using BrandBot.Commands;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// Issue 6 end to end: the project's own nginx site (deploy/nginx) in front of two BrandBot
+/// Behind nginx end to end: the project's own nginx site (deploy/nginx) in front of two BrandBot
 /// processes started like the container (ENTRYPOINT, environment, secret files) and a real
 /// redis-server, everything under the path base /bot.
 /// </summary>
@@ -206,7 +206,7 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
 
     /// <summary>
     /// The reply as the follower sees it: a replayed fixed reply is rebuilt, so its CreateTime may be a
-    /// second later than the first attempt's (README "Answering exactly once"); its content may not differ.
+    /// second later than the first attempt's (docs/exactly-once.md); its content may not differ.
     /// </summary>
     private static string Inner(PushResponse response) =>
         Wire.WithoutCreateTime(SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body));

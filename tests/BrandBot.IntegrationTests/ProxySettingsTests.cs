@@ -32,7 +32,7 @@ public class ProxySettingsTests
         var settings = TestAccounts.Settings(TestAccounts.WriteRules(TestAccounts.Rules));
         settings["BrandBot:PathBase"] = "/bot";
         await using var server = await TestServer.StartAsync(settings);
-        var push = BrandBot.Simulation.SignedPush.Create(TestAccounts.Token, null, null, BrandBot.Simulation.PushMode.Plain, Wire.Text("hours"), TestServer.Now.ToUnixTimeSeconds(), "1", Wire.Prefix);
+        var push = BrandBot.Protocol.Simulation.SignedPush.Create(TestAccounts.Token, null, null, BrandBot.Protocol.Simulation.PushMode.Plain, Wire.Text("hours"), TestServer.Now.ToUnixTimeSeconds(), "1", Wire.Prefix);
 
         Assert.Equal("We open 9:00-21:00", (await Wire.PostAsync(server.Client, $"/bot/wechat/acme?{push.Query}", push.Body)).Reply()["Content"]);
         // A trailing slash is not rewritten into a redirect (WeChat would not follow it).

@@ -1,6 +1,6 @@
 using System.Text;
 using BrandBot.Protocol.Crypto;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.IntegrationTests;
 
@@ -48,7 +48,7 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     [Fact]
     public async Task OfficialSafeModeXmlVector_IsAcceptedOverHttp()
     {
-        // protocol.md §7.4, byte for byte: the official query string and body. Its message is an
+        // docs/protocol.md §7.4, byte for byte: the official query string and body. Its message is an
         // unknown "debug_demo" event, so the right answer is an unencrypted success.
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
@@ -197,5 +197,5 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     private static string Inner(PushResponse response) =>
-        BrandBot.Simulation.SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
+        BrandBot.Protocol.Simulation.SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BrandBot.Commands;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;

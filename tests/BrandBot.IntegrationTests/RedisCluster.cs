@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// A real Redis Cluster on loopback (issue 18): six <c>redis-server --cluster-enabled yes</c>
+/// A real Redis Cluster on loopback (deploy/README.md): six <c>redis-server --cluster-enabled yes</c>
 /// processes, three masters with a replica each, joined by <c>redis-cli --cluster create</c>. Started
 /// and stopped by the test; a master can be killed so its replica takes over.
 /// </summary>

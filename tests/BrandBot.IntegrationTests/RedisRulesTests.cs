@@ -1,6 +1,6 @@
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 

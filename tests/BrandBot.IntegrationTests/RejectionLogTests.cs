@@ -1,3 +1,4 @@
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;

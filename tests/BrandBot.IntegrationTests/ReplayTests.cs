@@ -1,6 +1,6 @@
 using System.Globalization;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
-using BrandBot.Simulation;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;

@@ -1,6 +1,6 @@
-using BrandBot.Rules;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
+using BrandBot.Services;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BrandBot.IntegrationTests;

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Protocol.Xml;
-using BrandBot.Simulation;
 
 namespace BrandBot.IntegrationTests;
 

@@ -1,4 +1,5 @@
 using BrandBot.Hosting;
+using BrandBot.Options;
 using Microsoft.Extensions.Options;
 
 namespace BrandBot.IntegrationTests;

@@ -1,3 +1,4 @@
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Webhook;
 
 namespace BrandBot.IntegrationTests;

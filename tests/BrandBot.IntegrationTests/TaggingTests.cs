@@ -1,8 +1,9 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
-using BrandBot.WeChatApi.Tokens;
+using BrandBot.Protocol.Simulation;
+using BrandBot.Services;
 using BrandBot.WeChatApi;
-using BrandBot.Simulation;
+using BrandBot.WeChatApi.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -10,7 +11,7 @@ using StackExchange.Redis;
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// Tagging (issue 15): a follow or scan through a tagged scene, or a message firing a tagged rule, tags
+/// Tagging (docs/account-as-code.md): a follow or scan through a tagged scene, or a message firing a tagged rule, tags
 /// the follower once — batched, off the request path, kept in Redis across a restart — against the
 /// fake WeChat API on loopback.
 /// </summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Hosting;
+using BrandBot.Options;
 using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

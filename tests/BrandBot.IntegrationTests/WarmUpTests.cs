@@ -1,5 +1,6 @@
+using BrandBot.Delivery.Pipeline;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using BrandBot.Webhook;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -9,7 +10,7 @@ using StackExchange.Redis;
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// The start-up warm-up (README "Start-up warm-up"): it rehearses the real push path before the host
+/// The start-up warm-up (docs/performance.md): it rehearses the real push path before the host
 /// listens, and nothing of it can be seen afterwards — in Redis, on /metrics or in the log.
 /// </summary>
 public sealed class WarmUpTests : IAsyncLifetime
@@ -64,7 +65,7 @@ public sealed class WarmUpTests : IAsyncLifetime
             var push = SignedPush.Create(
                 TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, PushMode.Safe,
                 SampleMessages.Text(TestAccounts.Gh, TestAccounts.OpenId, now, text, 1), now, "n0nce", new byte[16]);
-            var answer = processor.Rehearse(account, PushQuery.From(new QueryCollection(QueryHelpers.ParseQuery(push.Query))), push.Body, rules);
+            var answer = processor.Rehearse(account, PushQuery.Parse(push.Query), push.Body, rules);
 
             Assert.Equal(200, answer.Status);
             var reply = SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, answer.Body.ToArray());
@@ -73,7 +74,7 @@ public sealed class WarmUpTests : IAsyncLifetime
 
         // A bad signature is refused, as on the real path.
         var forged = SignedPush.Create("another-token", TestAccounts.AppId, TestAccounts.Key, PushMode.Safe, SampleMessages.Text(TestAccounts.Gh, TestAccounts.OpenId, now, "hours", 2), now, "n0nce", new byte[16]);
-        Assert.Equal(401, processor.Rehearse(account, PushQuery.From(new QueryCollection(QueryHelpers.ParseQuery(forged.Query))), forged.Body, rules).Status);
+        Assert.Equal(401, processor.Rehearse(account, PushQuery.Parse(forged.Query), forged.Body, rules).Status);
     }
 
     [Fact]

@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests;
 
 /// <summary>
-/// Issue 14: fixed replies answered without waiting on Redis, their records written behind. Real
+/// Fixed replies answered without waiting on Redis, their records written behind. Real
 /// redis-server, two real BrandBot instances (one of them a real process, for the kill), the fake
 /// WeChat API for the rest of a reply_all group, on the real clock.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
         var retry = await PushAsync(b, push);
 
         Assert.Contains("step 1", Decode(first));
-        // Answered afresh, so its CreateTime is its own (README "Exactly once"); the content is the first's.
+        // Answered afresh, so its CreateTime is its own (docs/exactly-once.md); the content is the first's.
         Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
         await EventuallyAsync(async () => await HitsAsync(a, b, "steps") >= 1 && _api.Sends.Count >= 2, TimeSpan.FromSeconds(10));
         await Task.Delay(500);

@@ -113,7 +113,7 @@ public class EnvelopeTests
     [Fact]
     public void Seal_ContentAlignedTo32_AddsAFullPadBlock()
     {
-        // 16 + 4 + msg + appId = 64 → P = 32, so the ciphertext is 96 bytes (protocol.md §2.4).
+        // 16 + 4 + msg + appId = 64 → P = 32, so the ciphertext is 96 bytes (docs/protocol.md §2.4).
         var appId = "wx0123456789abcdef"; // 18 bytes
         var message = new byte[64 - 20 - appId.Length];
         var key = RandomNumberGenerator.GetBytes(32);

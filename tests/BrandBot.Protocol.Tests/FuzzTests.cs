@@ -10,7 +10,7 @@ using FsCheck.Xunit;
 namespace BrandBot.Protocol.Tests;
 
 /// <summary>
-/// Issue 8, hostile input: random and mutated bodies through the XML reader, the parser and the
+/// Hostile input: random and mutated bodies through the XML reader, the parser and the
 /// decryptor. The only acceptable failures are the typed refusals the endpoint turns into 400/401;
 /// nothing hangs, nothing allocates without bound. Hostile/ holds the regression corpus.
 /// </summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace BrandBot.Protocol.Tests;
 
-/// <summary>Loads Vectors/official.json: the protocol.md §7 vectors, kept as data rather than code.</summary>
+/// <summary>Loads Vectors/official.json: the docs/protocol.md §7 vectors, kept as data rather than code.</summary>
 public static class OfficialVectors
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };

@@ -1,6 +1,6 @@
 using System.Xml;
-
 using BrandBot.Protocol.Xml;
+
 
 namespace BrandBot.Protocol.Tests;
 
@@ -125,7 +125,7 @@ internal static class ReferenceXmlReader
         }
 
         var key = parents.Count == 0 ? name : string.Join('/', parents) + "/" + name;
-        // protocol.md §10: node-webot and the other SDKs trim surrounding whitespace of values.
+        // docs/protocol.md §10: node-webot and the other SDKs trim surrounding whitespace of values.
         fields.Add(new(key, value.Trim()));
     }
 }

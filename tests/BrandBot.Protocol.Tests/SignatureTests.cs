@@ -26,7 +26,7 @@ public class SignatureTests
     [Fact]
     public void Verify_S5WithLastCharE_Fails()
     {
-        // protocol.md §7.1 S5: "last char e instead of f must fail".
+        // docs/protocol.md §7.1 S5: "last char e instead of f must fail".
         Assert.False(Signature.Verify("f21891de399b4e33a1a93c9a7b8a8fffb5a443fe", "test", "1410685589", "test"));
     }
 
@@ -55,7 +55,7 @@ public class SignatureTests
     [Fact]
     public void Compute_CultureSortTrap_UsesOrdinalOrder()
     {
-        // protocol.md §1.2 / P13: a culture-aware sort orders "_z,+x,1a,abc,Abd,Zz"; WeChat sorts by code unit.
+        // docs/protocol.md §1.2 / P13: a culture-aware sort orders "_z,+x,1a,abc,Abd,Zz"; WeChat sorts by code unit.
         string[] parts = ["abc", "Abd", "_z", "+x", "1a", "Zz"];
         var cultureSorted = (string[])parts.Clone();
         Array.Sort(cultureSorted, StringComparer.InvariantCulture);
@@ -72,7 +72,7 @@ public class SignatureTests
     [Fact]
     public void Compute_OfficialMsgSignature_PlusSortsBeforeDigits()
     {
-        // protocol.md §2.3: the 7.3 Encrypt starts with '+', which sorts first in ordinal order.
+        // docs/protocol.md §2.3: the 7.3 Encrypt starts with '+', which sorts first in ordinal order.
         var v = OfficialVectors.Envelope("7.3-json");
         Assert.Equal(v.MsgSignature, Signature.Compute(v.Token, v.Timestamp, v.Nonce, v.Encrypt));
     }

@@ -1,10 +1,11 @@
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
+using BrandBot.Testing;
 
 namespace BrandBot.Rules.Tests;
 
-/// <summary>The account part of the rules file (issue 15): menu, QR channels and tags, read and checked with their lines.</summary>
+/// <summary>The account part of the rules file (docs/account-as-code.md): menu, QR channels and tags, read and checked with their lines.</summary>
 public class AccountRulesTests
 {
     private const string Full = """

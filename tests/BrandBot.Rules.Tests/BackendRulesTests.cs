@@ -5,7 +5,7 @@ using BrandBot.Rules.Model;
 
 namespace BrandBot.Rules.Tests;
 
-/// <summary>The <c>webhook</c> reply kind and <c>fallback</c> lists (issue 5).</summary>
+/// <summary>The <c>webhook</c> reply kind and <c>fallback</c> lists (docs/rules-file.md).</summary>
 public class BackendRulesTests
 {
     private const string Order = """

@@ -2,7 +2,8 @@ using System.Text;
 using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Xml;
 using BrandBot.Rules.Matching;
-using static BrandBot.Rules.Tests.RuleTestData;
+using BrandBot.Testing;
+using static BrandBot.Testing.RuleTestData;
 
 namespace BrandBot.Rules.Tests;
 

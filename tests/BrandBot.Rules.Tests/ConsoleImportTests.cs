@@ -3,7 +3,8 @@ using BrandBot.Rules.Import;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
-using static BrandBot.Rules.Tests.RuleTestData;
+using BrandBot.Testing;
+using static BrandBot.Testing.RuleTestData;
 
 namespace BrandBot.Rules.Tests;
 

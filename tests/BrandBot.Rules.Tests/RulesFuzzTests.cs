@@ -8,7 +8,7 @@ using FsCheck.Xunit;
 namespace BrandBot.Rules.Tests;
 
 /// <summary>
-/// Issue 8, hostile input: whatever an operator (or an attacker with write access to the file) puts in
+/// Hostile input: whatever an operator (or an attacker with write access to the file) puts in
 /// a rules file, the loader answers with problems and line numbers — never an exception, never a hang.
 /// </summary>
 public class RulesFuzzTests

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reliability under faults and a soak, long form (issue 8). The short form runs in tests/run-all.sh.
+# Reliability under faults and a soak, long form (docs/exactly-once.md, "Reliability"). The short form runs in tests/run-all.sh.
 #   bash tests/reliability/run.sh [scenario seconds, default 60] [soak seconds, default 600]
 # Needs redis-server and nginx (installed like tests/run-all.sh does); prints the results table.
 set -euo pipefail

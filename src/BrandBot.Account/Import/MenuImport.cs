@@ -9,7 +9,7 @@ namespace BrandBot.Account.Import;
 /// <summary>
 /// Today's menu as a rules file (<c>account import</c>), so a brand moves over without retyping. The
 /// default menu comes from get_current_selfmenu_info, which also shows a menu built in the console
-/// before the switch (account-apis.md §1.7); the console's own button kinds (text, img, voice, video,
+/// before the switch (docs/wechat-account-apis.md §1.7); the console's own button kinds (text, img, voice, video,
 /// news: an answer WeChat gave by itself) become a click key and a rule that answers it, because once
 /// the server URL is set WeChat stops answering them. Conditional menus come from menu/get.
 /// </summary>

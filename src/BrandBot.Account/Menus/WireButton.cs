@@ -1,13 +1,13 @@
 using System.Text.Json;
-using BrandBot.WeChatApi;
 using BrandBot.Rules.Model;
+using BrandBot.WeChatApi;
 
 namespace BrandBot.Account.Menus;
 
 /// <summary>
 /// A menu button in WeChat's own terms, the one form both sides of a plan are compared in: what the
 /// rules file declares and what <c>menu/get</c> answers (normalised: a parent keeps only its name
-/// and sub buttons, empty <c>sub_button</c> lists are dropped — account-apis.md §1.3, §1.7).
+/// and sub buttons, empty <c>sub_button</c> lists are dropped — docs/wechat-account-apis.md §1.3, §1.7).
 /// </summary>
 public sealed record WireButton(string Name, string? Type, string? Key, string? Url, string? AppId, string? PagePath, string? ArticleId)
 {

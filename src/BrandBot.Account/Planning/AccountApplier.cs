@@ -74,7 +74,7 @@ public sealed class AccountApplier(AccountApi api, IAccountRecords records, Time
         _ => step.ToString(),
     };
 
-    /// <summary>WeChat's code with what it means for the operator (account-apis.md §1.6, §2.5, §3.3).</summary>
+    /// <summary>WeChat's code with what it means for the operator (docs/wechat-account-apis.md §1.6, §2.5, §3.3).</summary>
     public static string Explain(Exception ex) => ex switch
     {
         WeChatApiException { Code: 45029 } => "errcode 45029: the account has used all 100,000 permanent codes",

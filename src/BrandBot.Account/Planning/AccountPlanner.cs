@@ -5,7 +5,7 @@ namespace BrandBot.Account.Planning;
 
 /// <summary>
 /// Compares what the rules file declares with what the account is, and lists the calls that close
-/// the gap, in the order WeChat needs (account-apis.md §1.8 item 7, §6): missing tags first (a
+/// the gap, in the order WeChat needs (docs/wechat-account-apis.md §1.8 item 7, §6): missing tags first (a
 /// conditional menu names a tag by id), then the default menu (conditional menus need one), then
 /// stale conditional menus deleted, then the declared ones added — the first listed last, because
 /// WeChat matches the newest first — and finally codes to mint. Tags WeChat has that the file does

@@ -4,7 +4,7 @@ using QRCoder;
 namespace BrandBot.Account.QrCodes;
 
 /// <summary>
-/// A scene's code as an image, drawn here from the code's URL (account-apis.md §2.3: "render the image
+/// A scene's code as an image, drawn here from the code's URL (docs/wechat-account-apis.md §2.3: "render the image
 /// yourself"; showqrcode needs the network and gives a 430 px JPEG). PNG for screens, SVG for print.
 /// Rendering is QRCoder's: managed code, no System.Drawing, PNG and SVG writers of its own.
 /// </summary>

@@ -10,7 +10,7 @@ public interface ITaggingObserver
 }
 
 /// <summary>
-/// Sends one account's waiting tag requests to WeChat (tags/members/batchtagging, account-apis.md §3):
+/// Sends one account's waiting tag requests to WeChat (tags/members/batchtagging, docs/wechat-account-apis.md §3):
 /// grouped by tag, at most 50 followers a call; a missing tag is created by name. Transient answers
 /// (−1, 45159 — also seen on valid fresh tags, §3.4 item 2 — 45009, the network) are retried with
 /// back-off. A batch refused for one follower (40003/49003: not a follower; 45059: 20 tags already)

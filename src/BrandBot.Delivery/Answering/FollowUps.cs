@@ -1,17 +1,18 @@
 using System.Collections.Concurrent;
-using BrandBot.Logging;
-using Microsoft.Extensions.Hosting;
+using BrandBot.Delivery.Pipeline;
 using Microsoft.Extensions.Logging;
 
-namespace BrandBot.Delivery;
+namespace BrandBot.Delivery.Answering;
 
 /// <summary>
 /// Work that continues after a push has been answered: the rest of a reply_all group, or a reply
 /// that missed the budget, going out through the customer-service API. Tracked so that shutdown
 /// waits for it (up to <see cref="DrainBound"/>) instead of dropping a follower's answer.
 /// </summary>
-public sealed class FollowUps(ILogger<FollowUps> logger) : IHostedService, IDisposable
+public sealed class FollowUps(ILoggerFactory logs) : IDisposable
 {
+    private readonly ILogger logger = logs.CreateLogger(DeliveryLog.FollowUpsCategory);
+
     public static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<Task, string> _running = new();
@@ -29,7 +30,7 @@ public sealed class FollowUps(ILogger<FollowUps> logger) : IHostedService, IDisp
                 _running.TryRemove(done, out _);
                 if (done.Exception is { } failure)
                 {
-                    Log.FollowUpFailed(logger, account, failure.GetBaseException());
+                    DeliveryLog.FollowUpFailed(logger, account, failure.GetBaseException());
                 }
             },
             CancellationToken.None,
@@ -40,8 +41,7 @@ public sealed class FollowUps(ILogger<FollowUps> logger) : IHostedService, IDisp
     /// <summary>Completes when everything started so far has finished (tests, shutdown).</summary>
     public Task DrainAsync() => Task.WhenAll(_running.Keys);
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
+    /// <summary>At shutdown: waits for what is running, up to <see cref="DrainBound"/>, then cancels the rest.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         try
@@ -50,7 +50,7 @@ public sealed class FollowUps(ILogger<FollowUps> logger) : IHostedService, IDisp
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            Log.FollowUpsAbandoned(logger, _running.Count);
+            DeliveryLog.FollowUpsAbandoned(logger, _running.Count);
         }
         finally
         {

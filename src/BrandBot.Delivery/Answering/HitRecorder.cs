@@ -3,10 +3,10 @@ using BrandBot.Protocol.Inbound;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Stats;
 
-namespace BrandBot.Metrics;
+namespace BrandBot.Delivery.Answering;
 
 /// <summary>Turns a routed push into statistics (store) and counters (metrics). Never throws.</summary>
-public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
+public sealed class HitRecorder(IHitStats stats, IDeliveryObserver observer)
 {
     /// <param name="normalizedText">What the push was matched on (<see cref="CompiledRuleSet.NormalizedTextOf"/>), if anything.</param>
     public void Record(string account, InboundMessage message, RouteResult route, string? normalizedText)
@@ -17,11 +17,11 @@ public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
             {
                 case SubscribeEvent follow:
                     stats.Follow(account, follow.Scene, PushKey.Follower(message));
-                    metrics.Follow(account, follow.Scene ?? "");
+                    observer.Followed(account, follow.Scene ?? "");
                     break;
                 case UnsubscribeEvent:
                     stats.Unfollow(account, PushKey.Follower(message));
-                    metrics.Unfollow(account);
+                    observer.Unfollowed(account);
                     break;
                 case ScanEvent scan:
                     stats.Scan(account, scan.Scene);
@@ -42,12 +42,12 @@ public sealed class HitRecorder(IHitStats stats, BrandBotMetrics metrics)
             if (route.Kind is MatchKind.Keyword or MatchKind.Menu && route.RuleName is { } rule)
             {
                 stats.RuleHit(account, rule);
-                metrics.RuleHit(account, rule);
+                observer.RuleHit(account, rule);
             }
             else if (route.Kind is MatchKind.Default or MatchKind.None && normalizedText is { Length: > 0 })
             {
                 stats.Unanswered(account, normalizedText);
-                metrics.Unanswered(account);
+                observer.Unanswered(account);
             }
         }
         catch (Exception)

@@ -1,17 +1,14 @@
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
-using BrandBot.WeChatApi;
-using BrandBot.Metrics;
-using BrandBot.Options;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
 using BrandBot.Rules.Store;
-using BrandBot.Webhook;
-using Microsoft.Extensions.Options;
+using BrandBot.WeChatApi;
 
-namespace BrandBot.Delivery;
+namespace BrandBot.Delivery.Answering;
 
 /// <summary>
 /// What to answer a push with, and what (if anything) to send after the answer is written.
@@ -28,7 +25,7 @@ public readonly record struct PushOutcome(RememberedAnswer Answer, RouteResult? 
 }
 
 /// <summary>
-/// Answers every follower exactly once (issues 5 and 14). A reply fixed in the rules is a pure function
+/// Answers every follower exactly once (docs/exactly-once.md). A reply fixed in the rules is a pure function
 /// of the push and the rules version (random_one picks by the push's identity), so any attempt of a
 /// push, on any instance, answers with the same content (its CreateTime is the attempt's own) without
 /// asking anyone: such a push is answered at once and its record written behind the answer
@@ -47,17 +44,17 @@ public sealed class PushAnswerer(
     CustomerService customerService,
     PushEffects effects,
     Flows.FlowAnswerer flows,
-    BrandBotMetrics metrics,
+    IDeliveryObserver observer,
     TimeProvider time,
-    IOptions<BrandBotOptions> options)
+    DeliveryOptions options)
 {
     /// <summary>How much later than this instance another may learn of a publish, and how far WeChat's clock and ours may disagree.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
 
-    private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
-    private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
+    private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.PushBudgetMilliseconds);
+    private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.DedupSeconds);
     // The in-flight mark outlives the budget a little, so a retry only takes over from an attempt whose instance died.
-    private readonly TimeSpan _lease = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds + 2000);
+    private readonly TimeSpan _lease = TimeSpan.FromMilliseconds(options.PushBudgetMilliseconds + 2000);
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
     /// <param name="acceptedUntil">When the push's signature leaves the replay window (Unix seconds), or null when the window is off.</param>
@@ -69,7 +66,7 @@ public sealed class PushAnswerer(
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
         var pushKey = PushKey.Of(message);
-        // A push that starts a flow, or of a follower in one, is the flow's (issue 16); everyone else never touches its store.
+        // A push that starts a flow, or of a follower in one, is the flow's (docs/flows.md); everyone else never touches its store.
         if (flows.Concerns(account.Name, ruleSet, route, message)
             && await flows.AnswerAsync(account, message, ruleSet, route, text, pushKey, arrived, cancellationToken) is { } flowOutcome)
         {
@@ -108,7 +105,7 @@ public sealed class PushAnswerer(
 
         if (verdict.Outcome == GateOutcome.InFlight)
         {
-            metrics.DedupHit(account.Name, "waited");
+            observer.DedupHit(account.Name, "waited");
             verdict = await gate.WaitAsync(account.Name, pushKey, Remaining(arrived), cancellationToken);
             if (verdict.Outcome == GateOutcome.Vacant)
             {
@@ -121,7 +118,7 @@ public sealed class PushAnswerer(
         {
             case GateOutcome.Answered:
                 limiter.Untake(rate);
-                metrics.DedupHit(account.Name, "replayed");
+                observer.DedupHit(account.Name, "replayed");
                 return new PushOutcome(verdict.Answer ?? Render(account, message, verdict.Compact!.Value), null, "replayed");
             case GateOutcome.InFlight or GateOutcome.Vacant:
                 // Still being computed past our budget: whatever it yields goes out through customer service.
@@ -131,7 +128,7 @@ public sealed class PushAnswerer(
 
         if (rate.IsLimited)
         {
-            metrics.RateLimited(account.Name, rate.LimitedBy == LimitScope.Account ? "account" : "follower");
+            observer.RateLimited(account.Name, rate.LimitedBy == LimitScope.Account ? "account" : "follower");
             if (ready is null)
             {
                 gate.Remember(account.Name, pushKey, RememberedAnswer.Nothing, keep);
@@ -255,7 +252,7 @@ public sealed class PushAnswerer(
         else
         {
             limiter.Untake(push.Rate);
-            metrics.DedupHit(push.Account, "replayed");
+            observer.DedupHit(push.Account, "replayed");
         }
 
         push.First?.TrySetResult(first);
@@ -277,7 +274,7 @@ public sealed class PushAnswerer(
         }
         catch (TimeoutException)
         {
-            metrics.BudgetFallback(account.Name);
+            observer.BudgetFallback(account.Name);
             return new PushOutcome(RememberedAnswer.Nothing, route, "over budget", async stopping => await Deliver(account, message, await resolving.WaitAsync(stopping), stopping));
         }
 

@@ -1,10 +1,9 @@
 using BrandBot.Account.Tagging;
-using BrandBot.Metrics;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Rules.Matching;
-using BrandBot.Webhook;
 
-namespace BrandBot.Delivery;
+namespace BrandBot.Delivery.Answering;
 
 /// <summary>
 /// What must happen exactly once per push, and only for the attempt that counts: statistics and

@@ -4,7 +4,7 @@ using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
 
-namespace BrandBot.Delivery;
+namespace BrandBot.Delivery.Answering;
 
 /// <summary>
 /// Turns the replies a rule picked into concrete replies, calling brand backends for

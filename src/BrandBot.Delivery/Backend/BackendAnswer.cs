@@ -25,7 +25,7 @@ public static class BackendAnswer
         }
     }
 
-    /// <summary>The answer's <c>"flow"</c> object, if it has one (issue 16: end, reask, set/next).</summary>
+    /// <summary>The answer's <c>"flow"</c> object, if it has one (docs/flows-design.md §4.5: end, reask, set/next).</summary>
     public static JsonElement? FlowOf(ReadOnlySpan<byte> json)
     {
         try

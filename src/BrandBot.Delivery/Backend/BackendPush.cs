@@ -1,9 +1,9 @@
-using BrandBot.WeChatApi;
 using BrandBot.Protocol.Inbound;
+using BrandBot.WeChatApi;
 
 namespace BrandBot.Delivery.Backend;
 
-/// <summary>What a brand backend receives: the push as JSON (README "Backend replies").</summary>
+/// <summary>What a brand backend receives: the push as JSON (docs/rules-file.md).</summary>
 public sealed record BackendPush(
     string Account, string OpenId, string MsgType, string? Content, string? Event, string? EventKey, string? Scene, long CreateTime, string? MsgId)
 {
@@ -23,7 +23,7 @@ public sealed record BackendPush(
         message.CreateTime,
         (message as UserMessage)?.MsgId);
 
-    /// <summary>The flow this call belongs to (issue 16), sent as <c>"flow": {name, instance, step, slots}</c>.</summary>
+    /// <summary>The flow this call belongs to (docs/flows.md), sent as <c>"flow": {name, instance, step, slots}</c>.</summary>
     public FlowCall? Flow { get; init; }
 
     public byte[] ToJson()

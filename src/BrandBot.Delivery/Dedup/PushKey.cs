@@ -5,7 +5,7 @@ using BrandBot.Protocol.Inbound;
 namespace BrandBot.Delivery.Dedup;
 
 /// <summary>
-/// What stays the same when WeChat re-sends a push (protocol.md §5, peers.md §3.2): the follower
+/// What stays the same when WeChat re-sends a push (docs/protocol.md §5, docs/peers.md §3.2): the follower
 /// plus MsgId for messages; the follower plus CreateTime, Event and EventKey for events (plus MsgID
 /// for job-finished events, which arrive in bulk with equal timestamps).
 /// </summary>

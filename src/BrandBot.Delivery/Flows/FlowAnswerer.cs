@@ -1,21 +1,19 @@
 using BrandBot.Delivery;
+using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
-using BrandBot.WeChatApi;
-using BrandBot.Metrics;
-using BrandBot.Options;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Flows;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Stats;
-using BrandBot.Webhook;
-using Microsoft.Extensions.Options;
+using BrandBot.WeChatApi;
 
-namespace BrandBot.Flows;
+namespace BrandBot.Delivery.Flows;
 
 /// <summary>
-/// Answers the pushes that concern a flow (issue 16): a push that starts one, and every push of a
+/// Answers the pushes that concern a flow (docs/flows.md): a push that starts one, and every push of a
 /// follower who is in one (or just left one). For each: read the follower's state and this push's
 /// stored answer; a stored answer is replayed (retries never reach the state machine); otherwise the
 /// engine decides and the decision is committed with the answer in one compare-and-set — on a
@@ -31,10 +29,9 @@ public sealed class FlowAnswerer(
     CustomerService customerService,
     PushEffects effects,
     IHitStats stats,
-    BrandBotMetrics metrics,
     IDeliveryObserver observer,
     TimeProvider time,
-    IOptions<BrandBotOptions> options)
+    DeliveryOptions options)
 {
     // Each try is a read and a script call (about a millisecond): a burst from one follower still serialises well inside the budget.
     private const int MaxConflicts = 10;
@@ -43,9 +40,9 @@ public sealed class FlowAnswerer(
     // The answer of a push that leaves the flow and is answered as if there were none: its retries too.
     private static readonly byte[] RoutedNormally = "N"u8.ToArray();
 
-    private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.Value.PushBudgetMilliseconds);
-    private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.Value.DedupSeconds);
-    private readonly TimeSpan _utcOffset = TimeSpan.FromHours(options.Value.StatsUtcOffsetHours);
+    private readonly TimeSpan _budget = TimeSpan.FromMilliseconds(options.PushBudgetMilliseconds);
+    private readonly TimeSpan _keep = TimeSpan.FromSeconds(options.DedupSeconds);
+    private readonly TimeSpan _utcOffset = TimeSpan.FromHours(options.StatsUtcOffsetHours);
 
     /// <summary>True when this push must take the flow path: it starts a flow, or its follower is in (or just left) one.</summary>
     public bool Concerns(string account, CompiledRuleSet rules, RouteResult route, InboundMessage message) =>
@@ -62,7 +59,7 @@ public sealed class FlowAnswerer(
             {
                 read = await store.ReadAsync(account.Name, follower, pushKey, cancellationToken);
             }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            catch (StoreUnavailableException)
             {
                 return Unavailable(rules, route, message, followers.IsActive(account.Name, follower));
             }
@@ -139,7 +136,7 @@ public sealed class FlowAnswerer(
         }
         catch (TimeoutException)
         {
-            metrics.FlowEvent(account.Name, calling.Flow, "backend_late");
+            observer.FlowEvent(account.Name, calling.Flow, "backend_late");
             stats.FlowEvent(account.Name, calling.Flow, "backend_late");
             return new PushOutcome(RememberedAnswer.Nothing, route, "flow call over budget", async stopping =>
             {
@@ -183,7 +180,7 @@ public sealed class FlowAnswerer(
         {
             return await store.CommitAsync(account, follower, pushKey, expectedRev, next, stateLife, answer, answerLife, replaceMark, activeUntil.ToUnixTimeMilliseconds(), cancellationToken);
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (StoreUnavailableException)
         {
             // Counted by the caller's Unavailable (or dropped with a late answer, as a crash would).
             return null;
@@ -200,13 +197,13 @@ public sealed class FlowAnswerer(
             {
                 stored = (await store.ReadAsync(account.Name, follower, pushKey, cancellationToken)).Answer ?? stored;
             }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            catch (StoreUnavailableException)
             {
                 break;
             }
         }
 
-        metrics.DedupHit(account.Name, FlowAnswers.IsInFlight(stored) ? "waited" : "replayed");
+        observer.DedupHit(account.Name, FlowAnswers.IsInFlight(stored) ? "waited" : "replayed");
         if (stored.AsSpan().SequenceEqual(RoutedNormally))
         {
             return null;
@@ -254,7 +251,7 @@ public sealed class FlowAnswerer(
         return new PushOutcome(new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), body), route, note ?? "flow", rest);
     }
 
-    /// <summary>Redis is away: no flow starts from memory (research/flows.md §4.4); a follower in one hears <c>busy</c>, a new trigger the default reply.</summary>
+    /// <summary>Redis is away: no flow starts from memory (docs/flows-design.md §4.4); a follower in one hears <c>busy</c>, a new trigger the default reply.</summary>
     private PushOutcome Unavailable(CompiledRuleSet rules, RouteResult route, InboundMessage message, bool inFlow)
     {
         observer.StoreUnavailable("flow");
@@ -277,7 +274,7 @@ public sealed class FlowAnswerer(
 
         foreach (var name in decision.Events)
         {
-            metrics.FlowEvent(account, decision.Flow, name);
+            observer.FlowEvent(account, decision.Flow, name);
             stats.FlowEvent(account, decision.Flow, name);
         }
     }
@@ -289,7 +286,7 @@ public sealed class FlowAnswerer(
     }
 }
 
-/// <summary>The backend's <c>"flow"</c> object (research/flows.md §4.5): end (default), reask, or set/next; a malformed one ends the flow.</summary>
+/// <summary>The backend's <c>"flow"</c> object (docs/flows-design.md §4.5): end (default), reask, or set/next; a malformed one ends the flow.</summary>
 public static class BackendDirective
 {
     public static FlowDirective Of(BackendResult result)

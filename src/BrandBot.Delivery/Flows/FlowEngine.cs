@@ -1,9 +1,10 @@
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
+using BrandBot.Rules.Flows;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
 
-namespace BrandBot.Rules.Flows;
+namespace BrandBot.Delivery.Flows;
 
 /// <summary>
 /// What one push does to a follower's flow. <see cref="State"/> is the state to store (null with
@@ -18,7 +19,7 @@ public sealed record FlowDecision(FlowState? State, bool Write, IReadOnlyList<Re
     public static FlowDecision Pass { get; } = new(null, false, [], true, null, null, []);
 }
 
-/// <summary>A brand backend's say in a flow (its answer's <c>"flow"</c> object, research/flows.md §4.5).</summary>
+/// <summary>A brand backend's say in a flow (its answer's <c>"flow"</c> object, docs/flows-design.md §4.5).</summary>
 public abstract record FlowDirective
 {
     public static FlowDirective End { get; } = new EndDirective();
@@ -34,7 +35,7 @@ public sealed record SetDirective(IReadOnlyDictionary<string, string> Slots, str
 /// The flow state machine, a pure function of (state, push, definition, now) — so every instance, and
 /// every attempt of a push, decides the same, and the commit can be a compare-and-set (the caller
 /// numbers the revision: the one read plus one)
-/// (research/flows.md §4.4, issue 16). The order for a push: unfollow ends the flow; an expired flow is
+/// (docs/flows-design.md §4.4). The order for a push: unfollow ends the flow; an expired flow is
 /// gone (the push routes normally after an <c>onTimeout</c> notice); a flow of an older rules version
 /// continues when its step and slots still exist, else ends with <c>changed</c>; a cancel word ends it;
 /// an event or an <c>escape</c> rule interrupts it as declared; during a backend call the answer is

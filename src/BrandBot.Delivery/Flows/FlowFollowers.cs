@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace BrandBot.Rules.Flows;
+namespace BrandBot.Delivery.Flows;
 
 /// <summary>
 /// The followers (by hash) whose pushes must take the flow path, with until when: in a flow, or just out
 /// of one (a retry of their last push must still find its answer there). Every instance keeps this in
 /// memory — fed by its own commits, the other instances' announcements and a periodic reload — so a
-/// follower in no flow costs no store round trip (issue 16, property 10).
+/// follower in no flow costs no store round trip (docs/flows-design.md §4.7, property 10).
 /// </summary>
 public sealed class FlowFollowers(TimeProvider time)
 {

@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using BrandBot.Rules.Flows;
 
-namespace BrandBot.Rules.Flows;
+namespace BrandBot.Delivery.Flows;
 
 /// <summary>
-/// One follower's place in a flow: data only (research/flows.md §4.1) — which flow, which rules version
+/// One follower's place in a flow: data only (docs/flows-design.md §4.1) — which flow, which rules version
 /// it runs under, the step, the tries at it, the slots so far, a revision every change increments (the
 /// compare-and-set of every commit), how many messages it took, when it last heard from the follower,
 /// and whether a backend call is still running. No OpenID: the store keys it by the follower's hash.
@@ -14,7 +15,7 @@ public sealed record FlowState(
     IReadOnlyDictionary<string, string> Slots, long Rev, int Messages, long LastAt, bool Pending)
 {
     /// <summary>Slot values are cut to this many characters (they are the follower's words).</summary>
-    public const int MaxSlotLength = 256;
+    public const int MaxSlotLength = CompiledFlows.MaxSlotLength;
 
     /// <summary>JSON with <c>rev</c> first, so the commit script can read it without a JSON parser.</summary>
     public string ToJson()

@@ -1,4 +1,4 @@
-namespace BrandBot.Rules.Flows;
+namespace BrandBot.Delivery.Flows;
 
 /// <summary>What the store holds for one follower and one push: the flow state and the push's answer, if it has one.</summary>
 /// <param name="Answer">The answer stored for this push by the attempt that committed it (opaque bytes), or null.</param>
@@ -21,7 +21,7 @@ public sealed record CommitResult(CommitOutcome Outcome, byte[]? Answer = null);
 /// Where flow states live: in Redis (shared by every instance) or in process (the embedded store).
 /// Every change is one atomic step — the state compared by revision and written (or deleted), the
 /// push's answer stored, the follower marked active — so a retry finds either nothing or both
-/// (research/flows.md §4.4, property 3), and concurrent pushes of one follower serialise.
+/// (docs/flows-design.md §4.4, property 3), and concurrent pushes of one follower serialise.
 /// </summary>
 public interface IFlowStore
 {

@@ -1,4 +1,4 @@
-namespace BrandBot.Rules.Flows;
+namespace BrandBot.Delivery.Flows;
 
 /// <summary>Flow states of the embedded store: in this process, under one lock, with the same compare-and-set as Redis.</summary>
 public sealed class InMemoryFlowStore(TimeProvider time, FlowFollowers followers) : IFlowStore

@@ -8,7 +8,7 @@ namespace BrandBot.Delivery.Limits;
 /// half the limit on, the push is <em>hot</em>: its counts are synchronised before the verdict
 /// (<see cref="ConfirmAsync"/>), so the limit itself is decided on the shared total.
 /// Worst case across N instances, when a follower's pushes reach all of them within one sync:
-/// (N − 1) × ⌈limit / 2⌉ over the limit in a window (README "Rate limits").
+/// (N − 1) × ⌈limit / 2⌉ over the limit in a window (docs/exactly-once.md).
 /// </summary>
 public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, TimeProvider time)
 {

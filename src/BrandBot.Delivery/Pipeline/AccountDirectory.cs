@@ -1,13 +1,9 @@
-using BrandBot.Options;
-using Microsoft.Extensions.Options;
-
-namespace BrandBot.Webhook;
+namespace BrandBot.Delivery.Pipeline;
 
 /// <summary>The configured accounts by URL segment (case-insensitive, as URLs are typed by people).</summary>
-public sealed class AccountDirectory(IOptions<BrandBotOptions> options)
+public sealed class AccountDirectory(IEnumerable<WeChatAccount> accounts)
 {
-    private readonly Dictionary<string, WeChatAccount> _byName =
-        options.Value.Accounts.Select(a => new WeChatAccount(a)).ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, WeChatAccount> _byName = accounts.ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
 
     public IEnumerable<WeChatAccount> All => _byName.Values;
 

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using BrandBot.Options;
-using Microsoft.Extensions.Options;
 
-namespace BrandBot.Logging;
+namespace BrandBot.Delivery.Pipeline;
 
 /// <summary>
 /// Stands in for an OpenID in logs: a short keyed hash that correlates one follower's lines but cannot
@@ -13,9 +11,9 @@ public sealed class FollowerHasher
 {
     private readonly byte[] _key;
 
-    public FollowerHasher(IOptions<BrandBotOptions> options)
+    public FollowerHasher(DeliveryOptions options)
     {
-        var configured = options.Value.LogHashKey;
+        var configured = options.LogHashKey;
         _key = string.IsNullOrEmpty(configured) ? RandomNumberGenerator.GetBytes(32) : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
     }
 

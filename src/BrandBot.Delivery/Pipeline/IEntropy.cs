@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace BrandBot.Webhook;
+namespace BrandBot.Delivery.Pipeline;
 
 /// <summary>Randomness for envelope prefixes, injected so tests can pin it.</summary>
 public interface IEntropy

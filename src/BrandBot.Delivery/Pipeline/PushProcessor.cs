@@ -1,17 +1,15 @@
 using System.Globalization;
 using BrandBot.Delivery;
+using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Dedup;
-using BrandBot.Logging;
-using BrandBot.Options;
 using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Xml;
 using BrandBot.Rules.Matching;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
-namespace BrandBot.Webhook;
+namespace BrandBot.Delivery.Pipeline;
 
 /// <summary>
 /// One push from signature to reply: verify, check freshness, open the envelope, parse, hand the
@@ -23,10 +21,11 @@ public sealed class PushProcessor(
     TimeProvider time,
     IEntropy entropy,
     FollowerHasher hasher,
-    IOptions<BrandBotOptions> options,
-    ILogger<PushProcessor> logger)
+    DeliveryOptions options,
+    ILoggerFactory logs)
 {
-    private readonly long replayWindow = options.Value.ReplayWindowSeconds;
+    private readonly ILogger logger = logs.CreateLogger(DeliveryLog.PushCategory);
+    private readonly long replayWindow = options.ReplayWindowSeconds;
 
     public WebhookAnswer Verify(WeChatAccount account, PushQuery query, string? echostr)
     {
@@ -40,8 +39,8 @@ public sealed class PushProcessor(
             return WebhookAnswer.Reject(400, "echostr_missing", "echostr is missing");
         }
 
-        Log.Verified(logger, account.Name);
-        // protocol.md §1.3: exactly echostr, byte for byte.
+        DeliveryLog.Verified(logger, account.Name);
+        // docs/protocol.md §1.3: exactly echostr, byte for byte.
         return WebhookAnswer.Plain(echostr);
     }
 
@@ -61,7 +60,7 @@ public sealed class PushProcessor(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.PushFailed(logger, account.Name, ex);
+            DeliveryLog.PushFailed(logger, account.Name, ex);
             return WebhookAnswer.Success;
         }
     }
@@ -95,7 +94,7 @@ public sealed class PushProcessor(
         message = null!;
         sealKey = null;
         acceptedUntil = null;
-        // protocol.md §11.3: the three-string signature first, in every mode; nothing is parsed before it.
+        // docs/protocol.md §11.3: the three-string signature first, in every mode; nothing is parsed before it.
         if (!Signature.Verify(query.Signature, account.Token, query.Timestamp, query.Nonce))
         {
             return WebhookAnswer.Reject(401, "signature", "invalid signature");
@@ -163,7 +162,7 @@ public sealed class PushProcessor(
 
     private static (InboundMessage Message, byte[] SealKey) OpenEncrypted(AccountCrypto crypto, string token, PushQuery query, ReadOnlyMemory<byte> body)
     {
-        // protocol.md §2.2: one path for compatible and safe mode; the decrypted XML is the only truth.
+        // docs/protocol.md §2.2: one path for compatible and safe mode; the decrypted XML is the only truth.
         var envelope = PushXmlReader.Read(body);
         var encrypt = envelope["Encrypt"];
         if (string.IsNullOrEmpty(encrypt))
@@ -201,7 +200,7 @@ public sealed class PushProcessor(
         entropy.Fill(prefix);
         var encrypt = Envelope.Seal(key, prefix, xml, account.AppId);
         var timeStamp = now.ToString(CultureInfo.InvariantCulture);
-        // protocol.md §2.5: the signature covers exactly the strings written into the envelope.
+        // docs/protocol.md §2.5: the signature covers exactly the strings written into the envelope.
         var signature = Signature.Compute(account.Token, timeStamp, nonce, encrypt);
         return ReplyWriter.WriteEncrypted(encrypt, signature, timeStamp, nonce);
     }
@@ -212,7 +211,7 @@ public sealed class PushProcessor(
         {
             var @event = message is EventMessage e ? e.Event : "-";
             var answer = outcome.Answer.IsNothing ? ReplyWriter.Success : outcome.Answer.MsgType;
-            Log.Answered(logger, account.Name, message.MsgType, @event, hasher.Hash(message.FromUserName), outcome.Describe(), answer);
+            DeliveryLog.Answered(logger, account.Name, message.MsgType, @event, hasher.Hash(message.FromUserName), outcome.Describe(), answer);
         }
     }
 }

@@ -1,22 +1,22 @@
-using BrandBot.WeChatApi.Tokens;
-using BrandBot.Options;
 using BrandBot.Protocol.Crypto;
+using BrandBot.WeChatApi.Tokens;
 
-namespace BrandBot.Webhook;
+namespace BrandBot.Delivery.Pipeline;
 
 /// <summary>An account ready to serve: its secrets decoded once at startup.</summary>
 public sealed class WeChatAccount
 {
-    public WeChatAccount(AccountOptions options)
+    /// <param name="encodingAesKey">Null or empty for a plaintext-only account.</param>
+    /// <param name="appSecret">Null or empty when nothing may be sent later (no customer-service messages, no tags).</param>
+    /// <param name="rulesFile">Relative paths resolve against the working directory.</param>
+    public WeChatAccount(string name, string appId, string token, string? encodingAesKey, string? previousEncodingAesKey, string? appSecret, string? rulesFile)
     {
-        Name = options.Name;
-        AppId = options.AppId;
-        Token = options.Token;
-        RulesFile = string.IsNullOrEmpty(options.RulesFile) ? null : Path.GetFullPath(options.RulesFile);
-        Crypto = string.IsNullOrEmpty(options.EncodingAESKey)
-            ? null
-            : new AccountCrypto(options.AppId, options.EncodingAESKey, options.PreviousEncodingAESKey);
-        Credentials = string.IsNullOrEmpty(options.AppSecret) ? null : new ApiCredentials(options.Name, options.AppId, options.AppSecret);
+        Name = name;
+        AppId = appId;
+        Token = token;
+        RulesFile = string.IsNullOrEmpty(rulesFile) ? null : Path.GetFullPath(rulesFile);
+        Crypto = string.IsNullOrEmpty(encodingAesKey) ? null : new AccountCrypto(appId, encodingAesKey, previousEncodingAesKey);
+        Credentials = string.IsNullOrEmpty(appSecret) ? null : new ApiCredentials(name, appId, appSecret);
     }
 
     /// <summary>For customer-service sends; null without an AppSecret (then nothing can be sent later).</summary>

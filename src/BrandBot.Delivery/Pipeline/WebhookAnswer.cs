@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace BrandBot.Webhook;
+namespace BrandBot.Delivery.Pipeline;
 
 /// <summary>What goes back on the wire for one request: always a short, explicit body with a length.</summary>
 public sealed record WebhookAnswer(int Status, string ContentType, ReadOnlyMemory<byte> Body, string? RejectReason = null, string? RejectCode = null)
@@ -12,7 +12,7 @@ public sealed record WebhookAnswer(int Status, string ContentType, ReadOnlyMemor
 
     private static readonly byte[] SuccessBytes = "success"u8.ToArray();
 
-    /// <summary>protocol.md §4.9: "no passive reply" — never encrypted, never retried by WeChat.</summary>
+    /// <summary>docs/protocol.md §4.9: "no passive reply" — never encrypted, never retried by WeChat.</summary>
     public static WebhookAnswer Success { get; } = new(200, Text, SuccessBytes);
 
     public bool IsSuccess => Status == 200 && Body.Span.SequenceEqual(SuccessBytes);

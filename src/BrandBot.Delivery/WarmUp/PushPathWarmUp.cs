@@ -1,16 +1,11 @@
 using System.Diagnostics;
 using System.Runtime;
-using BrandBot.Logging;
-using BrandBot.Options;
+using BrandBot.Delivery.Pipeline;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
-using BrandBot.Webhook;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
-namespace BrandBot.WarmUp;
+namespace BrandBot.Delivery.WarmUp;
 
 /// <summary>
 /// Before the host listens (so before <c>/readyz</c> answers), rehearses the push path's pure work on
@@ -26,9 +21,10 @@ internal sealed class PushPathWarmUp(
     PushProcessor processor,
     IEntropy entropy,
     TimeProvider time,
-    IOptions<BrandBotOptions> options,
-    ILogger<PushPathWarmUp> logger)
+    DeliveryOptions options,
+    ILoggerFactory logs)
 {
+    private readonly ILogger logger = logs.CreateLogger(DeliveryLog.WarmUpCategory);
     /// <summary>
     /// Rounds run in passes: the JIT promotes a method after 30 calls, through an instrumented tier and
     /// then the optimised one, each compiled in the background — so a pass, a pause for the compiler, again.
@@ -40,7 +36,7 @@ internal sealed class PushPathWarmUp(
 
     public async Task<WarmUpReport> RunAsync(CancellationToken cancellationToken)
     {
-        var rounds = options.Value.WarmUpRounds;
+        var rounds = options.WarmUpRounds;
         var targets = accounts.All.Select(a => a.Name).ToList();
         if (rounds == 0 || targets.Count == 0)
         {
@@ -66,7 +62,7 @@ internal sealed class PushPathWarmUp(
                     }
                     catch (Exception ex)
                     {
-                        Log.RehearsalFailed(logger, ex);
+                        DeliveryLog.RehearsalFailed(logger, ex);
                         return new WarmUpReport(rehearsed, started.Elapsed);
                     }
 
@@ -78,7 +74,7 @@ internal sealed class PushPathWarmUp(
         }
 
         var report = new WarmUpReport(rehearsed, started.Elapsed);
-        Log.WarmedUp(logger, report.Rehearsed, (long)report.Took.TotalMilliseconds);
+        DeliveryLog.WarmedUp(logger, report.Rehearsed, (long)report.Took.TotalMilliseconds);
         return report;
     }
 
@@ -112,13 +108,8 @@ internal sealed class PushPathWarmUp(
             entropy.Fill(secret);
             var key = Convert.ToBase64String(secret).TrimEnd('=');
             entropy.Fill(secret);
-            var account = new WeChatAccount(new AccountOptions
-            {
-                Name = "warm-up",
-                AppId = "wxwarmup00000000",
-                Token = Convert.ToHexString(secret[..16]),
-                EncodingAESKey = key,
-            });
+            var account = new WeChatAccount(
+                "warm-up", "wxwarmup00000000", Convert.ToHexString(secret[..16]), key, previousEncodingAesKey: null, appSecret: null, rulesFile: null);
             string[] messages =
             [
                 SampleMessages.Text(Gh, Follower, now, "hello", 1),
@@ -135,7 +126,7 @@ internal sealed class PushPathWarmUp(
                 {
                     entropy.Fill(prefix);
                     var signed = SignedPush.Create(account.Token, account.AppId, key, mode, message, now, "warmup", prefix);
-                    pushes.Add((PushQuery.From(new QueryCollection(QueryHelpers.ParseQuery(signed.Query))), signed.Body));
+                    pushes.Add((PushQuery.Parse(signed.Query), signed.Body));
                 }
             }
 

@@ -2,7 +2,7 @@ namespace BrandBot.Protocol.Crypto;
 
 /// <summary>
 /// One account's envelope keys: the current EncodingAESKey and, during a rotation, the previous one
-/// (protocol.md §2.7). Opening tries the current key first, then the previous; the reply must be
+/// (docs/protocol.md §2.7). Opening tries the current key first, then the previous; the reply must be
 /// sealed with whichever key worked, so <see cref="Open"/> reports it.
 /// </summary>
 public sealed class AccountCrypto

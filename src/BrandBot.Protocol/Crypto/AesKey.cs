@@ -7,7 +7,7 @@ public static class AesKey
     public const int KeyLength = 32;
 
     /// <summary>
-    /// Decodes <paramref name="encodingAesKey"/>. protocol.md §2.4 (P4): console keys often have
+    /// Decodes <paramref name="encodingAesKey"/>. docs/protocol.md §2.4 (P4): console keys often have
     /// non-zero discarded bits in the last character, so the decoder must not be strict about
     /// them; .NET's base64 decoder ignores those bits, which is what we want.
     /// </summary>

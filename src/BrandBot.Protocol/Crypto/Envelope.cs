@@ -6,7 +6,7 @@ using System.Text;
 namespace BrandBot.Protocol.Crypto;
 
 /// <summary>
-/// The AES envelope of compatible and safe mode (protocol.md §2.4): AES-256-CBC with IV = key[0..16],
+/// The AES envelope of compatible and safe mode (docs/protocol.md §2.4): AES-256-CBC with IV = key[0..16],
 /// WeChat's own PKCS#7 padding to 32 bytes, and a plaintext laid out as
 /// random(16) | msg_len (uint32, big-endian) | msg | AppId.
 /// Pure functions: the random prefix is an argument so the official fixed-random vectors are plain tests.
@@ -77,7 +77,7 @@ public static class Envelope
 
         var appIdLength = Encoding.ASCII.GetByteCount(appId);
         var contentLength = HeaderLength + message.Length + appIdLength;
-        // protocol.md §2.4: pad with P = 32 − (N mod 32) bytes of value P; a full block when N is aligned.
+        // docs/protocol.md §2.4: pad with P = 32 − (N mod 32) bytes of value P; a full block when N is aligned.
         var pad = PadBlock - (contentLength % PadBlock);
         var plainLength = contentLength + pad;
         var plainBuffer = ArrayPool<byte>.Shared.Rent(plainLength);
@@ -137,7 +137,7 @@ public static class Envelope
 
     private static byte[] Unwrap(ReadOnlySpan<byte> plain, string appId)
     {
-        // Strict unpadding (protocol.md §2.4 recommends it over the samples' lenient form): a wrong
+        // Strict unpadding (docs/protocol.md §2.4 recommends it over the samples' lenient form): a wrong
         // key produces garbage, and rejecting it here is what lets key rotation try the other key.
         var pad = plain[^1];
         if (pad is < 1 or > PadBlock || pad > plain.Length)

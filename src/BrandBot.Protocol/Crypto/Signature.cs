@@ -5,7 +5,7 @@ using System.Text;
 namespace BrandBot.Protocol.Crypto;
 
 /// <summary>
-/// WeChat's SHA-1 signatures (protocol.md §1.2 and §2.3): the three-string form over
+/// WeChat's SHA-1 signatures (docs/protocol.md §1.2 and §2.3): the three-string form over
 /// Token, timestamp and nonce, and the four-string form that adds the Encrypt text.
 /// </summary>
 public static class Signature
@@ -14,7 +14,7 @@ public static class Signature
     public static string Compute(params string[] parts)
     {
         var sorted = (string[])parts.Clone();
-        // protocol.md §1.2 / P13: the default string comparer is culture-sensitive even under the
+        // docs/protocol.md §1.2 / P13: the default string comparer is culture-sensitive even under the
         // invariant culture and orders '+', '_' and case differently; WeChat sorts by code unit.
         Array.Sort(sorted, StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace BrandBot.Protocol.Crypto;
 
 /// <summary>
-/// The error codes of Tencent's official WXBizMsgCrypt samples (protocol.md §6).
+/// The error codes of Tencent's official WXBizMsgCrypt samples (docs/protocol.md §6).
 /// They are library codes, never sent on the wire; we keep them so operators can
 /// match our log lines against WeChat's own documentation.
 /// </summary>

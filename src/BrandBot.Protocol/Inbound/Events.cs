@@ -1,6 +1,6 @@
 namespace BrandBot.Protocol.Inbound;
 
-// protocol.md §3.3: the events BrandBot understands. Each exposes what routing and statistics need;
+// docs/protocol.md §3.3: the events BrandBot understands. Each exposes what routing and statistics need;
 // everything else stays reachable through Fields.
 
 /// <summary>A follow. Through a parametric QR code the EventKey is <c>qrscene_</c> + scene.</summary>
@@ -89,7 +89,7 @@ public sealed class ViewMiniProgramEvent : EventMessage
 
 /// <summary>
 /// <c>TEMPLATESENDJOBFINISH</c> and <c>MASSSENDJOBFINISH</c>. They carry <c>MsgID</c> with a capital D,
-/// a different element from a message's <c>MsgId</c> (peers.md §3.2: WeiXinMPSDK#2605).
+/// a different element from a message's <c>MsgId</c> (docs/peers.md §3.2: WeiXinMPSDK#2605).
 /// </summary>
 public sealed class JobFinishedEvent : EventMessage
 {

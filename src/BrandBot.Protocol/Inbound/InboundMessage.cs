@@ -3,7 +3,7 @@ using BrandBot.Protocol.Xml;
 namespace BrandBot.Protocol.Inbound;
 
 /// <summary>
-/// A push from WeChat, typed by MsgType and Event (protocol.md §3). Every push keeps its raw
+/// A push from WeChat, typed by MsgType and Event (docs/protocol.md §3). Every push keeps its raw
 /// <see cref="Fields"/>; anything we do not know becomes <see cref="UnknownMessage"/> or
 /// <see cref="UnknownEvent"/>, never an exception.
 /// </summary>
@@ -35,12 +35,12 @@ public abstract class InboundMessage
     public abstract bool IsUserMessage { get; }
 }
 
-/// <summary>An ordinary follower message; all carry a MsgId (protocol.md §3.2).</summary>
+/// <summary>An ordinary follower message; all carry a MsgId (docs/protocol.md §3.2).</summary>
 public abstract class UserMessage : InboundMessage
 {
     /// <summary>
     /// The raw MsgId text; a 64-bit integer in practice, kept as text for dedup keys.
-    /// protocol.md §3.2: the legacy voice doc spells it MsgID, so both are accepted.
+    /// docs/protocol.md §3.2: the legacy voice doc spells it MsgID, so both are accepted.
     /// </summary>
     public string MsgId => Fields["MsgId"] ?? Fields["MsgID"] ?? "";
 

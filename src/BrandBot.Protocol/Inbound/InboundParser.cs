@@ -2,7 +2,7 @@ using BrandBot.Protocol.Xml;
 
 namespace BrandBot.Protocol.Inbound;
 
-/// <summary>Turns push XML into a typed <see cref="InboundMessage"/> (protocol.md §3).</summary>
+/// <summary>Turns push XML into a typed <see cref="InboundMessage"/> (docs/protocol.md §3).</summary>
 public static class InboundParser
 {
     /// <exception cref="InboundXmlException">The XML itself is unacceptable. Unknown types are not errors.</exception>
@@ -25,7 +25,7 @@ public static class InboundParser
         return message;
     }
 
-    // protocol.md §3.3: Event values mix cases (subscribe, SCAN, scancode_push); dispatch ignores case.
+    // docs/protocol.md §3.3: Event values mix cases (subscribe, SCAN, scancode_push); dispatch ignores case.
     private static EventMessage CreateEvent(string name) => name.ToLowerInvariant() switch
     {
         "subscribe" => new SubscribeEvent(),

@@ -1,6 +1,6 @@
 namespace BrandBot.Protocol.Inbound;
 
-// protocol.md §3.2: the seven ordinary message types.
+// docs/protocol.md §3.2: the seven ordinary message types.
 
 public sealed class TextMessage : UserMessage
 {

@@ -1,6 +1,6 @@
 namespace BrandBot.Protocol.Replies;
 
-/// <summary>A passive reply (protocol.md §4). The header (To/From/CreateTime) is added when written.</summary>
+/// <summary>A passive reply (docs/protocol.md §4). The header (To/From/CreateTime) is added when written.</summary>
 public abstract record Reply
 {
     /// <summary>The lowercase MsgType this reply is written with.</summary>
@@ -39,7 +39,7 @@ public sealed record MusicReply(string? Title, string? Description, string? Musi
     public override string MsgType => "music";
 }
 
-/// <summary>Hands the conversation to the customer-service system (protocol.md §4.7).</summary>
+/// <summary>Hands the conversation to the customer-service system (docs/protocol.md §4.7).</summary>
 public sealed record TransferReply(string? KfAccount = null) : Reply
 {
     public override string MsgType => "transfer_customer_service";

@@ -36,7 +36,7 @@ public sealed class ReplyBody
                 break;
             case NewsReply news:
                 var articles = news.Articles.Take(Math.Max(1, maxArticles)).ToList();
-                // protocol.md §4.6: ArticleCount must equal the number of items actually written.
+                // docs/protocol.md §4.6: ArticleCount must equal the number of items actually written.
                 xml.Append("<ArticleCount>").Append(articles.Count.ToString(CultureInfo.InvariantCulture)).Append("</ArticleCount><Articles>");
                 foreach (var article in articles)
                 {

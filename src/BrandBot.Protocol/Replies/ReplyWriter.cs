@@ -3,7 +3,7 @@ using System.Text;
 
 namespace BrandBot.Protocol.Replies;
 
-/// <summary>Writes passive replies and the encrypted reply envelope (protocol.md §2.5, §4.1).</summary>
+/// <summary>Writes passive replies and the encrypted reply envelope (docs/protocol.md §2.5, §4.1).</summary>
 public static class ReplyWriter
 {
     /// <summary>The literal answer that tells WeChat "no passive reply, do not retry" (§4.9).</summary>

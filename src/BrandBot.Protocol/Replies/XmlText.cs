@@ -2,14 +2,14 @@ using System.Text;
 
 namespace BrandBot.Protocol.Replies;
 
-/// <summary>Text rules for reply XML (protocol.md §4.8).</summary>
+/// <summary>Text rules for reply XML (docs/protocol.md §4.8).</summary>
 public static class XmlText
 {
     /// <summary>
     /// Removes what XML 1.0 forbids even inside CDATA: C0 controls other than TAB/LF/CR,
     /// U+FFFE/U+FFFF and unpaired surrogates. LLM and backend output sometimes contains them.
     /// Line ends become LF: XML parsers turn CR LF into LF anyway, and old clients showed CR LF as two
-    /// line breaks (peers.md §3.9, WeiXinMPSDK#156).
+    /// line breaks (docs/peers.md §3.9, WeiXinMPSDK#156).
     /// </summary>
     public static string Sanitize(string value)
     {

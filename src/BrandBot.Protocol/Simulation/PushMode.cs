@@ -1,4 +1,4 @@
-namespace BrandBot.Simulation;
+namespace BrandBot.Protocol.Simulation;
 
 /// <summary>The console's three encryption modes (明文 / 兼容 / 安全).</summary>
 public enum PushMode

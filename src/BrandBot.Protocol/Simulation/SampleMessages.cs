@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using BrandBot.Protocol.Replies;
 
-namespace BrandBot.Simulation;
+namespace BrandBot.Protocol.Simulation;
 
-/// <summary>Push XML for the common cases, shaped like protocol.md §3.</summary>
+/// <summary>Push XML for the common cases, shaped like docs/protocol.md §3.</summary>
 public static class SampleMessages
 {
     public static string Text(string to, string from, long createTime, string content, long msgId) =>

@@ -4,7 +4,7 @@ using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Xml;
 
-namespace BrandBot.Simulation;
+namespace BrandBot.Protocol.Simulation;
 
 /// <summary>
 /// Builds a push exactly as WeChat would send it — query string and body, signed and, in compatible
@@ -30,7 +30,7 @@ public sealed record SignedPush(string Query, byte[] Body)
         var body = new StringBuilder("<xml>");
         if (mode == PushMode.Compatible)
         {
-            // protocol.md §2.2: compatible mode carries every plaintext field beside Encrypt.
+            // docs/protocol.md §2.2: compatible mode carries every plaintext field beside Encrypt.
             var inner = messageXml.Trim();
             body.Append(inner[(inner.IndexOf('>') + 1)..inner.LastIndexOf("</", StringComparison.Ordinal)]);
         }

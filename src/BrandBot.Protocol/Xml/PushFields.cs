@@ -3,7 +3,7 @@ namespace BrandBot.Protocol.Xml;
 /// <summary>
 /// The leaf values of a push document, keyed by their element path below the root
 /// (<c>Content</c>, <c>ScanCodeInfo/ScanType</c>, <c>SendPicsInfo/PicList/item/PicMd5Sum</c>).
-/// protocol.md §10: a generic bag plus typed views, so fields WeChat adds later are kept, not lost.
+/// docs/protocol.md §10: a generic bag plus typed views, so fields WeChat adds later are kept, not lost.
 /// </summary>
 public sealed class PushFields
 {

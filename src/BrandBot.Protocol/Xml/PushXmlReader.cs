@@ -7,7 +7,7 @@ namespace BrandBot.Protocol.Xml;
 /// <summary>
 /// Reads a push body into <see cref="PushFields"/>: a strict reader for the XML WeChat sends —
 /// UTF-8, elements, text, CDATA, the predefined and numeric character references; comments and
-/// processing instructions are skipped, attributes checked and ignored. protocol.md §9 P5 and §10:
+/// processing instructions are skipped, attributes checked and ignored. docs/protocol.md §9 P5 and §10:
 /// a DTD is refused outright, so neither XXE nor entity expansion can happen; depth and element
 /// count are capped so a hostile body costs little.
 /// </summary>
@@ -183,7 +183,7 @@ public static class PushXmlReader
             }
 
             var key = depth == 0 ? names[0] : string.Join('/', names, 0, depth + 1);
-            // protocol.md §10: node-webot and the other SDKs trim surrounding whitespace of values.
+            // docs/protocol.md §10: node-webot and the other SDKs trim surrounding whitespace of values.
             fields.Add(key, value.Trim());
         }
 

@@ -64,7 +64,7 @@ public sealed class CompiledFlow
         }
 
         var plain = text.Normalize(NormalizationForm.FormKC).Trim();
-        if (plain.Length > FlowState.MaxSlotLength)
+        if (plain.Length > CompiledFlows.MaxSlotLength)
         {
             return null;
         }
@@ -158,6 +158,9 @@ public sealed class CompiledFlow
 /// <summary>An account's flows and their defaults, compiled with its rule set.</summary>
 public sealed class CompiledFlows
 {
+    /// <summary>Slot values are cut to this many characters (they are the follower's words); longer answers are not accepted.</summary>
+    public const int MaxSlotLength = 256;
+
     public CompiledFlows(RuleSetDefinition definition)
     {
         Defaults = definition.FlowDefaults;

@@ -5,7 +5,7 @@ namespace BrandBot.Rules.Loading;
 
 /// <summary>
 /// Checks the account part of a rules file — menu, QR channels, tags — against WeChat's documented
-/// limits (account-apis.md §1.5, §2.2, §3.2), so <c>account apply</c> is refused here rather than by the API.
+/// limits (docs/wechat-account-apis.md §1.5, §2.2, §3.2), so <c>account apply</c> is refused here rather than by the API.
 /// </summary>
 public static class AccountValidator
 {

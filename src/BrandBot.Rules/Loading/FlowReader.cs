@@ -3,7 +3,7 @@ using BrandBot.Rules.Model;
 
 namespace BrandBot.Rules.Loading;
 
-/// <summary>Reads <c>flows:</c> and <c>flowDefaults:</c> (issue 16), reporting shape mistakes with their lines.</summary>
+/// <summary>Reads <c>flows:</c> and <c>flowDefaults:</c> (docs/flows.md), reporting shape mistakes with their lines.</summary>
 internal static class FlowReader
 {
     public static Dictionary<string, FlowDefinition> ReadFlows(YamlReader reader, YamlNode node)

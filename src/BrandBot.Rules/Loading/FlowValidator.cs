@@ -7,7 +7,7 @@ using BrandBot.Rules.Model;
 namespace BrandBot.Rules.Loading;
 
 /// <summary>
-/// Checks flows at publish time (research/flows.md §4.6): every reference resolves, every step can be
+/// Checks flows at publish time (docs/flows-design.md §4.6): every reference resolves, every step can be
 /// left (attempts, timeouts, a closing answer), every prompt is one passive reply, cancel words cannot
 /// be mistaken for answers.
 /// </summary>

@@ -6,7 +6,7 @@ namespace BrandBot.Rules.Matching;
 /// <summary>One reply of a group with its bodies rendered ahead of time for both contexts.</summary>
 public sealed record CompiledReply(RuleReply Source, ReplyBody? ForUserMessage, ReplyBody? ForEvent)
 {
-    /// <summary>The prepared body for the context (protocol.md §4.6: 1 article for messages, 8 for events).</summary>
+    /// <summary>The prepared body for the context (docs/protocol.md §4.6: 1 article for messages, 8 for events).</summary>
     public ReplyBody? BodyFor(bool answeringUserMessage) => answeringUserMessage ? ForUserMessage : ForEvent;
 }
 
@@ -61,7 +61,7 @@ public sealed class CompiledReplyGroup
         }
 
         var forUserMessage = ReplyBody.Prepare(fixedReply, ReplyLimits.MaxArticlesForUserMessage);
-        // Only news differs between the two contexts (protocol.md §4.6: 1 article vs 8); otherwise hold one body.
+        // Only news differs between the two contexts (docs/protocol.md §4.6: 1 article vs 8); otherwise hold one body.
         var forEvent = fixedReply is NewsReply { Articles.Count: > ReplyLimits.MaxArticlesForUserMessage }
             ? ReplyBody.Prepare(fixedReply, ReplyLimits.MaxArticlesForEvent)
             : forUserMessage;

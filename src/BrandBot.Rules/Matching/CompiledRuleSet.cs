@@ -103,7 +103,7 @@ public sealed class CompiledRuleSet
 
     public int KeywordCount => _equal.Count + _contain.PatternCount + _regexes.Length;
 
-    /// <summary>Routes a push to its replies (README "Semantics to keep").</summary>
+    /// <summary>Routes a push to its replies (docs/rules-file.md, "How it answers").</summary>
     public RouteResult Route(InboundMessage message) => Route(message, NormalizedTextOf(message));
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed record ButtonDefinition(string Name, ButtonAction? Action, IReadOn
     public bool IsParent => Sub.Count > 0;
 }
 
-/// <summary>What a leaf button does, in WeChat's terms (account-apis.md §1.3).</summary>
+/// <summary>What a leaf button does, in WeChat's terms (docs/wechat-account-apis.md §1.3).</summary>
 public sealed record ButtonAction(ButtonKind Kind, int Line)
 {
     /// <summary>The event key (click, scan, photo, location).</summary>

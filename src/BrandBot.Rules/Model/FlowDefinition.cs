@@ -2,7 +2,7 @@ namespace BrandBot.Rules.Model;
 
 /// <summary>
 /// A multi-step conversation (<c>flows.NAME</c>): steps that ask for slots, say something, or call the
-/// brand's backend with what was collected (research/flows.md §4.2; issue 16).
+/// brand's backend with what was collected (docs/flows-design.md §4.2).
 /// </summary>
 public sealed record FlowDefinition(string Name, IReadOnlyList<FlowStep> Steps, int Line)
 {

@@ -10,7 +10,7 @@ public sealed record StaticReply(Reply Reply, int Line) : RuleReply(Line);
 
 /// <summary>
 /// A reply computed by the brand's own backend: BrandBot POSTs the push as JSON to <see cref="Url"/>
-/// and renders the JSON answer (README "Backend replies").
+/// and renders the JSON answer (docs/rules-file.md).
 /// </summary>
 public sealed record WebhookReply(Uri Url, int TimeoutMs, int Line) : RuleReply(Line)
 {

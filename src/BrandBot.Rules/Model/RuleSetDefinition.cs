@@ -1,6 +1,6 @@
 namespace BrandBot.Rules.Model;
 
-/// <summary>One account's rules file, as written by the operator (README "Rules file format").</summary>
+/// <summary>One account's rules file, as written by the operator (docs/rules-file.md).</summary>
 public sealed record RuleSetDefinition(
     FollowDefinition? Follow,
     ReplyGroupDefinition? Default,

@@ -1,6 +1,6 @@
 namespace BrandBot.Rules.Stats;
 
-/// <summary>One QR scene's figures over a window of days (README "rules stats", dashboard Channels).</summary>
+/// <summary>One QR scene's figures over a window of days (docs/operator-verbs.md, dashboard Channels).</summary>
 public sealed record ChannelFigures(string Scene, long Scans, long Follows, long Unfollows, long Net, double? Retained1d, double? Retained7d, double? Retained30d);
 
 /// <summary>

@@ -2,6 +2,12 @@ using System.Collections.Concurrent;
 
 namespace BrandBot.Rules.Store;
 
+/// <summary>This process as other instances and the dashboard name it: host and process id.</summary>
+public static class ThisInstance
+{
+    public static string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+}
+
 /// <summary>Which rules version one running instance answers with, as it last said.</summary>
 public sealed record InstanceVersion(string Instance, long Version, DateTimeOffset SeenAt);
 

@@ -10,7 +10,7 @@ public sealed record ApiCredentials(string Account, string AppId, string AppSecr
 public sealed class TokenUnavailableException(string message) : Exception(message);
 
 /// <summary>
-/// Access tokens for the customer-service API (protocol.md §8.2): stable_token in normal mode,
+/// Access tokens for the customer-service API (docs/protocol.md §8.2): stable_token in normal mode,
 /// shared through the store, refreshed ahead of expiry by one instance at a time (store lock) and
 /// one caller at a time within an instance (single flight). A rejected token is discarded and
 /// fetched once more in normal mode — never force_refresh, which would invalidate other instances.

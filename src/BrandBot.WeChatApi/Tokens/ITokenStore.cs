@@ -5,7 +5,7 @@ public sealed record StoredToken(string Value, DateTimeOffset ExpiresAt, DateTim
 
 /// <summary>
 /// Where instances share an account's access token and the lock that lets exactly one of them
-/// refresh it (protocol.md §8.1: a single central refresher). Redis in production, memory on the
+/// refresh it (docs/protocol.md §8.1: a single central refresher). Redis in production, memory on the
 /// embedded store.
 /// </summary>
 public interface ITokenStore

@@ -5,15 +5,16 @@ using BrandBot.Account;
 using BrandBot.Account.Import;
 using BrandBot.Account.Planning;
 using BrandBot.Account.QrCodes;
-using BrandBot.WeChatApi.Tokens;
 using BrandBot.Redis;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Model;
+using BrandBot.Services;
+using BrandBot.WeChatApi.Tokens;
 
 namespace BrandBot.Commands;
 
 /// <summary>
-/// The <c>account …</c> verbs (issue 15): the menu, QR-code channels and tags the rules file declares,
+/// The <c>account …</c> verbs (docs/account-as-code.md): the menu, QR-code channels and tags the rules file declares,
 /// planned against what WeChat has and applied through its API. They need the shared store (BrandBot's
 /// record of minted codes, the audit, the apply lock) and the account's AppSecret.
 /// </summary>
@@ -98,7 +99,7 @@ internal static class AccountCommands
         command.SetAction(parsed => RulesCommands.WithStoreAsync(parsed.GetValue(settings), error, async store =>
         {
             var name = parsed.GetValue(account)!;
-            var records = await new RedisAccountRecords(store.Connection).GetAuditAsync(name);
+            var records = await store.AccountRecords.GetAuditAsync(name);
             if (parsed.GetValue(json))
             {
                 CommonOptions.WriteJson(output, new { account = name, applies = records });
@@ -131,7 +132,7 @@ internal static class AccountCommands
             return Cli.Refused;
         }
 
-        var plan = AccountPlanner.Plan(file.Rules, await AccountState.ReadAsync(session.Api, new RedisAccountRecords(store.Connection), default), DateTimeOffset.UtcNow);
+        var plan = AccountPlanner.Plan(file.Rules, await AccountState.ReadAsync(session.Api, store.AccountRecords, default), DateTimeOffset.UtcNow);
         if (json)
         {
             CommonOptions.WriteJson(output, new
@@ -160,7 +161,7 @@ internal static class AccountCommands
             return Cli.Refused;
         }
 
-        var records = new RedisAccountRecords(store.Connection);
+        var records = store.AccountRecords;
         await using var held = await records.LockAsync(session.Api.Account, LockWait);
         if (held is null)
         {
@@ -202,7 +203,7 @@ internal static class AccountCommands
 
     private static async Task<int> QrAsync(CommandStore store, string account, string scene, string path, int size, TextWriter output, TextWriter error)
     {
-        var codes = await new RedisAccountRecords(store.Connection).GetCodesAsync(account);
+        var codes = await store.AccountRecords.GetCodesAsync(account);
         if (!codes.TryGetValue(scene, out var code))
         {
             error.WriteLine($"scene '{scene}' of account '{account}' has no code yet: declare follow.scenes.{scene}.qr in the rules file and run account apply");
@@ -307,7 +308,7 @@ internal static class AccountCommands
     private static Task<int> WithAccountAsync(string? settings, string account, TextWriter error, Func<CommandStore, AccountSession, Task<int>> verb) =>
         RulesCommands.WithStoreAsync(settings, error, async store =>
         {
-            using var session = AccountSession.Open(store.Options, account, new RedisTokenStore(store.Connection), error);
+            using var session = AccountSession.Open(store.Options, account, store.Tokens, error);
             if (session is null)
             {
                 return Cli.Usage;

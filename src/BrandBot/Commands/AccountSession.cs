@@ -1,8 +1,10 @@
 using BrandBot.Account;
 using BrandBot.Delivery;
-using BrandBot.WeChatApi.Tokens;
-using BrandBot.WeChatApi;
+using BrandBot.Delivery.Answering;
 using BrandBot.Options;
+using BrandBot.Services;
+using BrandBot.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BrandBot.Commands;
@@ -39,16 +41,14 @@ internal sealed class AccountSession : IDisposable
             return null;
         }
 
-        var baseUrl = options.WeChatApiBaseUrl.EndsWith('/') ? options.WeChatApiBaseUrl : options.WeChatApiBaseUrl + "/";
-        var http = new ServiceCollection()
-            .AddHttpClient(WeChatApiClient.HttpClientName, c =>
-            {
-                c.BaseAddress = new Uri(baseUrl);
-                c.Timeout = TimeSpan.FromSeconds(15);
-            }).Services.BuildServiceProvider();
-        var client = new WeChatApiClient(http.GetRequiredService<IHttpClientFactory>());
-        var accessTokens = new AccessTokens(tokens, client, TimeProvider.System, new ReportTokenFailures(error));
-        return new AccountSession(http, new AccountApi(accessTokens, client, new ApiCredentials(configured.Name, configured.AppId, configured.AppSecret)));
+        var services = new ServiceCollection()
+            .AddSingleton(tokens)
+            .AddSingleton<IWeChatApiObserver>(new ReportTokenFailures(error))
+            .AddWeChatApi(options.WeChatApiBaseUrl)
+            .BuildServiceProvider();
+        var api = new AccountApi(
+            services.GetRequiredService<AccessTokens>(), services.GetRequiredService<WeChatApiClient>(), new ApiCredentials(configured.Name, configured.AppId, configured.AppSecret));
+        return new AccountSession(services, api);
     }
 
     public void Dispose() => _http.Dispose();

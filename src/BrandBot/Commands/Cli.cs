@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using BrandBot.Hosting;
+using BrandBot.Options;
 
 namespace BrandBot.Commands;
 

@@ -1,6 +1,4 @@
-using BrandBot.Hosting;
 using BrandBot.Options;
-using Microsoft.Extensions.Configuration;
 
 namespace BrandBot.Commands;
 
@@ -8,17 +6,7 @@ namespace BrandBot.Commands;
 internal static class CommandSettings
 {
     /// <param name="settingsFile">The verb's <c>--settings FILE</c>, if given.</param>
-    public static BrandBotOptions Load(string? settingsFile)
-    {
-        string[] args = settingsFile is null ? [] : ["--settings", settingsFile];
-        var configuration = new ConfigurationManager();
-        configuration.AddJsonFile(Path.GetFullPath("appsettings.json"), optional: true);
-        configuration.AddEnvironmentVariables();
-        BrandBotApp.AddSettingsFile(configuration, args);
-        var options = new BrandBotOptions();
-        configuration.GetSection(BrandBotOptions.Section).Bind(options);
-        return options;
-    }
+    public static BrandBotOptions Load(string? settingsFile) => SettingsLoader.Load(settingsFile is null ? [] : ["--settings", settingsFile]);
 
     public static AccountOptions? FindAccount(BrandBotOptions options, string? name) =>
         name is null

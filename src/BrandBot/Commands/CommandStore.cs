@@ -1,38 +1,42 @@
+using BrandBot.Account.Planning;
 using BrandBot.Options;
 using BrandBot.Redis;
+using BrandBot.Rules;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
-using StackExchange.Redis;
+using BrandBot.WeChatApi.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BrandBot.Commands;
 
 /// <summary>
-/// The shared rule store the operator verbs act on: Redis, from the same configuration the servers read.
+/// The shared stores the operator verbs act on: Redis, from the same configuration the servers read,
+/// registered by the same calls the server makes (<c>AddRedisStores</c>, <c>AddRules</c>).
 /// The embedded store lives inside one server process, so with it these verbs have nothing to reach.
 /// </summary>
 internal sealed class CommandStore : IAsyncDisposable
 {
-    private readonly ConnectionMultiplexer _connection;
+    private readonly ServiceProvider _services;
 
-    private CommandStore(ConnectionMultiplexer connection, BrandBotOptions options)
+    private CommandStore(ServiceProvider services, BrandBotOptions options)
     {
-        _connection = connection;
+        _services = services;
         Options = options;
-        Store = new RedisRuleStore(connection);
-        Publisher = new RulePublisher(Store, TimeProvider.System);
-        Stats = new RedisHitStats(connection, TimeProvider.System, TimeSpan.FromHours(options.StatsUtcOffsetHours));
     }
 
     public BrandBotOptions Options { get; }
 
-    /// <summary>The one multiplexer, for the account verbs' records and the shared access token.</summary>
-    public IConnectionMultiplexer Connection => _connection;
+    public IRuleStore Store => _services.GetRequiredService<IRuleStore>();
 
-    public IRuleStore Store { get; }
+    public RulePublisher Publisher => _services.GetRequiredService<RulePublisher>();
 
-    public RulePublisher Publisher { get; }
+    public IHitStats Stats => _services.GetRequiredService<IHitStats>();
 
-    public IHitStats Stats { get; }
+    /// <summary>What <c>account apply</c> minted and did, shared with the servers.</summary>
+    public IAccountRecords AccountRecords => _services.GetRequiredService<IAccountRecords>();
+
+    /// <summary>The access token the servers share: a verb never makes theirs stale.</summary>
+    public ITokenStore Tokens => _services.GetRequiredService<ITokenStore>();
 
     /// <summary>Connects, or explains on <paramref name="error"/> why it cannot and returns null.</summary>
     /// <param name="withoutRedis">What the operator can do instead, or why the verb needs Redis.</param>
@@ -51,8 +55,14 @@ internal sealed class CommandStore : IAsyncDisposable
             return null;
         }
 
-        return new CommandStore(connection, options);
+        var statsOffset = TimeSpan.FromHours(options.StatsUtcOffsetHours);
+        var services = new ServiceCollection()
+            .AddRedisStores(connection, statsOffset, TimeSpan.Zero)
+            .AddRules(statsOffset)
+            .BuildServiceProvider();
+        return new CommandStore(services, options);
     }
 
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+    /// <summary>Disposes the multiplexer with the container.</summary>
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BrandBot.Options;
 using BrandBot.Protocol.Crypto;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.Commands;
 
@@ -44,7 +44,7 @@ internal sealed partial class ConformanceCheck(HttpClient http, string url, Acco
             }
 
             var (_, _, again) = await SendAsync(mode, push);
-            // A retry answered afresh carries its own CreateTime (README "Exactly once"); the content must match.
+            // A retry answered afresh carries its own CreateTime (docs/exactly-once.md); the content must match.
             return WithoutCreateTime(again) == WithoutCreateTime(first)
                 ? (true, "same reply (CreateTime is the retry's own)")
                 : (false, $"a different answer: first {Short(AfterCreateTime(first))}, retry {Short(AfterCreateTime(again))}");

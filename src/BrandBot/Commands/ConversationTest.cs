@@ -1,11 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
 using BrandBot.Delivery.Backend;
+using BrandBot.Delivery.Flows;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Flows;
 using BrandBot.Rules.Matching;
-using BrandBot.Simulation;
 
 namespace BrandBot.Commands;
 
@@ -85,7 +86,7 @@ internal static class ConversationTest
         }
     }
 
-    private static FlowDirective Directive(BackendResult result) => Flows.BackendDirective.Of(result);
+    private static FlowDirective Directive(BackendResult result) => BackendDirective.Of(result);
 
     private static string Slots(FlowState state) =>
         state.Slots.Count == 0 ? "{}" : "{" + string.Join(", ", state.Slots.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")) + "}";

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Text;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
-using BrandBot.Simulation;
 
 namespace BrandBot.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using BrandBot.Options;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.Commands;
 

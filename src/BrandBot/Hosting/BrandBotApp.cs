@@ -2,28 +2,30 @@ using BrandBot.Account;
 using BrandBot.Account.Tagging;
 using BrandBot.Dashboard;
 using BrandBot.Delivery;
-using BrandBot.Flows;
-using BrandBot.Rules.Flows;
+using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
+using BrandBot.Delivery.Flows;
 using BrandBot.Delivery.Limits;
-using BrandBot.WeChatApi.Tokens;
-using BrandBot.WeChatApi;
+using BrandBot.Delivery.Pipeline;
+using BrandBot.Delivery.WarmUp;
 using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.Options;
 using BrandBot.Redis;
-using BrandBot.Rules;
+using BrandBot.Rules.Flows;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
+using BrandBot.Services;
+using BrandBot.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
 using BrandBot.Webhook;
-using BrandBot.WarmUp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -47,7 +49,7 @@ public static class BrandBotApp
             // The same pipeline in every environment: no developer exception page anywhere.
             EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production",
         });
-        AddSettingsFile(builder.Configuration, args);
+        SettingsLoader.AddSettingsFile(builder.Configuration, args);
         // ASP.NET's request lines carry the full query string (openid, signatures): never log them,
         // whatever level an operator configures.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -85,7 +87,7 @@ public static class BrandBotApp
         if (options.Dashboard.Enabled)
         {
             DashboardListener.Listen(builder.WebHost, webhookUrls, options.Dashboard);
-            builder.Services.AddDashboard(options.Dashboard);
+            builder.Services.AddDashboard(options.Dashboard, new DashboardHost(BrandBotMetrics.MeterName, StoreStateOf(redis)));
         }
 
         builder.Services.Configure<HostOptions>(host =>
@@ -138,6 +140,9 @@ public static class BrandBotApp
         app.Services.GetRequiredService<RulesFileService>().ReleaseStartupGarbage();
     }
 
+    private static Func<StoreState> StoreStateOf(IConnectionMultiplexer? redis) =>
+        redis is null ? () => StoreState.Embedded : () => redis.IsConnected ? StoreState.Redis : StoreState.RedisUnreachable;
+
     /// <summary>Zero on every series whose labels the settings already tell, so dashboards start with flat lines.</summary>
     private static void SeedMetrics(IServiceProvider services, BrandBotOptions options, bool redis)
     {
@@ -153,95 +158,10 @@ public static class BrandBotApp
         }
     }
 
-    public static IServiceCollection AddBrandBot(this IServiceCollection services, IConnectionMultiplexer? redis, BrandBotOptions options)
-    {
-        var statsOffset = TimeSpan.FromHours(options.StatsUtcOffsetHours);
-        // Validated once, in BuildAsync, before the host exists (together with Redis reachability).
-        services.AddOptions<BrandBotOptions>().BindConfiguration(BrandBotOptions.Section);
-        // Time and randomness are inputs (STYLE.md §7): tests register their own before this runs.
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IEntropy, SystemEntropy>();
-        services.TryAddSingleton(Random.Shared);
-        services.AddSingleton<FollowerHasher>();
-        services.AddSingleton<PushPathWarmUp>();
-        services.AddSingleton<RejectionLog>();
-        services.AddSingleton<AccountDirectory>();
-        services.AddSingleton<HitRecorder>();
-        services.AddSingleton<LiveRuleSets>();
-        services.AddSingleton<FlowFollowers>();
-        if (redis is null)
-        {
-            services.AddSingleton<IRuleStore, InMemoryRuleStore>();
-            services.AddSingleton<IHitStats>(sp => new InMemoryHitStats(sp.GetRequiredService<TimeProvider>(), statsOffset));
-            services.AddSingleton<IPushGate>(sp => sp.GetRequiredService<InMemoryPushGate>());
-            services.AddSingleton<IPushLedger, InMemoryPushLedger>();
-            services.AddSingleton(sp => new RateLimiter(Limits(options), null, sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<ITokenStore, InMemoryTokenStore>();
-            services.AddSingleton<ITagQueue, InMemoryTagQueue>();
-            services.AddSingleton<IFlowStore, InMemoryFlowStore>();
-            services.AddSingleton<IOperatorAudit, InMemoryOperatorAudit>();
-            services.AddSingleton<IInstanceVersions, InMemoryInstanceVersions>();
-        }
-        else
-        {
-            // One multiplexer per process, disposed with the container.
-            services.AddSingleton<IConnectionMultiplexer>(_ => redis);
-            services.AddSingleton<IRuleStore, RedisRuleStore>();
-            services.AddSingleton<IHitStats>(sp => new RedisHitStats(redis, sp.GetRequiredService<TimeProvider>(), statsOffset));
-            services.AddSingleton<IPushGate, RedisPushGate>();
-            services.AddSingleton<IPushLedger>(sp => new RedisPushLedger(
-                redis, sp.GetRequiredService<InMemoryPushGate>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IDeliveryObserver>(), TimeSpan.FromMilliseconds(options.WriteBehindLingerMilliseconds)));
-            services.AddSingleton(sp => new RateLimiter(
-                Limits(options), new RedisRateWindows(redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryObserver>()), sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<ITokenStore, RedisTokenStore>();
-            services.AddSingleton<ITagQueue>(_ => new RedisTagQueue(redis));
-            services.AddSingleton(sp => new RedisFlowStore(redis, sp.GetRequiredService<FlowFollowers>(), sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<RedisFlowStore>());
-            services.AddHostedService<FlowListenService>();
-            services.AddSingleton<IOperatorAudit>(_ => new RedisOperatorAudit(redis));
-            services.AddSingleton<IInstanceVersions>(sp => new RedisInstanceVersions(redis, sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<BrandBot.Account.Planning.IAccountRecords>(_ => new RedisAccountRecords(redis));
-        }
-
-        services.AddDelivery(options);
-        services.AddTelemetry(options);
-
-        services.AddSingleton<RulePublisher>();
-        services.AddSingleton<RulesActivator>();
-        services.AddSingleton<RulesFileService>();
-        services.AddSingleton<IStartupCheck>(sp => sp.GetRequiredService<RulesFileService>());
-        services.AddHostedService(sp => sp.GetRequiredService<RulesFileService>());
-        services.AddHostedService<RulesCatchUpService>();
-        services.AddHostedService<InstanceVersionReporter>();
-        services.AddHostedService<StatsFlushService>();
-        services.AddSingleton<ITaggingObserver, TaggingEvents>();
-        services.AddSingleton<Tagger>();
-        services.AddHostedService<TaggingService>();
-        services.AddSingleton<PushProcessor>();
-        // Last, so it stops first: queued push records are written before the statistics' last flush.
-        services.AddHostedService(sp => new WriteBehindService(
-            sp.GetRequiredService<IPushLedger>(), sp.GetRequiredService<RateLimiter>(), TimeSpan.FromMilliseconds(options.RateLimit.SyncMilliseconds),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WriteBehindService>>()));
-        return services;
-    }
-
-    /// <summary>The dashboard's own services; only registered when it is on.</summary>
-    private static void AddDashboard(this IServiceCollection services, DashboardOptions dashboard)
-    {
-        services.AddSingleton(dashboard);
-        services.AddSingleton<DashboardSessions>();
-        services.AddSingleton<HealthWatch>();
-        services.AddSingleton<LiveDefinition>();
-    }
-
-    private static RateLimits Limits(BrandBotOptions options) => new(
-        options.RateLimit.PerFollower, options.RateLimit.PerFollowerWindowSeconds, options.RateLimit.PerAccount, options.RateLimit.PerAccountWindowSeconds);
-
     /// <summary>
     /// Forwarded headers from the configured proxies only, then the path base, then routing (which
     /// must come after the path base is stripped). No HTTPS redirection and no trailing-slash rewrite
-    /// anywhere: WeChat does not follow redirects (peers.md §3.6).
+    /// anywhere: WeChat does not follow redirects (docs/peers.md §3.6).
     /// </summary>
     private static void UseProxyAwareness(this WebApplication app, BrandBotOptions options)
     {
@@ -276,56 +196,5 @@ public static class BrandBotApp
         }
 
         app.UseRouting();
-    }
-
-    /// <summary>Exactly-once answers: the push gate, brand backends, tokens and customer-service sends (issue 5).</summary>
-    private static void AddDelivery(this IServiceCollection services, BrandBotOptions options)
-    {
-        var apiBase = options.WeChatApiBaseUrl.EndsWith('/') ? options.WeChatApiBaseUrl : options.WeChatApiBaseUrl + "/";
-        services.AddHttpClient(WeChatApiClient.HttpClientName, client =>
-        {
-            client.BaseAddress = new Uri(apiBase);
-            client.Timeout = TimeSpan.FromSeconds(15);
-        });
-        // Backend calls are bounded by their pipeline's per-attempt timeout, not by HttpClient's.
-        services.AddHttpClient(BackendClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton(options.Backends);
-        services.AddSingleton<DeliveryEvents>();
-        services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryEvents>());
-        services.AddSingleton<IWeChatApiObserver>(sp => sp.GetRequiredService<DeliveryEvents>());
-        services.AddSingleton<InMemoryPushGate>();
-        services.AddSingleton<WeChatApiClient>();
-        services.AddSingleton<AccessTokens>();
-        services.AddSingleton<CustomerService>();
-        services.AddSingleton<BackendClient>();
-        services.AddSingleton<ReplyResolver>();
-        services.AddSingleton<PushEffects>();
-        services.AddSingleton<FlowAnswerer>();
-        services.AddSingleton<PushAnswerer>();
-        services.AddSingleton<FollowUps>();
-        services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());
-    }
-
-    /// <summary>
-    /// Adds the JSON file named by <c>--settings</c> and the secret files, then re-adds env and the
-    /// command line on top of them (they keep the last word).
-    /// </summary>
-    public static void AddSettingsFile(IConfigurationManager configuration, string[] args)
-    {
-        var index = Array.IndexOf(args, "--settings");
-        if (index >= 0 && index + 1 < args.Length)
-        {
-            var path = Path.GetFullPath(args[index + 1]);
-            if (!File.Exists(path))
-            {
-                throw new StartupProblemsException([$"--settings file '{args[index + 1]}' does not exist (resolved to {path})"]);
-            }
-
-            configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
-        }
-
-        SecretFiles.Add(configuration);
-        configuration.AddEnvironmentVariables();
-        configuration.AddCommandLine(args);
     }
 }

@@ -1,3 +1,4 @@
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Rules.Store;
 using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;

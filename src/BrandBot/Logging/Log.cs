@@ -11,14 +11,8 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Warning, "Rejected {Method} for account {Account}: {Status} {Reason}")]
     public static partial void Rejected(ILogger logger, string method, string account, int status, string reason);
 
-    [LoggerMessage(1002, LogLevel.Debug, "Push {Account} {MsgType}/{Event} from {Follower}: {How} -> {Answer}")]
-    public static partial void Answered(ILogger logger, string account, string msgType, string @event, string follower, string how, string answer);
 
-    [LoggerMessage(1003, LogLevel.Error, "Push for account {Account} failed unexpectedly; answered success")]
-    public static partial void PushFailed(ILogger logger, string account, Exception exception);
 
-    [LoggerMessage(1004, LogLevel.Information, "URL verification for account {Account} succeeded")]
-    public static partial void Verified(ILogger logger, string account);
 
     [LoggerMessage(2001, LogLevel.Information, "Rules for account {Account}: version {Version} is live ({Rules} rules, {Keywords} keywords)")]
     public static partial void RulesLive(ILogger logger, string account, long version, int rules, int keywords);
@@ -47,11 +41,7 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Warning, "{Count} more refused requests were not logged (at most 20 lines a second); see brandbot_pushes_total")]
     public static partial void RejectionsSuppressed(ILogger logger, int count);
 
-    [LoggerMessage(4001, LogLevel.Error, "A follow-up delivery for account {Account} failed unexpectedly")]
-    public static partial void FollowUpFailed(ILogger logger, string account, Exception exception);
 
-    [LoggerMessage(4002, LogLevel.Warning, "Shutting down with {Count} follow-up deliveries unfinished after the drain bound")]
-    public static partial void FollowUpsAbandoned(ILogger logger, int count);
 
     [LoggerMessage(4007, LogLevel.Warning, "Shutting down with push records still unwritten after the drain bound: their side effects ran here, a retry elsewhere may run them again")]
     public static partial void WriteBehindAbandoned(ILogger logger);
@@ -68,9 +58,5 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Information, "Backend {Backend} answers again: its circuit is closed")]
     public static partial void BackendCircuitClosed(ILogger logger, string backend);
 
-    [LoggerMessage(5001, LogLevel.Information, "Warmed up: {Rehearsed} synthetic pushes rehearsed in {Milliseconds} ms before listening")]
-    public static partial void WarmedUp(ILogger logger, int rehearsed, long milliseconds);
 
-    [LoggerMessage(5002, LogLevel.Error, "The start-up warm-up failed and was cut short; serving anyway")]
-    public static partial void RehearsalFailed(ILogger logger, Exception exception);
 }

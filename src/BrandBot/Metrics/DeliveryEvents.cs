@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using BrandBot.Delivery;
+using BrandBot.Delivery.Answering;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
-using BrandBot.Metrics;
+using BrandBot.Services;
 using BrandBot.WeChatApi;
 using Microsoft.Extensions.Logging;
 
-namespace BrandBot.Delivery;
+namespace BrandBot.Metrics;
 
 /// <summary>
 /// Counts what the delivery side reports in the metrics and tells the operator about failures in the
@@ -51,6 +54,22 @@ public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, I
     }
 
     public void StoreUnavailable(string operation) => metrics.RedisError(operation);
+
+    public void DedupHit(string account, string outcome) => metrics.DedupHit(account, outcome);
+
+    public void RateLimited(string account, string scope) => metrics.RateLimited(account, scope);
+
+    public void BudgetFallback(string account) => metrics.BudgetFallback(account);
+
+    public void FlowEvent(string account, string flow, string @event) => metrics.FlowEvent(account, flow, @event);
+
+    public void Followed(string account, string scene) => metrics.Follow(account, scene);
+
+    public void Unfollowed(string account) => metrics.Unfollow(account);
+
+    public void RuleHit(string account, string rule) => metrics.RuleHit(account, rule);
+
+    public void Unanswered(string account) => metrics.Unanswered(account);
 
     private bool Due(string kind, string account, string outcome)
     {

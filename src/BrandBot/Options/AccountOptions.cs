@@ -1,6 +1,6 @@
 namespace BrandBot.Options;
 
-/// <summary>One Official Account: <c>BrandBot:Accounts:N</c>. The names are a contract (README "Configuration").</summary>
+/// <summary>One Official Account: <c>BrandBot:Accounts:N</c>. The names are a contract (docs/configuration.md).</summary>
 public sealed class AccountOptions
 {
     /// <summary>The URL segment: pushes arrive at <c>/wechat/{Name}</c>.</summary>
@@ -14,7 +14,7 @@ public sealed class AccountOptions
     /// <summary>Optional for plaintext-only accounts.</summary>
     public string? EncodingAESKey { get; set; }
 
-    /// <summary>The key before the last rotation, tried when the current one fails (protocol.md §2.7).</summary>
+    /// <summary>The key before the last rotation, tried when the current one fails (docs/protocol.md §2.7).</summary>
     public string? PreviousEncodingAESKey { get; set; }
 
     public string? AppSecret { get; set; }

@@ -56,7 +56,7 @@ public sealed class BrandBotOptions
 
     /// <summary>
     /// Rounds of synthetic pushes rehearsed before the host listens, so the first real ones run compiled
-    /// code (README "Start-up warm-up"); 0 switches the warm-up off.
+    /// code (docs/performance.md); 0 switches the warm-up off.
     /// </summary>
     public int WarmUpRounds { get; set; } = 300;
 

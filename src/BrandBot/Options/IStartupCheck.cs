@@ -1,4 +1,4 @@
-namespace BrandBot.Hosting;
+namespace BrandBot.Options;
 
 /// <summary>
 /// Work that must succeed before the host starts (loading the rules files): run by

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace BrandBot.Hosting;
+namespace BrandBot.Options;
 
 /// <summary>
 /// Secrets as files (Docker/Kubernetes secrets, a systemd credentials directory): each file in

@@ -1,4 +1,4 @@
-namespace BrandBot.Hosting;
+namespace BrandBot.Options;
 
 /// <summary>How a settings file that is not valid JSON is reported, by the server and the verbs alike.</summary>
 public static class SettingsFileError

@@ -1,4 +1,4 @@
-namespace BrandBot.Hosting;
+namespace BrandBot.Options;
 
 /// <summary>Startup cannot go on; each line names one problem (a setting, or a rules file line).</summary>
 public sealed class StartupProblemsException(IReadOnlyList<string> problems)

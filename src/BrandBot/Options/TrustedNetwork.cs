@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace BrandBot.Hosting;
+namespace BrandBot.Options;
 
 /// <summary>A trusted proxy entry: one address (as a /32 or /128) or a CIDR range.</summary>
 public static class TrustedNetwork

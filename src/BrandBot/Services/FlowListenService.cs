@@ -1,10 +1,11 @@
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Options;
 using BrandBot.Redis;
 using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace BrandBot.Flows;
+namespace BrandBot.Services;
 
 /// <summary>
 /// Keeps this instance's set of followers in a flow current: hears every instance's flow commits on

@@ -1,8 +1,9 @@
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Rules.Store;
 using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 
-namespace BrandBot.Rules;
+namespace BrandBot.Services;
 
 /// <summary>
 /// Tells the store, every few seconds, which rules version this instance answers with for each account,
@@ -13,7 +14,6 @@ public sealed class InstanceVersionReporter(AccountDirectory accounts, LiveRuleS
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     /// <summary>This process as the dashboard names it: host and process id (no follower data).</summary>
-    public static string InstanceName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,7 +25,7 @@ public sealed class InstanceVersionReporter(AccountDirectory accounts, LiveRuleS
             {
                 try
                 {
-                    await versions.ReportAsync(account.Name, InstanceName, rules.Get(account.Name).Version, stoppingToken);
+                    await versions.ReportAsync(account.Name, ThisInstance.Name, rules.Get(account.Name).Version, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

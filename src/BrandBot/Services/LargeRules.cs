@@ -1,6 +1,6 @@
 using System.Runtime;
 
-namespace BrandBot.Rules;
+namespace BrandBot.Services;
 
 /// <summary>
 /// A large rules file's parse leaves a syntax tree several times the file's size as garbage, much

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Store;
 using Microsoft.Extensions.Logging;
 
-namespace BrandBot.Rules;
+namespace BrandBot.Services;
 
 /// <summary>
 /// Turns the store's current version into the live compiled rule set, off the request path: the

@@ -1,3 +1,4 @@
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using BrandBot.Options;
 using BrandBot.Rules.Store;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace BrandBot.Rules;
+namespace BrandBot.Services;
 
 /// <summary>
 /// Keeps every instance on the latest rules: listens for publish notifications (Redis pub/sub) and,

@@ -1,12 +1,14 @@
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Hosting;
 using BrandBot.Logging;
+using BrandBot.Options;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Store;
 using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace BrandBot.Rules;
+namespace BrandBot.Services;
 
 /// <summary>
 /// Loads each account's <c>RulesFile</c> at startup (refusing to start on errors, one line per problem)

@@ -1,7 +1,7 @@
 using BrandBot.Rules.Stats;
 using Microsoft.Extensions.Hosting;
 
-namespace BrandBot.Metrics;
+namespace BrandBot.Services;
 
 /// <summary>Writes the statistics tally to its store every second, and once more on shutdown so nothing counted is lost.</summary>
 public sealed class StatsFlushService(IHitStats stats) : BackgroundService

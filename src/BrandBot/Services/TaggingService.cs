@@ -1,12 +1,14 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
-using BrandBot.WeChatApi.Tokens;
-using BrandBot.WeChatApi;
+using BrandBot.Delivery.Answering;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Metrics;
+using BrandBot.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
 using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 
-namespace BrandBot.Account;
+namespace BrandBot.Services;
 
 /// <summary>Tagging outcomes as the <c>brandbot_taggings_total</c> counter.</summary>
 public sealed class TaggingEvents(BrandBotMetrics metrics) : ITaggingObserver

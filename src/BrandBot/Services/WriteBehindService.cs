@@ -1,10 +1,11 @@
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace BrandBot.Delivery;
+namespace BrandBot.Services;
 
 /// <summary>
 /// What the request path leaves behind it: rate counts sent to the shared windows every

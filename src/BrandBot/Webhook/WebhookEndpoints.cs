@@ -7,7 +7,7 @@ namespace BrandBot.Webhook;
 
 /// <summary>
 /// <c>GET|POST /wechat/{account}</c>. Handlers read the raw body with a cap, never model-bind, and
-/// always write an explicit status, content type and Content-Length (protocol.md §1.3).
+/// always write an explicit status, content type and Content-Length (docs/protocol.md §1.3).
 /// </summary>
 public static class WebhookEndpoints
 {

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using BrandBot.Delivery;
+using BrandBot.Delivery.Answering;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.Options;
+using BrandBot.Services;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +20,7 @@ internal sealed class WebhookHandler(
     {
         var found = accounts.Find(account);
         var answer = found is not null
-            ? processor.Verify(found, PushQuery.From(context.Request.Query), context.Request.Query["echostr"].ToString())
+            ? processor.Verify(found, QueryOf(context.Request.Query), context.Request.Query["echostr"].ToString())
             : WebhookAnswer.Reject(404, "unknown_account", "unknown account");
         await WriteAsync(context, found?.Name, account, answer);
     }
@@ -27,7 +30,7 @@ internal sealed class WebhookHandler(
         var arrived = time.GetTimestamp();
         using var activity = Tracing.Source.StartActivity("brandbot.push", ActivityKind.Server);
         WebhookAnswer answer;
-        var query = PushQuery.From(context.Request.Query);
+        var query = QueryOf(context.Request.Query);
         var found = accounts.Find(account);
         if (found is null)
         {
@@ -90,6 +93,14 @@ internal sealed class WebhookHandler(
     }
 
     private const string Unknown = "(unknown)";
+
+    /// <summary>The signed query parameters of a push (docs/protocol.md §2.1), read from the parsed request.</summary>
+    private static PushQuery QueryOf(IQueryCollection query) => new(
+        query["signature"].ToString(),
+        query["timestamp"].ToString(),
+        query["nonce"].ToString(),
+        query.TryGetValue("encrypt_type", out var type) ? type.ToString() : null,
+        query.TryGetValue("msg_signature", out var msgSignature) ? msgSignature.ToString() : null);
 
     // The account segment comes from the URL: keep log lines to a short, printable form.
     private static string Sanitize(string account) =>

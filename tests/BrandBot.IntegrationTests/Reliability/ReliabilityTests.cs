@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
-using BrandBot.Simulation;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace BrandBot.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 8: faults under a steady load from a second client on loopback, against BrandBot processes
+/// Faults under a steady load from a second client on loopback, against BrandBot processes
 /// started like the container. Short in the test command (BRANDBOT_RELIABILITY_SECONDS, default 12 s
 /// per scenario); `bash tests/reliability/run.sh` runs them long and adds the 10-minute soak. Each
 /// scenario appends a row to the results table (BRANDBOT_RELIABILITY_RESULTS).

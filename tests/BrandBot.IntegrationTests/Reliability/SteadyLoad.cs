@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.IntegrationTests.Reliability;
 
@@ -137,7 +137,7 @@ public sealed class SteadyLoad(string url, Func<string, bool> isRightReply)
             Interlocked.Increment(ref _follows);
         }
 
-        // A retry answered afresh carries its own CreateTime (issue 14); what must match is the content.
+        // A retry answered afresh carries its own CreateTime (docs/exactly-once.md); what must match is the content.
         var content = Wire.WithoutCreateTime(inner);
         var first = _firstAnswers.GetOrAdd(original, content);
         if (original != index && first != content)

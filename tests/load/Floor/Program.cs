@@ -1,7 +1,7 @@
 // What the web server alone can do on this machine: read the body, answer "success".
 // With --redis HOST:PORT: the same plus one StackExchange.Redis script call per request (a SET NX PX
 // of a per-request key, INCR + EXPIRE of a per-sender window) — the ceiling of any design that
-// waits on Redis once per push (issue 14).
+// waits on Redis once per push (docs/exactly-once.md).
 using StackExchange.Redis;
 
 var builder = WebApplication.CreateSlimBuilder(args);

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.Load;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BrandBot.Load;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 // The load harness (tests/load/README.md). Core 0 runs the target, core 1 runs wrk (and Redis).
 var options = Options.Parse(args);

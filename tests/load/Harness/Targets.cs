@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using BrandBot.Simulation;
+using BrandBot.Protocol.Simulation;
 
 namespace BrandBot.Load;
 
-/// <summary>Issue 14's targets, judged on the rows of this run (safe mode; the cold row is BrandBot 3 s after /readyz).</summary>
+/// <summary>The request-path targets (tests/load/README.md), judged on the rows of this run (safe mode; the cold row is BrandBot 3 s after /readyz).</summary>
 internal static class Targets
 {
     public static string Check(IReadOnlyList<Row> rows, Footprint? pushBytes)
@@ -18,7 +18,7 @@ internal static class Targets
         var warm = rows.FirstOrDefault(r => r.Mode == PushMode.Safe && r.Target == "BrandBot (Redis: dedup, stats)" && r.Rules == cold?.Rules);
         var big = rows.Where(r => r.Target == "BrandBot (Redis: dedup, stats)").MaxBy(r => r.Rules);
         var peer = Find("node-webot");
-        var text = new StringBuilder("Targets (issue 14; safe mode, Redis, 3 s after /readyz):").AppendLine();
+        var text = new StringBuilder("Targets (safe mode, Redis, 3 s after /readyz):").AppendLine();
         void Line(string what, double? value, double? limit, bool atLeast, string unit = "×")
         {
             var verdict = value is null || limit is null ? "not measured" : (atLeast ? value >= limit : value <= limit) ? "met" : "NOT met";

@@ -2,10 +2,11 @@ using System.Text;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
+using Xunit;
 
-namespace BrandBot.Rules.Tests;
+namespace BrandBot.Testing;
 
-internal static class RuleTestData
+public static class RuleTestData
 {
     public static CompiledRuleSet Compile(string yaml)
     {

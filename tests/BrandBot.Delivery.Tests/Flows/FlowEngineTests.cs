@@ -1,13 +1,15 @@
+using BrandBot.Delivery.Flows;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Flows;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
+using BrandBot.Testing;
 
 namespace BrandBot.Rules.Tests;
 
-/// <summary>The flow state machine (issue 16) as a pure function: the flight-status conversation and every way out of it.</summary>
+/// <summary>The flow state machine (docs/flows.md) as a pure function: the flight-status conversation and every way out of it.</summary>
 public class FlowEngineTests
 {
     public const string FlightRules = """

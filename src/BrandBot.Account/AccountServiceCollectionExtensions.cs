@@ -1,0 +1,20 @@
+using BrandBot.Account.Tagging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BrandBot.Account;
+
+public static class AccountServiceCollectionExtensions
+{
+    /// <summary>
+    /// The follower-tagging queue (embedded unless a shared one was registered before) and the tagger
+    /// that drains it. The caller registers an <see cref="ITaggingObserver"/>.
+    /// </summary>
+    public static IServiceCollection AddAccountTagging(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITagQueue, InMemoryTagQueue>();
+        services.AddSingleton<Tagger>();
+        return services;
+    }
+}

@@ -1,0 +1,12 @@
+using BrandBot.Delivery.Answering;
+using Microsoft.Extensions.Hosting;
+
+namespace BrandBot.Services;
+
+/// <summary>At shutdown, lets the customer-service sends started after an answer finish (up to their drain bound).</summary>
+public sealed class FollowUpsDrainService(FollowUps followUps) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => followUps.StopAsync(cancellationToken);
+}
