@@ -51,8 +51,8 @@ status=0
 # small machine would make timing-sensitive tests flaky for no fault of theirs.
 dotnet build BrandBot.sln -c Release --nologo -v q 2>&1 | tee "$log" || status=$?
 if [ $status -eq 0 ]; then
-  dotnet test BrandBot.sln -c Release --no-build --nologo --filter "FullyQualifiedName!~BrandBot.DashboardTests" 2>&1 | tee -a "$log" || status=$?
-  dotnet test tests/BrandBot.DashboardTests -c Release --no-build --nologo 2>&1 | tee -a "$log" || status=$?
+  dotnet test BrandBot.sln -c Release --no-build --nologo --filter "FullyQualifiedName!~BrandBot.Dashboard.Tests" 2>&1 | tee -a "$log" || status=$?
+  dotnet test tests/BrandBot.Dashboard.Tests -c Release --no-build --nologo 2>&1 | tee -a "$log" || status=$?
 fi
 
 # One closing line for CI, summed over the test projects.

@@ -7,7 +7,6 @@ using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

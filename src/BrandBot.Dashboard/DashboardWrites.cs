@@ -2,7 +2,6 @@ using BrandBot.Rules.Loading;
 using BrandBot.Rules.Store;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace BrandBot.Dashboard;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using BrandBot.Rules.Stats;
-using Microsoft.AspNetCore.Http;
 
 namespace BrandBot.Dashboard;
 

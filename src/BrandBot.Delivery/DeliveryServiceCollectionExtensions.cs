@@ -37,6 +37,7 @@ public static class DeliveryServiceCollectionExtensions
 
         services.AddSingleton<FlowFollowers>();
         services.TryAddSingleton<IFlowStore, InMemoryFlowStore>();
+        services.AddSingleton<FlowStep>();
         services.AddSingleton<FlowAnswerer>();
 
         services.AddSingleton<HitRecorder>();

@@ -1,6 +1,5 @@
 using BrandBot.Delivery;
 using BrandBot.Delivery.Flows;
-using BrandBot.Rules.Flows;
 using StackExchange.Redis;
 
 namespace BrandBot.Redis;

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using BrandBot.Delivery;
-using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Dedup;
 using StackExchange.Redis;
 

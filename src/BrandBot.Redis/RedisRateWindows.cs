@@ -1,5 +1,4 @@
 using BrandBot.Delivery;
-using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Limits;
 using StackExchange.Redis;
 

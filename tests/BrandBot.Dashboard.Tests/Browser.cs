@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace BrandBot.DashboardTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>
 /// One headless Debian chromium for the whole suite, driven by Playwright. A missing browser fails

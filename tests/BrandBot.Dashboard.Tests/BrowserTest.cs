@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 
-namespace BrandBot.DashboardTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>Runs a browser test and keeps a screenshot of every open page when it fails (under TestResults/screenshots).</summary>
 [Collection(BrowserCollection.Name)]

@@ -4,7 +4,7 @@ using System.Text.Json;
 using BrandBot.Protocol.Simulation;
 using Microsoft.Playwright;
 
-namespace BrandBot.DashboardTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>
 /// A real BrandBot with its dashboard on a second loopback port, fed through its webhook with real

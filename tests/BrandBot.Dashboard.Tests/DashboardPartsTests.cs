@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>
 /// The dashboard's pieces that need no browser: its startup checks, the rule draft, masking and CSV.

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace BrandBot.DashboardTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>Research §5 tests 3–6 and 13: live numbers, the day boundary, ranges, rankings, CSV exports.</summary>
 public sealed class FiguresTests(BrowserFixture browser) : BrowserTest(browser)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
 
-namespace BrandBot.DashboardTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>Research §5 tests 14 and 16: health when Redis stops, and every page clean, drawn and quick.</summary>
 public sealed class HealthAndHygieneTests(BrowserFixture browser) : BrowserTest(browser)

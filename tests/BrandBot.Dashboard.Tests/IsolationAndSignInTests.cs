@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace BrandBot.DashboardTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>Research §5 tests 1, 2, 11, 12: the listener, sign-in, cookie, read-only mode, headers.</summary>
 public sealed class IsolationAndSignInTests(BrowserFixture browser) : BrowserTest(browser)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
-namespace BrandBot.DashboardTests;
+namespace BrandBot.Dashboard.Tests;
 
 /// <summary>Research §5 tests 7–10: hostile texts, unanswered → rule → published, rollback on every instance, CSRF.</summary>
 public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) : BrowserTest(browser)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace BrandBot.FakeWeChat;

@@ -1,7 +1,7 @@
 using BrandBot.Redis;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Redis.Tests;
 
 public class RecentSlowestTests
 {

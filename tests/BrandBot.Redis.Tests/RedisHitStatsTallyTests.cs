@@ -1,7 +1,8 @@
 using BrandBot.Redis;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Redis.Tests;
 
 /// <summary>
 /// The in-process tally RedisHitStats keeps between flushes: counts racing a flush land once, and

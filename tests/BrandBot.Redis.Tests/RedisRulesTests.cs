@@ -1,10 +1,12 @@
 using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
+using BrandBot.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Redis.Tests;
 
 /// <summary>Rules in a real Redis shared by real BrandBot instances.</summary>
 public sealed class RedisRulesTests : IAsyncLifetime

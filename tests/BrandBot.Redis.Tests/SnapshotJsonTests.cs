@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BrandBot.Redis;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Redis.Tests;
 
 /// <summary>The hand-written snapshot JSON reads what System.Text.Json wrote before it, and System.Text.Json reads what it writes.</summary>
 public class SnapshotJsonTests

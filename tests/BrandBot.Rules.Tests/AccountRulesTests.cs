@@ -1,6 +1,5 @@
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
-using BrandBot.Rules.Model;
 using BrandBot.Testing;
 
 namespace BrandBot.Rules.Tests;

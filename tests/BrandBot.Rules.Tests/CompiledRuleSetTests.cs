@@ -1,4 +1,3 @@
-using System.Text;
 using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Xml;
 using BrandBot.Rules.Matching;

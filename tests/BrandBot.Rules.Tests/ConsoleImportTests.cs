@@ -3,7 +3,6 @@ using BrandBot.Rules.Import;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Model;
-using BrandBot.Testing;
 using static BrandBot.Testing.RuleTestData;
 
 namespace BrandBot.Rules.Tests;

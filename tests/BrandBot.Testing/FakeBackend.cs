@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using BrandBot.FakeWeChat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
 /// <summary>A brand's backend on loopback: records what BrandBot posts and answers as the test says.</summary>
 public sealed class FakeBackend : IAsyncDisposable

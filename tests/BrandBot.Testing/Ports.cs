@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
-internal static class Ports
+public static class Ports
 {
     /// <summary>A loopback port nobody listens on right now, chosen by the OS.</summary>
     public static int Free()

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
 /// <summary>
 /// A real Redis Cluster on loopback (deploy/README.md): six <c>redis-server --cluster-enabled yes</c>
@@ -196,8 +196,8 @@ public sealed class RedisCluster : IAsyncDisposable
         var ports = new List<int>();
         while (ports.Count < Nodes)
         {
-            var port = IntegrationTests.Ports.Free();
-            if (port < 55_000 && IntegrationTests.Ports.IsFree(port + 10_000) && !ports.Contains(port))
+            var port = Testing.Ports.Free();
+            if (port < 55_000 && Testing.Ports.IsFree(port + 10_000) && !ports.Contains(port))
             {
                 ports.Add(port);
             }
@@ -210,7 +210,7 @@ public sealed class RedisCluster : IAsyncDisposable
     {
         for (var i = 0; i < 100; i++)
         {
-            if (await IntegrationTests.Ports.AcceptsAsync(port))
+            if (await Testing.Ports.AcceptsAsync(port))
             {
                 return;
             }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
 /// <summary>
 /// A real redis-server on a free loopback port, started and stopped by the test itself; without

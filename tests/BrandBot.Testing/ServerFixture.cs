@@ -3,7 +3,7 @@ using System.Text;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Protocol.Xml;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
 /// <summary>One running server with <see cref="TestAccounts.Rules"/>, shared by a test class.</summary>
 public sealed class ServerFixture : IAsyncLifetime

@@ -1,4 +1,4 @@
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
 /// <summary>Accounts and rules used by the endpoint tests; each test class writes its own rules file.</summary>
 public static class TestAccounts

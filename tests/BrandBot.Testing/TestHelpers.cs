@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
 /// <summary>Small helpers the endpoint tests share.</summary>
 public static class TestHelpers

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Hosting;
-using BrandBot.Options;
 using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Testing;
 
 /// <summary>
 /// A real BrandBot on a real socket (127.0.0.1, port chosen by the OS), configured in memory.

@@ -4,7 +4,7 @@ using BrandBot.Protocol.Replies;
 using BrandBot.WeChatApi;
 using FsCheck.Xunit;
 
-namespace BrandBot.Delivery.Tests;
+namespace BrandBot.WeChatApi.Tests;
 
 public class CustomerServiceMessageTests
 {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using BrandBot.Delivery.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Delivery.Answering;

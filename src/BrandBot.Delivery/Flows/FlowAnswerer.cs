@@ -1,11 +1,9 @@
-using BrandBot.Delivery;
 using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
-using BrandBot.Rules.Flows;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Stats;
 using BrandBot.WeChatApi;
@@ -25,7 +23,7 @@ namespace BrandBot.Delivery.Flows;
 public sealed class FlowAnswerer(
     IFlowStore store,
     FlowFollowers followers,
-    BackendClient backends,
+    FlowStep step,
     CustomerService customerService,
     PushEffects effects,
     IHitStats stats,
@@ -69,8 +67,7 @@ public sealed class FlowAnswerer(
                 return await ReplayAsync(account, follower, pushKey, stored, arrived, cancellationToken);
             }
 
-            var now = time.GetUtcNow();
-            var decision = FlowEngine.Decide(rules.Flows, rules.Version, read.State, message, text, route, now.ToUnixTimeSeconds(), StatsDay.Of(now, _utcOffset), pushKey[..16]);
+            var decision = FlowStep.Decide(rules, read.State, message, text, route, time.GetUtcNow(), _utcOffset, pushKey[..16]);
             if (!decision.Write)
             {
                 if (decision.RouteNormally)
@@ -126,8 +123,7 @@ public sealed class FlowAnswerer(
         WeChatAccount account, InboundMessage message, CompiledRuleSet rules, RouteResult route, string follower, string pushKey,
         FlowState calling, Rules.Model.CallStep call, IReadOnlyList<Reply> said, long arrived)
     {
-        var push = BackendPush.From(account.Name, message) with { Flow = new FlowCall(calling.Flow, calling.Instance, calling.Step, calling.Slots) };
-        var calls = backends.CallAsync(account.Name, call.Webhook.Url, TimeSpan.FromMilliseconds(call.Webhook.TimeoutMs), push, CancellationToken.None);
+        var calls = step.CallAsync(account.Name, message, calling, call, CancellationToken.None);
         var finishing = FinishAsync(account.Name, rules, follower, pushKey, calling, call, calls, message, said, arrived);
         try
         {
@@ -154,8 +150,7 @@ public sealed class FlowAnswerer(
         InboundMessage message, IReadOnlyList<Reply> said, long arrived)
     {
         var result = await calls;
-        var after = FlowEngine.AfterCall(rules.Flows, calling, call, result.Replies, BackendDirective.Of(result), DefaultReplies(rules));
-        var decision = after with { Replies = [.. FlowEngine.Merge(said, after.Replies)] };
+        var decision = FlowStep.AfterCall(rules, calling, call, result, said);
         var next = decision.State is { } state ? state with { Rev = calling.Rev + 1 } : null;
         // Past the budget the push was answered success and its reply goes by customer-service message: a retry must not show it again.
         var answer = time.GetElapsedTime(arrived) >= _budget ? RememberedAnswer.Nothing.Encode() : Encode(message, decision.Replies);
@@ -260,10 +255,9 @@ public sealed class FlowAnswerer(
             : Answer(message, [.. DefaultReplies(rules).Take(1)], route, "flow store away");
     }
 
-    private static List<Reply> Fixed(IEnumerable<Rules.Model.RuleReply> replies) => [.. replies.OfType<Rules.Model.StaticReply>().Select(r => r.Reply)];
+    private static List<Reply> Fixed(IEnumerable<Rules.Model.RuleReply> replies) => FlowStep.Fixed(replies);
 
-    private static List<Reply> DefaultReplies(CompiledRuleSet rules) =>
-        rules.Default.Replies is { } group ? Fixed(group.Replies.Select(r => r.Source)) : [];
+    private static List<Reply> DefaultReplies(CompiledRuleSet rules) => FlowStep.DefaultReplies(rules);
 
     private void Count(string account, FlowDecision decision)
     {
@@ -283,30 +277,5 @@ public sealed class FlowAnswerer(
     {
         var left = _budget - time.GetElapsedTime(arrived);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
-    }
-}
-
-/// <summary>The backend's <c>"flow"</c> object (docs/flows-design.md §4.5): end (default), reask, or set/next; a malformed one ends the flow.</summary>
-public static class BackendDirective
-{
-    public static FlowDirective Of(BackendResult result)
-    {
-        if (result.Flow is not { ValueKind: System.Text.Json.JsonValueKind.Object } flow)
-        {
-            return FlowDirective.End;
-        }
-
-        if (flow.TryGetProperty("reask", out var slot) && slot.ValueKind == System.Text.Json.JsonValueKind.String)
-        {
-            return new ReaskDirective(slot.GetString()!, flow.TryGetProperty("text", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null);
-        }
-
-        if (flow.TryGetProperty("set", out var set) && set.ValueKind == System.Text.Json.JsonValueKind.Object)
-        {
-            var slots = set.EnumerateObject().Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-            return new SetDirective(slots, flow.TryGetProperty("next", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null);
-        }
-
-        return FlowDirective.End;
     }
 }

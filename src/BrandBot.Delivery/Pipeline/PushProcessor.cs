@@ -1,5 +1,4 @@
 using System.Globalization;
-using BrandBot.Delivery;
 using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Dedup;
 using BrandBot.Protocol.Crypto;

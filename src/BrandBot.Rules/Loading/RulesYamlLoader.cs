@@ -1,5 +1,4 @@
 using System.Globalization;
-using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Model;
 using YamlDotNet.Core;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using BrandBot.WeChatApi;
 
 namespace BrandBot.WeChatApi.Tokens;
 

@@ -5,10 +5,8 @@ using BrandBot.Account;
 using BrandBot.Account.Import;
 using BrandBot.Account.Planning;
 using BrandBot.Account.QrCodes;
-using BrandBot.Redis;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Model;
-using BrandBot.Services;
 using BrandBot.WeChatApi.Tokens;
 
 namespace BrandBot.Commands;

@@ -1,11 +1,8 @@
 using BrandBot.Account;
-using BrandBot.Delivery;
 using BrandBot.Delivery.Answering;
 using BrandBot.Options;
-using BrandBot.Services;
 using BrandBot.WeChatApi;
 using BrandBot.WeChatApi.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BrandBot.Commands;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
-using BrandBot.Hosting;
 using BrandBot.Options;
 
 namespace BrandBot.Commands;

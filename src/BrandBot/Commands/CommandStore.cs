@@ -5,7 +5,6 @@ using BrandBot.Rules;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
 using BrandBot.WeChatApi.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BrandBot.Commands;
 

@@ -1,11 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
+using BrandBot.Delivery;
 using BrandBot.Delivery.Backend;
 using BrandBot.Delivery.Flows;
+using BrandBot.Options;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Simulation;
-using BrandBot.Rules.Flows;
 using BrandBot.Rules.Matching;
 
 namespace BrandBot.Commands;
@@ -17,9 +18,16 @@ namespace BrandBot.Commands;
 /// </summary>
 internal static class ConversationTest
 {
-    public static async Task RunAsync(CompiledRuleSet rules, IReadOnlyList<string> messages, TimeSpan utcOffset, TextWriter output)
+    public static async Task RunAsync(CompiledRuleSet rules, IReadOnlyList<string> messages, BrandBotOptions options, TextWriter output)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        // The same registration as the server's; only the flow step and its backend client are used.
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IDeliveryObserver, QuietObserver>()
+            .AddDelivery(options.Delivery(), options.Backends, options.Limits())
+            .BuildServiceProvider();
+        var step = services.GetRequiredService<FlowStep>();
+        var utcOffset = TimeSpan.FromHours(options.StatsUtcOffsetHours);
         FlowState? state = null;
         var n = 0;
         foreach (var text in messages)
@@ -29,15 +37,14 @@ internal static class ConversationTest
             var message = InboundParser.Parse(Encoding.UTF8.GetBytes(SampleMessages.Text("gh_account", "o-operator", 0, text, n)));
             var normalized = CompiledRuleSet.NormalizedTextOf(message);
             var route = rules.Route(message, normalized);
-            var now = DateTimeOffset.UtcNow;
-            var decision = FlowEngine.Decide(rules.Flows, rules.Version, state, message, normalized, route, now.ToUnixTimeSeconds(), Rules.Stats.StatsDay.Of(now, utcOffset), $"test{n:D4}");
+            var decision = FlowStep.Decide(rules, state, message, normalized, route, DateTimeOffset.UtcNow, utcOffset, $"test{n:D4}");
             if (decision.Call is { } call && decision.State is { } calling)
             {
                 output.WriteLine($"  call: POST {call.Webhook.Url} with {Slots(calling)}");
-                var result = await CallAsync(http, call, calling, message);
+                var result = await step.CallAsync("test", message, calling, call, CancellationToken.None);
                 output.WriteLine($"  backend: {(result.Replies is null ? result.Outcome + " (the step's fallback answers)" : "ok")}");
-                var after = FlowEngine.AfterCall(rules.Flows, calling, call, result.Replies, Directive(result), []);
-                decision = after with { Replies = [.. FlowEngine.Merge(decision.Replies, after.Replies)], Events = [.. decision.Events, .. after.Events] };
+                var after = FlowStep.AfterCall(rules, calling, call, result, decision.Replies);
+                decision = after with { Events = [.. decision.Events, .. after.Events] };
             }
 
             if (decision.Write)
@@ -64,30 +71,6 @@ internal static class ConversationTest
         }
     }
 
-    private static async Task<BackendResult> CallAsync(HttpClient http, Rules.Model.CallStep call, FlowState state, InboundMessage message)
-    {
-        var push = BackendPush.From("test", message) with { Flow = new FlowCall(state.Flow, state.Instance, state.Step, state.Slots) };
-        using var content = new ByteArrayContent(push.ToJson());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        using var request = new HttpRequestMessage(HttpMethod.Post, call.Webhook.Url) { Content = content };
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", push.Flow!.IdempotencyKey);
-        try
-        {
-            using var timeout = new CancellationTokenSource(call.Webhook.TimeoutMs);
-            using var response = await http.SendAsync(request, timeout.Token);
-            var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-            return response.IsSuccessStatusCode && BackendAnswer.Parse(bytes) is { } replies
-                ? BackendResult.Ok(replies) with { Flow = BackendAnswer.FlowOf(bytes) }
-                : BackendResult.Failed(response.IsSuccessStatusCode ? "bad_answer" : $"HTTP {(int)response.StatusCode}");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            return BackendResult.Failed(ex is OperationCanceledException ? "timeout" : "failed");
-        }
-    }
-
-    private static FlowDirective Directive(BackendResult result) => BackendDirective.Of(result);
-
     private static string Slots(FlowState state) =>
         state.Slots.Count == 0 ? "{}" : "{" + string.Join(", ", state.Slots.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")) + "}";
 
@@ -104,4 +87,52 @@ internal static class ConversationTest
         MatchKind.Default => "the default reply",
         _ => "nothing (success)",
     };
+}
+
+/// <summary>A verb has no metrics; a backend's failure is already printed with the step.</summary>
+internal sealed class QuietObserver : IDeliveryObserver
+{
+    public void BackendCalled(string account, string backend, string outcome)
+    {
+    }
+
+    public void BackendCircuitChanged(string backend, bool open, TimeSpan breakFor)
+    {
+    }
+
+    public void StoreUnavailable(string operation)
+    {
+    }
+
+    public void DedupHit(string account, string outcome)
+    {
+    }
+
+    public void RateLimited(string account, string scope)
+    {
+    }
+
+    public void BudgetFallback(string account)
+    {
+    }
+
+    public void FlowEvent(string account, string flow, string @event)
+    {
+    }
+
+    public void Followed(string account, string scene)
+    {
+    }
+
+    public void Unfollowed(string account)
+    {
+    }
+
+    public void RuleHit(string account, string rule)
+    {
+    }
+
+    public void Unanswered(string account)
+    {
+    }
 }

@@ -61,7 +61,7 @@ internal static class RulesTestCommand
         if (request.Conversation is { } messages)
         {
             var options = CommandSettings.Load(request.Settings);
-            await ConversationTest.RunAsync(rules, messages, TimeSpan.FromHours(options.StatsUtcOffsetHours), output);
+            await ConversationTest.RunAsync(rules, messages, options, output);
             return Cli.Done;
         }
 

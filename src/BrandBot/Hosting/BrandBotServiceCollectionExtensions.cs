@@ -9,7 +9,6 @@ using BrandBot.Redis;
 using BrandBot.Rules;
 using BrandBot.Services;
 using BrandBot.WeChatApi;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace BrandBot.Hosting;

@@ -1,6 +1,5 @@
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Rules.Store;
-using BrandBot.Webhook;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

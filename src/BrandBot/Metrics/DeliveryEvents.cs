@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using BrandBot.Delivery;
-using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
-using BrandBot.Services;
 using BrandBot.WeChatApi;
-using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Metrics;
 

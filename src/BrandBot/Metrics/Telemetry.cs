@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using BrandBot.Delivery;
-using BrandBot.Delivery.Answering;
 using BrandBot.Options;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

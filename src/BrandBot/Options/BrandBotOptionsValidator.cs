@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using BrandBot.Hosting;
 using BrandBot.Protocol.Crypto;
 
 namespace BrandBot.Options;

@@ -1,7 +1,6 @@
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Options;
 using BrandBot.Redis;
-using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using BrandBot.Delivery.Answering;
-using Microsoft.Extensions.Hosting;
 
 namespace BrandBot.Services;
 

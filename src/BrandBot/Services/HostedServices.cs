@@ -1,7 +1,6 @@
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
 using BrandBot.Options;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Services;

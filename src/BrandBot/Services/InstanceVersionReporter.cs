@@ -1,6 +1,5 @@
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Rules.Store;
-using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 
 namespace BrandBot.Services;

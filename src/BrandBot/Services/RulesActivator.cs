@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
 using BrandBot.Rules.Store;
-using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Services;
 

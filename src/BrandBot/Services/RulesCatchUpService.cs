@@ -2,7 +2,6 @@ using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using BrandBot.Options;
 using BrandBot.Rules.Store;
-using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,7 @@
 using BrandBot.Delivery.Pipeline;
-using BrandBot.Hosting;
 using BrandBot.Logging;
 using BrandBot.Options;
-using BrandBot.Rules.Loading;
 using BrandBot.Rules.Store;
-using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,4 @@
 using BrandBot.Rules.Stats;
-using Microsoft.Extensions.Hosting;
 
 namespace BrandBot.Services;
 

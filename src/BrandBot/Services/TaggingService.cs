@@ -1,11 +1,9 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
-using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Metrics;
 using BrandBot.WeChatApi;
 using BrandBot.WeChatApi.Tokens;
-using BrandBot.Webhook;
 using Microsoft.Extensions.Hosting;
 
 namespace BrandBot.Services;

@@ -1,8 +1,6 @@
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
-using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Services;

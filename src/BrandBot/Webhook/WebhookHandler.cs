@@ -5,7 +5,6 @@ using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.Options;
-using BrandBot.Services;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

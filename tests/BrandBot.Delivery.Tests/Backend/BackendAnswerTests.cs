@@ -3,7 +3,7 @@ using BrandBot.Delivery.Backend;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
 
-namespace BrandBot.Delivery.Tests;
+namespace BrandBot.Delivery.Tests.Backend;
 
 public class BackendAnswerTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using BrandBot.Delivery.Dedup;
 
-namespace BrandBot.Delivery.Tests;
+namespace BrandBot.Delivery.Tests.Dedup;
 
 public class CompactAnswerTests
 {

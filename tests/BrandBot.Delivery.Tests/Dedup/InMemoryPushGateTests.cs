@@ -1,7 +1,7 @@
 using BrandBot.Delivery.Dedup;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BrandBot.Delivery.Tests;
+namespace BrandBot.Delivery.Tests.Dedup;
 
 public class InMemoryPushGateTests
 {

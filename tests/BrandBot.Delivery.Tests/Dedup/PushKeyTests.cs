@@ -2,7 +2,7 @@ using System.Text;
 using BrandBot.Delivery.Dedup;
 using BrandBot.Protocol.Inbound;
 
-namespace BrandBot.Delivery.Tests;
+namespace BrandBot.Delivery.Tests.Dedup;
 
 public class PushKeyTests
 {

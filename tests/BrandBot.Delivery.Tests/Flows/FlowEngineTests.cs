@@ -1,13 +1,11 @@
 using BrandBot.Delivery.Flows;
 using BrandBot.Protocol.Inbound;
 using BrandBot.Protocol.Replies;
-using BrandBot.Rules.Flows;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Matching;
-using BrandBot.Rules.Model;
 using BrandBot.Testing;
 
-namespace BrandBot.Rules.Tests;
+namespace BrandBot.Delivery.Tests.Flows;
 
 /// <summary>The flow state machine (docs/flows.md) as a pure function: the flight-status conversation and every way out of it.</summary>
 public class FlowEngineTests

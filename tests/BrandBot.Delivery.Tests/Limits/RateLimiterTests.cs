@@ -1,7 +1,7 @@
 using BrandBot.Delivery.Limits;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BrandBot.Delivery.Tests;
+namespace BrandBot.Delivery.Tests.Limits;
 
 public class RateLimiterTests
 {

@@ -1,7 +1,6 @@
 using BrandBot.Delivery.Pipeline;
-using BrandBot.Webhook;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.Delivery.Tests.Pipeline;
 
 /// <summary>Envelope prefixes come from the OS generator drawn in blocks: every prefix must still be fresh bytes, never a repeat.</summary>
 public class SystemEntropyTests

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BrandBot.Account.Planning;
 using BrandBot.Commands;
 using BrandBot.Redis;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Cli;
 
 /// <summary>
 /// <c>account plan/apply/qr/import/history</c> (docs/account-as-code.md) as an operator runs them: the verbs in
@@ -309,7 +309,7 @@ public sealed class AccountVerbTests : IAsyncLifetime
         var output = new StringWriter();
         var error = new StringWriter();
         string[] rest = args.Contains("--settings") ? args : [.. args, "--settings", _settings];
-        var code = await Cli.RunAsync(["account", verb, .. rest, .. verb is "history" or "qr" or "import" or "plan" or "apply" ? ["--account", "acme"] : Array.Empty<string>()], output, error);
+        var code = await Commands.Cli.RunAsync(["account", verb, .. rest, .. verb is "history" or "qr" or "import" or "plan" or "apply" ? ["--account", "acme"] : Array.Empty<string>()], output, error);
         return (code, output.ToString(), error.ToString());
     }
 

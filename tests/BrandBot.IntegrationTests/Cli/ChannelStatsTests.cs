@@ -3,8 +3,9 @@ using BrandBot.Commands;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Stats;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Cli;
 
 /// <summary>
 /// Statistics per channel and per menu key (docs/account-as-code.md): scans, follows, unfollows of the followers a
@@ -92,7 +93,7 @@ public sealed class ChannelStatsTests : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
         await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new { BrandBot = new { Redis = _redis.Configuration } }));
         var output = new StringWriter();
-        Assert.Equal(0, await Cli.RunAsync(["rules", "stats", "--account", "acme", "--days", "14", "--json", "--settings", settings], output, new StringWriter()));
+        Assert.Equal(0, await Commands.Cli.RunAsync(["rules", "stats", "--account", "acme", "--days", "14", "--json", "--settings", settings], output, new StringWriter()));
 
         var root = JsonDocument.Parse(output.ToString()).RootElement;
         var poster = Assert.Single(root.GetProperty("channels").EnumerateArray());

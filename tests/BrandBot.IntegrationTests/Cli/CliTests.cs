@@ -1,6 +1,6 @@
 using BrandBot.Commands;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Cli;
 
 public class CliTests
 {
@@ -122,7 +122,7 @@ public class CliTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await Cli.RunAsync(args, output, error);
+        var code = await Commands.Cli.RunAsync(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 

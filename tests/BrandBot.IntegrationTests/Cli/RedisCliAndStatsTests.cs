@@ -2,8 +2,9 @@ using System.Text.Json;
 using BrandBot.Commands;
 using BrandBot.Protocol.Simulation;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Cli;
 
 /// <summary>The operator verbs against a real Redis, and statistics counted by a real server.</summary>
 public sealed class RedisCliAndStatsTests : IAsyncLifetime
@@ -103,7 +104,7 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await Cli.RunAsync(["rules", "history", "--account", "acme"], output, error);
+        var code = await Commands.Cli.RunAsync(["rules", "history", "--account", "acme"], output, error);
         Assert.Equal(2, code);
         Assert.Contains("BrandBot:Redis", error.ToString());
     }
@@ -209,7 +210,7 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         var output = new StringWriter();
         var error = new StringWriter();
         var withSettings = args.Contains("--settings") ? args : [.. args, "--settings", _settings];
-        var code = await Cli.RunAsync(["rules", .. withSettings], output, error);
+        var code = await Commands.Cli.RunAsync(["rules", .. withSettings], output, error);
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -3,10 +3,9 @@ using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Cluster;
 
 /// <summary>One real Redis Cluster (three masters, three replicas) for the tests of a class.</summary>
 public sealed class ClusterFixture : IAsyncLifetime

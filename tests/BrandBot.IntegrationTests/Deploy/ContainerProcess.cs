@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Deploy;
 
 /// <summary>
 /// BrandBot started the way the container starts it: the Dockerfile's ENTRYPOINT (with BrandBot.dll

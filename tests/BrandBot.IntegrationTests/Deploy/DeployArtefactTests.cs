@@ -1,9 +1,8 @@
 using BrandBot.Commands;
-using BrandBot.Hosting;
 using BrandBot.Options;
 using YamlDotNet.RepresentationModel;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Deploy;
 
 /// <summary>
 /// The deploy/ files parse and agree with each other and with the code. No Docker engine or cluster

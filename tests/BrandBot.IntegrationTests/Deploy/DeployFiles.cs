@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Deploy;
 
 /// <summary>The repository's deploy/ artefacts, read the way the tests need them.</summary>
 public static partial class DeployFiles

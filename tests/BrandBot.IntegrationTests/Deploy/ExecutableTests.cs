@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using BrandBot.Commands;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Deploy;
 
 /// <summary>The shipped executable, started as a user would (README), with the example settings and rules.</summary>
 public class ExecutableTests
@@ -58,7 +57,7 @@ public class ExecutableTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await Cli.RunAsync(["rules", "validate", Path.Combine(RepoRoot, "deploy/rules/demo.yaml"), "--account", "demo", "--settings", Path.Combine(RepoRoot, settings)], output, error);
+        var code = await Commands.Cli.RunAsync(["rules", "validate", Path.Combine(RepoRoot, "deploy/rules/demo.yaml"), "--account", "demo", "--settings", Path.Combine(RepoRoot, settings)], output, error);
         Assert.Equal(0, code);
         Assert.Contains(warnings, output.ToString());
         Assert.True(warnings == "0 warnings" || output.ToString().Contains("followers cannot be tagged"), output.ToString());
@@ -138,7 +137,7 @@ public class ExecutableTests
     private static async Task<(int Code, string Output)> SimulateAsync(params string[] args)
     {
         var output = new StringWriter();
-        var code = await Cli.RunAsync(["simulate", .. args], output, output);
+        var code = await Commands.Cli.RunAsync(["simulate", .. args], output, output);
         return (code, output.ToString());
     }
 

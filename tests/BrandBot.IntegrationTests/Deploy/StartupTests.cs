@@ -1,8 +1,7 @@
-using BrandBot.Hosting;
 using BrandBot.Options;
 using Microsoft.Extensions.Options;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Deploy;
 
 public class StartupTests
 {

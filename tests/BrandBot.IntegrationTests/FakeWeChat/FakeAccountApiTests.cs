@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.FakeWeChat;
 
 /// <summary>
 /// The fake WeChat API answers as docs/wechat-account-apis.md documents — so the account tests mean something:

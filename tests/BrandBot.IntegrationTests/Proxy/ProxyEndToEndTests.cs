@@ -1,12 +1,13 @@
 using System.Globalization;
-using System.Text;
 using BrandBot.Commands;
+using BrandBot.IntegrationTests.Deploy;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Proxy;
 
 /// <summary>
 /// Behind nginx end to end: the project's own nginx site (deploy/nginx) in front of two BrandBot
@@ -156,7 +157,7 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
     public async Task SimulateCheck_ThroughTheProxy_PassesEveryStep()
     {
         var output = new StringWriter();
-        var code = await Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1"], output, output);
+        var code = await Commands.Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1"], output, output);
 
         var text = output.ToString();
         Assert.True(code == 0, text);
@@ -168,7 +169,7 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
     public async Task SimulateCheck_Json_ListsEveryCheck()
     {
         var output = new StringWriter();
-        var code = await Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1", "--json"], output, output);
+        var code = await Commands.Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", Url, "--text", "k1", "--json"], output, output);
 
         Assert.True(code == 0, output.ToString());
         using var report = System.Text.Json.JsonDocument.Parse(output.ToString());
@@ -184,7 +185,7 @@ public sealed class ProxyEndToEndTests : IAsyncLifetime
     {
         // Without the path base the request misses the webhook location, as a misconfigured proxy would.
         var output = new StringWriter();
-        var code = await Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", $"http://127.0.0.1:{_nginx.Port}/bot/wechat/nobody"], output, output);
+        var code = await Commands.Cli.RunAsync(["simulate", "check", "--settings", TestHelpers.SimulateSettings(), "--url", $"http://127.0.0.1:{_nginx.Port}/bot/wechat/nobody"], output, output);
         Assert.Equal(1, code);
         Assert.Contains("FAIL  URL verification", output.ToString());
     }

@@ -1,4 +1,4 @@
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Proxy;
 
 /// <summary>Forwarded headers and the path base, in process (the nginx end-to-end test covers them through a proxy).</summary>
 public class ProxySettingsTests

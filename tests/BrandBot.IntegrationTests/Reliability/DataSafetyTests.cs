@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using BrandBot.IntegrationTests.Deploy;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Reliability;
 
 /// <summary>Nothing accepted is left half-written by a shutdown or an interrupted publish.</summary>
 public sealed class DataSafetyTests

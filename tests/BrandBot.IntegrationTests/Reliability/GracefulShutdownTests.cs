@@ -1,6 +1,7 @@
+using BrandBot.IntegrationTests.Deploy;
 using BrandBot.Protocol.Simulation;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Reliability;
 
 /// <summary>SIGTERM (docker stop, a rolling update): stop accepting, finish pushes in flight, exit 0.</summary>
 public sealed class GracefulShutdownTests

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using BrandBot.IntegrationTests.Deploy;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 using Xunit.Abstractions;
 
 namespace BrandBot.IntegrationTests.Reliability;

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using BrandBot.IntegrationTests.Cluster;
 using BrandBot.Protocol.Simulation;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>
 /// Answering with brand backends end to end: real redis-server, two real BrandBot instances, a fake WeChat API and a fake

@@ -4,30 +4,16 @@ using BrandBot.Redis;
 using BrandBot.Rules.Store;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>
 /// Conversations (docs/flows.md) on real servers: two instances on a real redis-server (and the embedded
 /// store), the demo flight backend and customer-service API of the fake WeChat process on loopback.
 /// </summary>
-public sealed class FlowTests : IAsyncLifetime
+public sealed class FlowTests : RedisAndFakeWeChat
 {
-    private RedisServer _redis = null!;
-    private FakeWeChatApi _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _api = await FakeWeChatApi.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     private string Rules(string backend) => $$"""
         flowDefaults:
           cancelWords: [ "cancel", "取消" ]
@@ -64,7 +50,7 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task SlotAnswer_DeliveredThreeTimesToTwoInstances_AdvancesOnce_AndEveryDeliveryGetsTheSameReply()
     {
-        var rules = TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight"));
+        var rules = TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight"));
         await using var a = await StartAsync(rules);
         await using var b = await StartAsync(rules);
         var follower = OpenId(1);
@@ -83,14 +69,14 @@ public sealed class FlowTests : IAsyncLifetime
         var final = await Task.WhenAll(Deliver(b, day), Deliver(a, day), Deliver(b, day));
         Assert.All(final, r => Assert.Equal(Wire.WithoutCreateTime(final[0]), Wire.WithoutCreateTime(r)));
         Assert.Contains($"CA1234 on {DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(1):yyyy-MM-dd}", final[0]);
-        Assert.Equal(1, Assert.Single(_api.FlightCalls).Value);
+        Assert.Equal(1, Assert.Single(Api.FlightCalls).Value);
         Assert.Null(await StateAsync(follower));
     }
 
     [Fact]
     public async Task ConcurrentDistinctMessages_EndInAStateSomeSerialOrderExplains()
     {
-        var rules = TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight"));
+        var rules = TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight"));
         await using var a = await StartAsync(rules);
         await using var b = await StartAsync(rules);
         var follower = OpenId(2);
@@ -111,7 +97,7 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task CancelWord_Interrupt_Unfollow_AndRefollow_AllLeaveNoState()
     {
-        var rules = TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight"));
+        var rules = TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight"));
         await using var a = await StartAsync(rules);
         var follower = OpenId(3);
 
@@ -152,9 +138,9 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Equal(0, backend.Answered);
         Assert.Equal("success", (await Wire.PushAsync(b.Client, push, timestamp: Now())).Text);
 
-        await TestHelpers.EventuallyAsync(() => _api.Delivered.Any(), TimeSpan.FromSeconds(10));
+        await TestHelpers.EventuallyAsync(() => Api.Delivered.Any(), TimeSpan.FromSeconds(10));
         await Task.Delay(500);
-        Assert.Equal("late flight answer", FakeWeChatApi.Text(Assert.Single(_api.Delivered).Body));
+        Assert.Equal("late flight answer", FakeWeChatApi.Text(Assert.Single(Api.Delivered).Body));
         Assert.Equal(1, backend.Calls);
         Assert.Null(await StateAsync(follower));
         var metrics = await a.Client.GetStringAsync("/metrics");
@@ -164,8 +150,8 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task Publish_MidFlow_ContinuesACompatibleFlow_AndEndsAnIncompatibleOneWithChanged()
     {
-        var yaml = Rules(_api.BaseUrl + "/demo/flight");
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var yaml = Rules(Api.BaseUrl + "/demo/flight");
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var publisher = new RulePublisher(new RedisRuleStore(connection), TimeProvider.System);
         await publisher.PublishAsync("acme", yaml, "test", "v1");
         await using var a = await StartAsync(TestAccounts.WriteRules(yaml));
@@ -186,7 +172,7 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task Timeout_EndsTheFlow_TheNextMessageIsRoutedAfterTheNotice_AndRedisKeepsNothing()
     {
-        var settings = Settings(TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight")));
+        var settings = Settings(TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight")));
         await using var server = await TestServer.StartAsync(settings);
         var follower = OpenId(7);
         Assert.Equal("Your flight number?", Content(await DeliverAt(server, Text(follower, "flight status"))));
@@ -199,12 +185,12 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task RedisAway_AFollowerInAFlowHearsBusy_AndNoFlowStartsFromMemory()
     {
-        var rules = TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight"));
+        var rules = TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight"));
         await using var a = await StartAsync(rules);
         var follower = OpenId(8);
         await Say(a, follower, "flight status");
 
-        await _redis.StopAsync();
+        await Redis.StopAsync();
         Assert.Equal("Still looking that up, one moment.", await Say(a, follower, "CA1234"));
         Assert.Equal("default reply", await Say(a, OpenId(9), "flight status"));
         Assert.Equal("We open 9:00-21:00", await Say(a, OpenId(10), "hours"));
@@ -213,7 +199,7 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task FollowersInNoFlow_CostNoFlowStoreRead_AndLogsHoldNoOpenIdOrSlot()
     {
-        var rules = TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight"));
+        var rules = TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight"));
         await using var a = await StartAsync(rules);
         var store = a.Services.GetRequiredService<RedisFlowStore>();
         var inFlow = OpenId(11);
@@ -233,7 +219,7 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task RulesTestConversation_PrintsEveryStep_AndCallsTheBackendOnce()
     {
-        var rules = TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight"));
+        var rules = TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight"));
         var output = new StringWriter();
 
         var code = await BrandBot.Commands.Cli.RunAsync(["rules", "test", "--file", rules, "--conversation", "flight status", "nope", "CA1234", "1"], output, new StringWriter());
@@ -242,15 +228,15 @@ public sealed class FlowTests : IAsyncLifetime
         var text = output.ToString().ReplaceLineEndings("\n");
         Assert.Contains("> nope\n  reply: Not a flight number.\n  events: step_invalid\n  state: flow flight-status, step flightNo, tries 1", text);
         Assert.Contains("slots {flightNo=CA1234}", text);
-        Assert.Contains($"call: POST {_api.BaseUrl}/demo/flight with {{date={DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)):yyyy-MM-dd}, flightNo=CA1234}}", text);
+        Assert.Contains($"call: POST {Api.BaseUrl}/demo/flight with {{date={DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)):yyyy-MM-dd}, flightNo=CA1234}}", text);
         Assert.Contains("events: step_valid, completed\n  state: no flow", text);
-        Assert.Equal(1, Assert.Single(_api.FlightCalls).Value);
+        Assert.Equal(1, Assert.Single(Api.FlightCalls).Value);
     }
 
     [Fact]
     public async Task Commit_WritesStateAndAnswerTogether_OrNeither()
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var store = new RedisFlowStore(connection, new BrandBot.Delivery.Flows.FlowFollowers(TimeProvider.System), TimeProvider.System);
         var state = new BrandBot.Delivery.Flows.FlowState("f", 1, "i", "a", 0, new Dictionary<string, string>(), 1, 0, 0, false);
         var life = TimeSpan.FromMinutes(1);
@@ -275,7 +261,7 @@ public sealed class FlowTests : IAsyncLifetime
     [Fact]
     public async Task EmbeddedStore_RunsTheWholeConversation()
     {
-        var settings = Settings(TestAccounts.WriteRules(Rules(_api.BaseUrl + "/demo/flight")), redis: false);
+        var settings = Settings(TestAccounts.WriteRules(Rules(Api.BaseUrl + "/demo/flight")), redis: false);
         await using var server = await TestServer.StartAsync(settings, realClock: true);
         var follower = OpenId(12);
         Assert.Equal("Your flight number?", await Say(server, follower, "flight status"));
@@ -290,14 +276,7 @@ public sealed class FlowTests : IAsyncLifetime
 
     private Dictionary<string, string?> Settings(string rulesFile, bool redis = true, int budgetMs = 4000)
     {
-        var settings = TestAccounts.Settings(rulesFile);
-        if (redis)
-        {
-            settings["BrandBot:Redis"] = _redis.Configuration;
-        }
-
-        settings["BrandBot:WeChatApiBaseUrl"] = _api.BaseUrl;
-        settings["BrandBot:Accounts:0:AppSecret"] = "secret-acme";
+        var settings = SettingsFor(rulesFile, redis);
         settings["BrandBot:PushBudgetMilliseconds"] = budgetMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
     }
@@ -334,7 +313,7 @@ public sealed class FlowTests : IAsyncLifetime
 
     private async Task<JsonDocument?> StateAsync(string openId)
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var follower = BrandBot.Delivery.Dedup.PushKey.Hash("f\n" + openId);
         var value = await connection.GetDatabase().StringGetAsync($"brandbot:{{acme}}:flow:s:{follower}");
         return value.IsNull ? null : JsonDocument.Parse((string)value!);

@@ -4,7 +4,7 @@ using System.Text;
 using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Simulation;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>Hostile and broken pushes: each gets a quick 4xx, nothing is processed, and the server keeps serving.</summary>
 public class HostileInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>

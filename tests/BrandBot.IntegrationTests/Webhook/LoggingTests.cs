@@ -1,6 +1,6 @@
 using BrandBot.Protocol.Simulation;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 public class LoggingTests
 {

@@ -4,7 +4,7 @@ using BrandBot.Protocol.Simulation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>/metrics carries the series ops teams watch; traces reach an OTLP collector when one is configured.</summary>
 public class ObservabilityTests

@@ -2,7 +2,7 @@ using System.Text;
 using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Simulation;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {

@@ -1,9 +1,8 @@
-using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 public class RejectionLogTests
 {

@@ -1,9 +1,9 @@
 using System.Globalization;
 using BrandBot.Protocol.Simulation;
-using BrandBot.Redis;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>
 /// A push captured on its way (plain HTTP) and sent again byte for byte — same timestamp, nonce,

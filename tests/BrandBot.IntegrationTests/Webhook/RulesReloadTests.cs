@@ -3,7 +3,7 @@ using BrandBot.Rules.Store;
 using BrandBot.Services;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 public class RulesReloadTests
 {

@@ -1,21 +1,21 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
 using BrandBot.Protocol.Simulation;
-using BrandBot.Services;
 using BrandBot.WeChatApi;
 using BrandBot.WeChatApi.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>
 /// Tagging (docs/account-as-code.md): a follow or scan through a tagged scene, or a message firing a tagged rule, tags
 /// the follower once — batched, off the request path, kept in Redis across a restart — against the
 /// fake WeChat API on loopback.
 /// </summary>
-public sealed class TaggingTests : IAsyncLifetime
+public sealed class TaggingTests : RedisAndFakeWeChat
 {
     private const string Rules = """
         follow:
@@ -29,25 +29,10 @@ public sealed class TaggingTests : IAsyncLifetime
           - { name: hours, keywords: [ equal: "hours" ], replies: [ text: "9-21" ] }
         """;
 
-    private RedisServer _redis = null!;
-    private FakeWeChatApi _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _api = await FakeWeChatApi.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task FollowScanAndRule_TagTheFollower_InOneCallPerTag_AndLeaveNoOpenIdInRedis()
     {
-        await using var server = await StartAsync(_api.BaseUrl);
+        await using var server = await StartAsync(Api.BaseUrl);
         var (one, two) = (OpenId(1), OpenId(2));
 
         await Push(server, Follow(one, "qrscene_poster-2026"));
@@ -55,12 +40,12 @@ public sealed class TaggingTests : IAsyncLifetime
         await Push(server, SampleMessages.Text(TestAccounts.Gh, one, 1714112445, "I want vip", Wire.Unique()));
         await Push(server, SampleMessages.Text(TestAccounts.Gh, two, 1714112445, "hours", Wire.Unique()));
 
-        await TestHelpers.EventuallyAsync(() => _api.Account.Taggings.Sum(t => t.OpenIds.Length) == 3, TimeSpan.FromSeconds(10));
-        var spring = _api.Account.TagId("spring-2026")!.Value;
-        var vip = _api.Account.TagId("vip-interest")!.Value;
-        Assert.Equal(new HashSet<int> { spring, vip }, _api.Account.TagsOf(one));
-        Assert.Equal(new HashSet<int> { spring }, _api.Account.TagsOf(two));
-        Assert.All(_api.Account.Taggings, t => Assert.Equal(t.OpenIds.Length, t.OpenIds.Distinct().Count()));
+        await TestHelpers.EventuallyAsync(() => Api.Account.Taggings.Sum(t => t.OpenIds.Length) == 3, TimeSpan.FromSeconds(10));
+        var spring = Api.Account.TagId("spring-2026")!.Value;
+        var vip = Api.Account.TagId("vip-interest")!.Value;
+        Assert.Equal(new HashSet<int> { spring, vip }, Api.Account.TagsOf(one));
+        Assert.Equal(new HashSet<int> { spring }, Api.Account.TagsOf(two));
+        Assert.All(Api.Account.Taggings, t => Assert.Equal(t.OpenIds.Length, t.OpenIds.Distinct().Count()));
 
         await TestHelpers.EventuallyAsync(async () => await QueueLength() == 0, TimeSpan.FromSeconds(5));
         var metrics = await server.Client.GetStringAsync("/metrics");
@@ -71,13 +56,13 @@ public sealed class TaggingTests : IAsyncLifetime
     [Fact]
     public async Task SixtyFollowers_AreTaggedInBatchesOfAtMostFifty()
     {
-        await using var server = await StartAsync(_api.BaseUrl);
+        await using var server = await StartAsync(Api.BaseUrl);
         var followers = Enumerable.Range(100, 60).Select(OpenId).ToList();
 
         await Task.WhenAll(followers.Select(f => Push(server, Follow(f, "qrscene_poster-2026"))));
 
-        await TestHelpers.EventuallyAsync(() => _api.Account.Taggings.Sum(t => t.OpenIds.Length) >= 60, TimeSpan.FromSeconds(10));
-        var calls = _api.Account.Taggings.ToList();
+        await TestHelpers.EventuallyAsync(() => Api.Account.Taggings.Sum(t => t.OpenIds.Length) >= 60, TimeSpan.FromSeconds(10));
+        var calls = Api.Account.Taggings.ToList();
         Assert.Equal(followers.Order(), calls.SelectMany(c => c.OpenIds).Order());
         Assert.All(calls, c => Assert.InRange(c.OpenIds.Length, 1, 50));
         Assert.True(calls.Count <= 6, $"{calls.Count} calls for 60 followers: not batched");
@@ -86,18 +71,18 @@ public sealed class TaggingTests : IAsyncLifetime
     [Fact]
     public async Task RetriedPush_AndALaterFollow_DoNotTagAgain()
     {
-        await using var server = await StartAsync(_api.BaseUrl);
+        await using var server = await StartAsync(Api.BaseUrl);
         var follower = OpenId(7);
         var follow = Follow(follower, "qrscene_poster-2026");
 
         await Push(server, follow);
         await Push(server, follow);
         await Push(server, follow);
-        await TestHelpers.EventuallyAsync(() => !_api.Account.Taggings.IsEmpty, TimeSpan.FromSeconds(10));
+        await TestHelpers.EventuallyAsync(() => !Api.Account.Taggings.IsEmpty, TimeSpan.FromSeconds(10));
         await Push(server, Event(follower, "SCAN", "poster-2026"));
         await Task.Delay(2500);
 
-        Assert.Equal([follower], _api.Account.Taggings.SelectMany(t => t.OpenIds));
+        Assert.Equal([follower], Api.Account.Taggings.SelectMany(t => t.OpenIds));
     }
 
     [Fact]
@@ -112,9 +97,9 @@ public sealed class TaggingTests : IAsyncLifetime
             await TestHelpers.EventuallyAsync(async () => TestHelpers.MetricSum(await first.Client.GetStringAsync("/metrics"), "brandbot_taggings_total", "retried") >= 1, TimeSpan.FromSeconds(10));
         }
 
-        Assert.Empty(_api.Account.Taggings);
-        await using var second = await StartAsync(_api.BaseUrl);
-        await TestHelpers.EventuallyAsync(() => _api.Account.TagsOf(follower).Count == 1, TimeSpan.FromSeconds(15));
+        Assert.Empty(Api.Account.Taggings);
+        await using var second = await StartAsync(Api.BaseUrl);
+        await TestHelpers.EventuallyAsync(() => Api.Account.TagsOf(follower).Count == 1, TimeSpan.FromSeconds(15));
         Assert.Equal(0, await QueueLength());
     }
 
@@ -123,7 +108,7 @@ public sealed class TaggingTests : IAsyncLifetime
     {
         var (tagger, queue, api, time, seen) = await TaggerAsync();
         var followers = Enumerable.Range(200, 5).Select(OpenId).ToList();
-        _api.Account.Strangers[followers[3]] = true;
+        Api.Account.Strangers[followers[3]] = true;
         foreach (var follower in followers)
         {
             queue.Enqueue("acme", new TagRequest("spring-2026", follower));
@@ -131,30 +116,30 @@ public sealed class TaggingTests : IAsyncLifetime
 
         await tagger.RunOnceAsync(api, default);
 
-        Assert.Equal(followers.Where((_, i) => i != 3).Order(), _api.Account.Taggings.SelectMany(t => t.OpenIds).Order());
+        Assert.Equal(followers.Where((_, i) => i != 3).Order(), Api.Account.Taggings.SelectMany(t => t.OpenIds).Order());
         Assert.Equal(0, await queue.CountAsync("acme"));
         Assert.Equal((4, 1), (seen.Count("tagged"), seen.Count("invalid_openid")));
         // The tag did not exist: the tagger created it by name.
-        Assert.NotNull(_api.Account.TagId("spring-2026"));
+        Assert.NotNull(Api.Account.TagId("spring-2026"));
     }
 
     [Fact]
     public async Task Tagger_RetriesTransientAnswers_WithBackOff_AndDropsFollowersWithTwentyTags()
     {
         var (tagger, queue, api, time, seen) = await TaggerAsync();
-        _api.Account.NextTaggingErrors.Enqueue(-1);
+        Api.Account.NextTaggingErrors.Enqueue(-1);
         queue.Enqueue("acme", new TagRequest("spring-2026", OpenId(1)));
 
         await tagger.RunOnceAsync(api, default);
         Assert.Equal(1, seen.Count("retried"));
-        Assert.Empty(_api.Account.Taggings);
+        Assert.Empty(Api.Account.Taggings);
 
         // Not due before its back-off (2 s after the first failure).
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, await tagger.RunOnceAsync(api, default));
         time.Advance(TimeSpan.FromSeconds(2));
         await tagger.RunOnceAsync(api, default);
-        Assert.Single(_api.Account.Taggings);
+        Assert.Single(Api.Account.Taggings);
 
         // 45059: a follower who has 20 tags already is refused, alone, and not retried.
         var full = OpenId(2);
@@ -169,7 +154,7 @@ public sealed class TaggingTests : IAsyncLifetime
 
         queue.Enqueue("acme", new TagRequest("one-too-many", full));
         await tagger.RunOnceAsync(api, default);
-        Assert.Equal(20, _api.Account.TagsOf(full).Count);
+        Assert.Equal(20, Api.Account.TagsOf(full).Count);
         Assert.Equal(1, seen.Count("too_many_tags"));
         Assert.Equal(0, await queue.CountAsync("acme"));
     }
@@ -177,7 +162,7 @@ public sealed class TaggingTests : IAsyncLifetime
     private Task<(Tagger Tagger, InMemoryTagQueue Queue, AccountApi Api, FakeTimeProvider Time, Observed Seen)> TaggerAsync()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T00:00:00Z"));
-        var http = new ServiceCollection().AddHttpClient(WeChatApiClient.HttpClientName, c => c.BaseAddress = new Uri(_api.BaseUrl + "/")).Services.BuildServiceProvider();
+        var http = new ServiceCollection().AddHttpClient(WeChatApiClient.HttpClientName, c => c.BaseAddress = new Uri(Api.BaseUrl + "/")).Services.BuildServiceProvider();
         var client = new WeChatApiClient(http.GetRequiredService<IHttpClientFactory>());
         var tokens = new AccessTokens(new InMemoryTokenStore(time), client, time, new NoDeliveryEvents());
         var queue = new InMemoryTagQueue();
@@ -187,10 +172,7 @@ public sealed class TaggingTests : IAsyncLifetime
 
     private Task<TestServer> StartAsync(string apiBase)
     {
-        var settings = TestAccounts.Settings(TestAccounts.WriteRules(Rules));
-        settings["BrandBot:Redis"] = _redis.Configuration;
-        settings["BrandBot:WeChatApiBaseUrl"] = apiBase;
-        settings["BrandBot:Accounts:0:AppSecret"] = "secret-acme";
+        var settings = SettingsFor(TestAccounts.WriteRules(Rules), apiBase: apiBase);
         return TestServer.StartAsync(settings, realClock: true);
     }
 
@@ -206,13 +188,13 @@ public sealed class TaggingTests : IAsyncLifetime
 
     private async Task<long> QueueLength()
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         return await connection.GetDatabase().SortedSetLengthAsync("brandbot:{acme}:tags:queue");
     }
 
     private async Task AssertNoOpenIdInRedis(params string[] openIds)
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var db = connection.GetDatabase();
         await foreach (var key in connection.GetServer(connection.GetEndPoints()[0]).KeysAsync(pattern: "*"))
         {

@@ -1,4 +1,4 @@
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 public class VerificationTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {

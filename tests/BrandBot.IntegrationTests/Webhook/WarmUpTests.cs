@@ -1,13 +1,13 @@
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Store;
-using BrandBot.Webhook;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>
 /// The start-up warm-up (docs/performance.md): it rehearses the real push path before the host

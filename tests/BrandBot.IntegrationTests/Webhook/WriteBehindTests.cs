@@ -1,37 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
+using BrandBot.IntegrationTests.Deploy;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using RedisServer = BrandBot.Testing.RedisServer;
 
-namespace BrandBot.IntegrationTests;
+namespace BrandBot.IntegrationTests.Webhook;
 
 /// <summary>
 /// Fixed replies answered without waiting on Redis, their records written behind. Real
 /// redis-server, two real BrandBot instances (one of them a real process, for the kill), the fake
 /// WeChat API for the rest of a reply_all group, on the real clock.
 /// </summary>
-public sealed class WriteBehindTests : IAsyncLifetime
+public sealed class WriteBehindTests : RedisAndFakeWeChat
 {
-    private const string AppSecret = "test-app-secret";
-    private RedisServer _redis = null!;
-    private FakeWeChatApi _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _api = await FakeWeChatApi.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(50)]
@@ -49,10 +35,10 @@ public sealed class WriteBehindTests : IAsyncLifetime
         Assert.Contains("step 1", Decode(first));
         // Answered afresh, so its CreateTime is its own (docs/exactly-once.md); the content is the first's.
         Assert.Equal(Wire.WithoutCreateTime(Decode(first)), Wire.WithoutCreateTime(Decode(retry)));
-        await EventuallyAsync(async () => await HitsAsync(a, b, "steps") >= 1 && _api.Sends.Count >= 2, TimeSpan.FromSeconds(10));
+        await EventuallyAsync(async () => await HitsAsync(a, b, "steps") >= 1 && Api.Sends.Count >= 2, TimeSpan.FromSeconds(10));
         await Task.Delay(500);
         Assert.Equal(1, await HitsAsync(a, b, "steps"));
-        Assert.Equal(["step 2", "step 3"], _api.Sends.Select(s => FakeWeChatApi.Text(s.Body)));
+        Assert.Equal(["step 2", "step 3"], Api.Sends.Select(s => FakeWeChatApi.Text(s.Body)));
         Assert.Equal(1, Series(await MetricsAsync(a), "brandbot_dedup_hits_total", "replayed") + Series(await MetricsAsync(b), "brandbot_dedup_hits_total", "replayed"));
     }
 
@@ -64,7 +50,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
         await using var a = await ContainerProcess.StartAsync(
             new Dictionary<string, string>
             {
-                ["BrandBot__Redis"] = _redis.Configuration,
+                ["BrandBot__Redis"] = Redis.Configuration,
                 ["BrandBot__WriteBehindLingerMilliseconds"] = "10000",
                 ["BrandBot__Accounts__0__Name"] = "acme",
                 ["BrandBot__Accounts__0__AppId"] = TestAccounts.AppId,
@@ -95,7 +81,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
     {
         await using var a = await StartAsync();
         await PushAsync(a, Wire.Text("hours", openId: "oWarmUp"));
-        await _redis.StopAsync();
+        await Redis.StopAsync();
         var push = Wire.Text("hours");
 
         var watch = Stopwatch.StartNew();
@@ -109,17 +95,17 @@ public sealed class WriteBehindTests : IAsyncLifetime
         await EventuallyAsync(async () => Series(await MetricsAsync(a), "brandbot_dedup_hits_total", "replayed") == 1, TimeSpan.FromSeconds(5));
         var metrics = await MetricsAsync(a);
         Assert.Equal(2, Series(metrics, "brandbot_rule_hits_total", "hours"));
-        await _redis.RestartAsync();
+        await Redis.RestartAsync();
     }
 
     [Fact]
     public async Task RedisUnavailableForTheRateSync_IsCounted_AndTheCountsWait()
     {
         await using var a = await StartAsync(perFollower: 30);
-        await _redis.StopAsync();
+        await Redis.StopAsync();
         Assert.Contains("We open 9:00-21:00", Decode(await PushAsync(a, Wire.Text("hours"))));
         await EventuallyAsync(async () => Series(await MetricsAsync(a), "brandbot_redis_errors_total", "rate_sync") > 0, TimeSpan.FromSeconds(5));
-        await _redis.RestartAsync();
+        await Redis.RestartAsync();
     }
 
     [Fact]
@@ -130,7 +116,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
         var push = Wire.Text("hours");
         var first = await PushAsync(a, push);
 
-        await using (var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration))
         {
             var publisher = new RulePublisher(new RedisRuleStore(connection), TimeProvider.System);
             await publisher.PublishAsync("acme", DeliveryTests.Rules("http://127.0.0.1:9/hook").Replace("We open 9:00-21:00", "We open 10:00-20:00"), "test", "new hours");
@@ -154,7 +140,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
         var push = SampleMessages.Text(TestAccounts.Gh, TestAccounts.OpenId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "hours", Wire.Unique());
         var first = await PushAsync(a, push);
 
-        await using (var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration))
         {
             var publisher = new RulePublisher(new RedisRuleStore(connection), TimeProvider.System);
             await publisher.PublishAsync("acme", DeliveryTests.Rules("http://127.0.0.1:9/hook").Replace("We open 9:00-21:00", "We open 10:00-20:00"), "test", "new hours");
@@ -176,10 +162,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
 
     private async Task<TestServer> StartAsync(int perFollower = 0, int lingerMs = 0)
     {
-        var settings = TestAccounts.Settings(TestAccounts.WriteRules(DeliveryTests.Rules("http://127.0.0.1:9/hook")));
-        settings["BrandBot:Redis"] = _redis.Configuration;
-        settings["BrandBot:Accounts:0:AppSecret"] = AppSecret;
-        settings["BrandBot:WeChatApiBaseUrl"] = _api.BaseUrl;
+        var settings = SettingsFor(TestAccounts.WriteRules(DeliveryTests.Rules("http://127.0.0.1:9/hook")));
         settings["BrandBot:RateLimit:PerFollower"] = perFollower.ToString(CultureInfo.InvariantCulture);
         settings["BrandBot:WriteBehindLingerMilliseconds"] = lingerMs.ToString(CultureInfo.InvariantCulture);
         return await TestServer.StartAsync(settings, realClock: true);
@@ -187,7 +170,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
 
     private async Task<DailyStats> DailyAsync()
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var today = DateOnly.FromDateTime((DateTimeOffset.UtcNow + TimeSpan.FromHours(8)).UtcDateTime);
         return await new RedisHitStats(connection, TimeProvider.System, TimeSpan.FromHours(8)).ReadAsync("acme", today);
     }

@@ -1,0 +1,57 @@
+using BrandBot.Delivery.Answering;
+using BrandBot.Delivery.Flows;
+using BrandBot.Protocol.Inbound;
+
+namespace BrandBot.Delivery.Tests.Flows;
+
+/// <summary>Flow answering on the embedded flow store: state kept between pushes, a retry replayed, a cancel.</summary>
+public sealed class FlowAnswererTests
+{
+    private const string Rules = """
+        flows:
+          size:
+            steps:
+              - ask: size
+                prompt: [ text: "Which size?" ]
+                accept: { choices: [ { value: S, say: [ "s" ] }, { value: M, say: [ "m" ] } ] }
+                invalid: [ text: "S or M, please." ]
+              - say: [ text: "Size {size} noted." ]
+        default:
+          replies: [ text: "default reply" ]
+        rules:
+          - { name: start, keywords: [ equal: "order" ], flow: size }
+        """;
+
+    private const string Follower = "oFlowFollower000000000000001";
+
+    [Fact]
+    public async Task Conversation_KeepsItsStateBetweenPushes_AndEnds()
+    {
+        await using var delivery = InMemoryDelivery.Create(Rules);
+
+        Assert.Equal("Which size?", InMemoryDelivery.TextOf(await AnswerAsync(delivery, Text("order", 1))));
+        Assert.Equal("S or M, please.", InMemoryDelivery.TextOf(await AnswerAsync(delivery, Text("xl", 2))));
+        Assert.Equal("Size M noted.", InMemoryDelivery.TextOf(await AnswerAsync(delivery, Text("m", 3))));
+        // The flow is over: the next text is routed as if none existed.
+        Assert.Equal("default reply", InMemoryDelivery.TextOf(await AnswerAsync(delivery, Text("m", 4))));
+        Assert.Contains("flow size started", delivery.Observer.Events);
+        Assert.Contains("flow size completed", delivery.Observer.Events);
+    }
+
+    [Fact]
+    public async Task Retry_IsReplayed_WithoutMovingTheFlow()
+    {
+        await using var delivery = InMemoryDelivery.Create(Rules);
+        await AnswerAsync(delivery, Text("order", 1));
+        var first = await AnswerAsync(delivery, Text("s", 2));
+        var retry = await AnswerAsync(delivery, Text("s", 2));
+
+        Assert.Equal("Size S noted.", InMemoryDelivery.TextOf(first));
+        Assert.Equal(InMemoryDelivery.TextOf(first), InMemoryDelivery.TextOf(retry));
+        Assert.Single(delivery.Observer.Events, e => e == "flow size completed");
+    }
+
+    private static InboundMessage Text(string content, long msgId) => InMemoryDelivery.Text(content, msgId, Follower);
+
+    private static Task<PushOutcome> AnswerAsync(InMemoryDelivery delivery, InboundMessage message) => delivery.AnswerAsync(message);
+}
