@@ -19,7 +19,7 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var reply = response.Reply();
         Assert.Equal(TestAccounts.OpenId, reply["ToUserName"]);
         Assert.Equal(TestAccounts.Gh, reply["FromUserName"]);
-        Assert.Equal(TestServer.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), reply["CreateTime"]);
+        Assert.Equal(ServerNow(), reply["CreateTime"]);
         Assert.Equal("text", reply["MsgType"]);
         Assert.Equal("We open 9:00-21:00", reply["Content"]);
         Assert.StartsWith("application/xml", response.ContentType);
@@ -33,7 +33,7 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var envelope = Protocol.Xml.PushXmlReader.Read(response.Body);
 
         Assert.Equal("987654321", envelope["Nonce"]);
-        Assert.Equal(TestServer.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), envelope["TimeStamp"]);
+        Assert.Equal(ServerNow(), envelope["TimeStamp"]);
         Assert.Equal(Signature.Compute(TestAccounts.Token, envelope["TimeStamp"]!, "987654321", envelope["Encrypt"]!), envelope["MsgSignature"]);
     }
 
@@ -198,4 +198,7 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 
     private static string Inner(PushResponse response) =>
         BrandBot.Protocol.Simulation.SignedPush.DecodeReply(TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, null, response.Body);
+
+    /// <summary>The fixture's clock as the reply carries it: tests in this class share the server, and one moves its clock on.</summary>
+    private string ServerNow() => fixture.Server.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
