@@ -128,8 +128,24 @@ public static class BrandBotApp
         // Rules are live now; rehearse the push path before the host listens, so /readyz (and the
         // first follower) only ever see compiled code.
         await app.Services.GetRequiredService<PushPathWarmUp>().RunAsync(cancellationToken);
-        await app.StartAsync(cancellationToken);
+        await ListenAsync(app, cancellationToken);
         app.Services.GetRequiredService<RulesFileService>().ReleaseStartupGarbage();
+    }
+
+    /// <summary>
+    /// Starts the listeners. A port another process holds is a start-up problem like any other — one line
+    /// naming the address, exit 2 — not Kestrel's stack trace; the same for every listener.
+    /// </summary>
+    private static async Task ListenAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new StartupProblemsException([BusyAddress.Describe(ex)]);
+        }
     }
 
     private static Func<StoreState> StoreStateOf(IConnectionMultiplexer? redis) =>

@@ -27,6 +27,9 @@ public static class SettingsLoader
         }
 
         SecretFiles.Add(configuration);
+        // ASP.NET reads ASPNETCORE_URLS as "urls" before the settings file is added; re-added here it keeps
+        // the last word over the file's "Urls", as the systemd unit and the container image rely on.
+        configuration.AddEnvironmentVariables("ASPNETCORE_");
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
     }

@@ -116,6 +116,62 @@ public class ExecutableTests
         Assert.Contains("LineNumber", line);
     }
 
+    [Fact]
+    public async Task StartedLikeTheSystemdUnit_WithTheExampleSettings_ListensOnTheUnitsPort()
+    {
+        // The unit's ExecStart arguments and ASPNETCORE_URLS, with the example copied in as its settings file.
+        var unit = File.ReadAllText(Path.Combine(RepoRoot, "deploy/systemd/brandbot.service"));
+        var execStart = unit.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
+        Assert.Contains("--settings /etc/brandbot/appsettings.json", execStart);
+        var unitUrl = unit.Split('\n').Single(l => l.StartsWith("Environment=ASPNETCORE_URLS=", StringComparison.Ordinal))["Environment=ASPNETCORE_URLS=".Length..];
+        Assert.StartsWith("http://127.0.0.1:", unitUrl);
+
+        var port = Ports.Free();
+        using var process = Start("--settings appsettings.example.json", ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("ASPNETCORE_ENVIRONMENT", "Production"));
+        try
+        {
+            await ContainerProcess.WaitUntilReadyAsync(process, port);
+            using var client = new HttpClient();
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync($"http://127.0.0.1:{port}/healthz")).StatusCode);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task BusyPort_IsOneLine_AndExitCode2()
+    {
+        using var holder = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+
+        using var process = Start($"--settings appsettings.example.json --urls http://127.0.0.1:{port} --BrandBot:WarmUpRounds=0", ("ASPNETCORE_ENVIRONMENT", "Production"));
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal([$"startup error: http://127.0.0.1:{port} is already in use"], error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task BusyDashboardPort_IsOneLine_AndExitCode2()
+    {
+        using var holder = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+
+        using var process = Start(
+            $"--settings appsettings.example.json --urls http://127.0.0.1:{Ports.Free()} --BrandBot:Dashboard:Urls=http://127.0.0.1:{port} --BrandBot:WarmUpRounds=0",
+            ("ASPNETCORE_ENVIRONMENT", "Production"));
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal([$"startup error: http://127.0.0.1:{port} is already in use"], error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     private static Process Start(string arguments, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo("dotnet", $"{Path.Combine(AppContext.BaseDirectory, "BrandBot.dll")} {arguments}")
