@@ -25,6 +25,25 @@ public class RulePublisherTests
     private RulePublisher Publisher => new(_store, _time);
 
     [Fact]
+    public async Task Publish_SameContentAgain_WritesNothing_AndSaysSo()
+    {
+        var changed = new List<string>();
+        await Publisher.PublishAsync("a", V1, "alice", "first");
+        _store.Changed += changed.Add;
+
+        var again = await Publisher.PublishAsync("a", V1, "bob", "again");
+        var rollback = await Publisher.RollbackAsync("a", 1, "carol", null);
+
+        Assert.True(again.Unchanged);
+        Assert.True(again.Diff.IsEmpty);
+        Assert.Equal(1, again.Snapshot.Version);
+        Assert.True(rollback.Unchanged);
+        Assert.Empty(changed);
+        Assert.Single(await _store.GetHistoryAsync("a"));
+        Assert.False((await Publisher.PublishAsync("a", V2, "dave", "new")).Unchanged);
+    }
+
+    [Fact]
     public async Task Publish_NumbersVersionsAndAuditsRuleByRule()
     {
         var changed = new List<string>();
@@ -98,10 +117,10 @@ public class RulePublisherTests
         // The same content under another version number is not what was committed.
         Assert.Null(publisher.TakeCommitted("a", new RuleStamp(v2.Version + 1, v2.ContentHash)));
 
-        var (v3, _) = await publisher.PublishAsync("a", V2, null, null);
+        var (v3, _) = await publisher.PublishAsync("a", V1, null, null);
         var committed = publisher.TakeCommitted("a", new RuleStamp(v3.Version, v3.ContentHash));
-        Assert.Equal(["hours", "stores"], committed!.Value.Definition.Rules.Select(r => r.Name));
-        Assert.Equal(V2, committed.Value.Snapshot.Yaml);
+        Assert.Equal(["hours", "vip"], committed!.Value.Definition.Rules.Select(r => r.Name));
+        Assert.Equal(V1, committed.Value.Snapshot.Yaml);
         Assert.Null(publisher.TakeCommitted("a", new RuleStamp(v3.Version, v3.ContentHash)));
         Assert.Null(publisher.TakeCommitted("b", new RuleStamp(v3.Version, v3.ContentHash)));
     }

@@ -8,6 +8,9 @@ public sealed record RuleSetDiff(IReadOnlyList<string> Added, IReadOnlyList<stri
 {
     public bool IsEmpty => Added.Count == 0 && Changed.Count == 0 && Removed.Count == 0;
 
+    /// <summary>Nothing added, changed or removed.</summary>
+    public static RuleSetDiff None { get; } = new([], [], []);
+
     public static RuleSetDiff Between(RuleSetDefinition? before, RuleSetDefinition after)
     {
         var old = Entries(before);

@@ -231,9 +231,13 @@ public static class RuleSetValidator
         {
             error(line, $"{where}: a news reply has {news.Articles.Count} articles; WeChat allows at most {ReplyLimits.MaxArticlesForEvent}");
         }
-        else if (news.Articles.Count > 1 && answersMessages)
+        else if (news.Articles.Count > 1)
         {
-            warn(line, $"{where}: a news reply to a follower's message carries only its first article ({news.Articles.Count} given)");
+            // Since 2018-10-12 WeChat shows one article per passive news reply, to messages and events alike
+            // (docs/peers.md §0); a reply to a message is cut to it here, an event's arrives whole and shows one.
+            warn(line, answersMessages
+                ? $"{where}: a news reply to a follower's message carries only its first article ({news.Articles.Count} given)"
+                : $"{where}: a news reply shows only its first article in WeChat ({news.Articles.Count} given; one article per passive news reply since 2018-10-12)");
         }
 
         foreach (var article in news.Articles)

@@ -10,6 +10,17 @@ public sealed class PublishRefusedException(string reason, IReadOnlyList<RulePro
     public IReadOnlyList<RuleProblem> Problems { get; } = problems ?? [];
 }
 
+/// <summary>What a publish or rollback did: the live snapshot, what changed, and whether anything was written.</summary>
+/// <param name="Unchanged">The content was already live: nothing was written, no version made.</param>
+public sealed record PublishOutcome(RuleSnapshot Snapshot, RuleSetDiff Diff, bool Unchanged)
+{
+    public void Deconstruct(out RuleSnapshot snapshot, out RuleSetDiff diff)
+    {
+        snapshot = Snapshot;
+        diff = Diff;
+    }
+}
+
 /// <summary>
 /// The one way rules become live: validate, diff against the live version, commit with an audit
 /// record, retrying when another publisher committed in between.
@@ -33,7 +44,8 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
             ? committed
             : null;
 
-    public async Task<(RuleSnapshot Snapshot, RuleSetDiff Diff)> PublishAsync(
+    /// <summary>Makes <paramref name="yaml"/> the live version; content identical to the live version writes nothing.</summary>
+    public async Task<PublishOutcome> PublishAsync(
         string account, string yaml, string? by, string? message, CancellationToken cancellationToken = default) =>
         await CommitAsync(account, yaml, by, message, AuditRecord.Publish, onlyIfEmpty: false, cancellationToken);
 
@@ -51,7 +63,7 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
     }
 
     /// <summary>Makes the content of <paramref name="version"/> current again, as a new version.</summary>
-    public async Task<(RuleSnapshot Snapshot, RuleSetDiff Diff)> RollbackAsync(
+    public async Task<PublishOutcome> RollbackAsync(
         string account, long version, string? by, string? message, CancellationToken cancellationToken = default)
     {
         var target = await store.GetVersionAsync(account, version, cancellationToken)
@@ -67,7 +79,7 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
         return (RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed), live?.Version ?? 0);
     }
 
-    private async Task<(RuleSnapshot Snapshot, RuleSetDiff Diff)> CommitAsync(
+    private async Task<PublishOutcome> CommitAsync(
         string account, string yaml, string? by, string? message, string action, bool onlyIfEmpty, CancellationToken cancellationToken)
     {
         var parsed = Validated(yaml);
@@ -87,12 +99,18 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
                 throw new InitialVersionExistsException();
             }
 
+            if (live is not null && live.ContentHash == hash)
+            {
+                // The same content again makes no version: history and every instance stay as they are.
+                return new PublishOutcome(live, RuleSetDiff.None, Unchanged: true);
+            }
+
             var diff = RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed);
             var audit = new AuditRecord(0, time.GetUtcNow(), by, message, hash, action, diff.Added, diff.Changed, diff.Removed);
             if (await store.CommitAsync(account, yaml, audit, live?.Version ?? 0, cancellationToken) is { } snapshot)
             {
                 _committed[account] = (snapshot, parsed);
-                return (snapshot, diff);
+                return new PublishOutcome(snapshot, diff, Unchanged: false);
             }
         }
 

@@ -19,9 +19,11 @@ public static class Cli
     /// <summary>The first words that make a command line a verb rather than the server's own arguments.</summary>
     public static bool IsVerb(string? first) => first is "rules" or "account" or "simulate" or "probe" or "help" or "--help" or "-h" or "-?";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <param name="input">Where a verb reads an operator's answer (rollback's confirmation); the console's by default.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null)
     {
-        var root = Build(output, error);
+        var root = Build(output, error, input ?? Console.In);
+        (args, CommandSettings.Overrides.Value) = CommandSettings.SplitOverrides(args);
         var parsed = root.Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args);
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if ((UnknownOption(parsed) ?? UnknownWord(parsed) ?? parsed.Errors.FirstOrDefault()?.Message) is { } problem && !IsHelp(parsed))
@@ -52,7 +54,7 @@ public static class Cli
         }
     }
 
-    private static Command Build(TextWriter output, TextWriter error)
+    private static Command Build(TextWriter output, TextWriter error, TextReader input)
     {
         // Named for the launcher people type, not for the assembly the runtime happens to load.
         var root = new Command("brandbot", """
@@ -62,7 +64,7 @@ public static class Cli
         {
             new HelpOption(),
         };
-        root.Subcommands.Add(RulesCommands.Build(output, error));
+        root.Subcommands.Add(RulesCommands.Build(output, error, input));
         root.Subcommands.Add(AccountCommands.Build(output, error));
         root.Subcommands.Add(SimulateCommand.Build(output, error));
         root.Subcommands.Add(ProbeCommand.Build(output, error));

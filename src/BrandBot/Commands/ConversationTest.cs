@@ -74,12 +74,7 @@ internal static class ConversationTest
     private static string Slots(FlowState state) =>
         state.Slots.Count == 0 ? "{}" : "{" + string.Join(", ", state.Slots.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")) + "}";
 
-    private static string Show(Reply reply) => reply switch
-    {
-        TextReply text => text.Content.ReplaceLineEndings(" / "),
-        NewsReply news => $"news: {string.Join(" | ", news.Articles.Select(a => a.Title))}",
-        _ => reply.MsgType,
-    };
+    private static string Show(Reply reply) => ReplyDisplay.Describe(reply);
 
     private static string Describe(RouteResult route) => route.Kind switch
     {

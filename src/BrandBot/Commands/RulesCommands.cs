@@ -9,7 +9,7 @@ namespace BrandBot.Commands;
 /// <summary>The <c>rules …</c> operator verbs. Exit codes: 0 done, 1 refused or problems found, 2 usage or environment.</summary>
 internal static class RulesCommands
 {
-    public static Command Build(TextWriter output, TextWriter error)
+    public static Command Build(TextWriter output, TextWriter error, TextReader input)
     {
         var rules = new Command("rules", "Check, test, publish and roll back rules files; read the statistics.");
         rules.Subcommands.Add(Validate(output, error));
@@ -17,7 +17,7 @@ internal static class RulesCommands
         rules.Subcommands.Add(Publish(output, error));
         rules.Subcommands.Add(Diff(output, error));
         rules.Subcommands.Add(History(output, error));
-        rules.Subcommands.Add(Rollback(output, error));
+        rules.Subcommands.Add(Rollback(output, error, input));
         rules.Subcommands.Add(Export(output, error));
         rules.Subcommands.Add(RulesStatsCommand.Build(output, error));
         rules.Subcommands.Add(ImportConsole(output, error));
@@ -62,13 +62,14 @@ internal static class RulesCommands
         return command;
     }
 
-    private static Command Rollback(TextWriter output, TextWriter error)
+    private static Command Rollback(TextWriter output, TextWriter error, TextReader input)
     {
         var (account, settings, by, message) = (CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.By(), CommonOptions.Message());
         var to = new Option<long>("--to") { Description = "the version whose content becomes live again, as a new version", HelpName = "VERSION", Required = true };
-        var command = new Command("rollback", "Makes an earlier version's content live as a new version.") { account, to, settings, by, message };
+        var yes = new Option<bool>("--yes") { Description = "roll back without showing the changes and asking (for scripts)" };
+        var command = new Command("rollback", "Shows what rolling back would change, asks, then makes an earlier version's content live as a new version.") { account, to, settings, by, message, yes };
         command.SetAction(parsed => WithStoreAsync(parsed.GetValue(settings), error, store =>
-            RollbackAsync(store, parsed.GetValue(account)!, parsed.GetValue(to), parsed.GetValue(by), parsed.GetValue(message), output, error)));
+            RollbackAsync(store, new RollbackRequest(parsed.GetValue(account)!, parsed.GetValue(to), parsed.GetValue(by), parsed.GetValue(message), parsed.GetValue(yes)), input, output, error)));
         return command;
     }
 
@@ -119,8 +120,10 @@ internal static class RulesCommands
         PrintProblems(path, warnings, output, error);
         try
         {
-            var (snapshot, diff) = await store.Publisher.PublishAsync(account, yaml, by ?? Environment.UserName, message);
-            output.WriteLine($"published version {snapshot.Version} for account '{account}' ({Summary(diff)})");
+            var published = await store.Publisher.PublishAsync(account, yaml, by ?? Environment.UserName, message);
+            output.WriteLine(published.Unchanged
+                ? $"no changes: version {published.Snapshot.Version} of account '{account}' is already this content; nothing written"
+                : $"published version {published.Snapshot.Version} for account '{account}' ({Summary(published.Diff)})");
             return Cli.Done;
         }
         catch (PublishRefusedException ex)
@@ -148,26 +151,7 @@ internal static class RulesCommands
             }
 
             output.WriteLine($"against live version {live} of account '{account}':");
-            if (diff.IsEmpty)
-            {
-                output.WriteLine("  no changes");
-            }
-
-            foreach (var name in diff.Added)
-            {
-                output.WriteLine($"  + {name}");
-            }
-
-            foreach (var name in diff.Changed)
-            {
-                output.WriteLine($"  ~ {name}");
-            }
-
-            foreach (var name in diff.Removed)
-            {
-                output.WriteLine($"  - {name}");
-            }
-
+            PrintDiff(diff, output);
             return Cli.Done;
         }
         catch (PublishRefusedException ex)
@@ -210,18 +194,72 @@ internal static class RulesCommands
         return Cli.Done;
     }
 
-    private static async Task<int> RollbackAsync(CommandStore store, string account, long version, string? by, string? message, TextWriter output, TextWriter error)
+    private sealed record RollbackRequest(string Account, long Version, string? By, string? Message, bool Yes);
+
+    /// <summary>
+    /// A rollback changes what every follower is answered: like the dashboard's typed phrase, the operator
+    /// sees the changes and says yes first (or passes <c>--yes</c>). Without an answer nothing happens.
+    /// </summary>
+    private static async Task<int> RollbackAsync(CommandStore store, RollbackRequest request, TextReader input, TextWriter output, TextWriter error)
     {
+        var (account, version) = (request.Account, request.Version);
         try
         {
-            var (snapshot, diff) = await store.Publisher.RollbackAsync(account, version, by ?? Environment.UserName, message);
-            output.WriteLine($"rolled back account '{account}' to the content of version {version}, live as version {snapshot.Version} ({Summary(diff)})");
+            if (!request.Yes)
+            {
+                var target = await store.Store.GetVersionAsync(account, version)
+                    ?? throw new PublishRefusedException($"account '{account}' has no version {version}");
+                var (diff, live) = await store.Publisher.DiffAsync(account, target.Yaml);
+                output.WriteLine($"rolling back account '{account}' from live version {live} to the content of version {version}:");
+                PrintDiff(diff, output);
+                if (diff.IsEmpty)
+                {
+                    output.WriteLine($"no changes: version {live} is already this content; nothing written");
+                    return Cli.Done;
+                }
+
+                output.Write("type yes to roll back: ");
+                if (!string.Equals((await input.ReadLineAsync())?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
+                {
+                    output.WriteLine();
+                    error.WriteLine("not rolled back: the answer was not yes (pass --yes to roll back without asking)");
+                    return Cli.Refused;
+                }
+            }
+
+            var rolledBack = await store.Publisher.RollbackAsync(account, version, request.By ?? Environment.UserName, request.Message);
+            output.WriteLine(rolledBack.Unchanged
+                ? $"no changes: version {rolledBack.Snapshot.Version} of account '{account}' is already the content of version {version}; nothing written"
+                : $"rolled back account '{account}' to the content of version {version}, live as version {rolledBack.Snapshot.Version} ({Summary(rolledBack.Diff)})");
             return Cli.Done;
         }
         catch (PublishRefusedException ex)
         {
             error.WriteLine(ex.Message);
             return Cli.Refused;
+        }
+    }
+
+    private static void PrintDiff(RuleSetDiff diff, TextWriter output)
+    {
+        if (diff.IsEmpty)
+        {
+            output.WriteLine("  no changes");
+        }
+
+        foreach (var name in diff.Added)
+        {
+            output.WriteLine($"  + {name}");
+        }
+
+        foreach (var name in diff.Changed)
+        {
+            output.WriteLine($"  ~ {name}");
+        }
+
+        foreach (var name in diff.Removed)
+        {
+            output.WriteLine($"  - {name}");
         }
     }
 

@@ -21,15 +21,17 @@ internal static class RulesTestCommand
         var @event = new Option<string?>("--event") { Description = "send an event instead of a text", HelpName = "subscribe|scan|click" };
         var key = new Option<string?>("--key") { Description = "the event's scene or menu key", HelpName = "KEY" };
         var text = new Argument<string[]>("TEXT") { Description = "the follower's message (with --conversation: each argument one message)", Arity = ArgumentArity.ZeroOrMore };
+        var xml = new Option<bool>("--xml") { Description = "print each reply's XML too, as a follower's client would receive it" };
         var conversation = new Option<bool>("--conversation") { Description = "send each TEXT in turn as one follower's messages and print every step of the flows they run: the reply, the slots, the state" };
         var command = new Command("test", "Which rule a message or event fires and the reply it gives: against the live version (Redis), or RULES / the RulesFile.")
         {
-            text, account, file, @event, key, conversation, settings,
+            text, account, file, @event, key, conversation, xml, settings,
         };
         command.SetAction(parsed => RunAsync(
             new TestRequest(parsed.GetValue(account), parsed.GetValue(file), parsed.GetValue(settings), parsed.GetValue(@event), parsed.GetValue(key), string.Join(' ', parsed.GetValue(text) ?? []))
             {
                 Conversation = parsed.GetValue(conversation) ? parsed.GetValue(text) ?? [] : null,
+                Xml = parsed.GetValue(xml),
             },
             output,
             error));
@@ -40,6 +42,8 @@ internal static class RulesTestCommand
     {
         /// <summary>The messages of <c>--conversation</c>, in order; null for a single test.</summary>
         public string[]? Conversation { get; init; }
+
+        public bool Xml { get; init; }
     }
 
     private static async Task<int> RunAsync(TestRequest request, TextWriter output, TextWriter error)
@@ -69,7 +73,7 @@ internal static class RulesTestCommand
             ? SampleMessages.Text("gh_account", "o-operator", 0, request.Text, 1)
             : SampleMessages.OperatorEvent("gh_account", "o-operator", 0, request.Event, request.Key);
         var message = InboundParser.Parse(Encoding.UTF8.GetBytes(xml));
-        Print(rules.Route(message), message.IsUserMessage, output);
+        Print(rules.Route(message), message.IsUserMessage, request.Xml, output);
         return Cli.Done;
     }
 
@@ -118,7 +122,7 @@ internal static class RulesTestCommand
         return (null, "");
     }
 
-    private static void Print(RouteResult route, bool userMessage, TextWriter output)
+    private static void Print(RouteResult route, bool userMessage, bool xml, TextWriter output)
     {
         var what = route.Kind switch
         {
@@ -135,12 +139,21 @@ internal static class RulesTestCommand
             return;
         }
 
-        output.WriteLine($"mode: {(group.Mode == ReplyMode.RandomOne ? "random_one (one of these, at random)" : "reply_all (first passively, the rest by customer-service message)")}");
+        // One reply needs no mode: "reply_all" of a single reply would only puzzle.
+        if (group.Replies.Count > 1)
+        {
+            output.WriteLine($"mode: {(group.Mode == ReplyMode.RandomOne ? "random_one (one of these, at random)" : "reply_all (first passively, the rest by customer-service message)")}");
+        }
+
         for (var i = 0; i < group.Replies.Count; i++)
         {
-            var body = group.Replies[i].BodyFor(userMessage);
-            var xml = body is null ? "(computed when the push arrives)" : Encoding.UTF8.GetString(ReplyWriter.Write("o-operator", "gh_account", 0, body));
-            output.WriteLine($"  [{i + 1}] {xml}");
+            var reply = group.Replies[i];
+            var shown = reply.Source is StaticReply fixedReply ? ReplyDisplay.Describe(fixedReply.Reply) : "computed by the brand's backend when the push arrives";
+            output.WriteLine(group.Replies.Count > 1 ? $"  [{i + 1}] {shown}" : $"reply: {shown}");
+            if (xml && reply.BodyFor(userMessage) is { } body)
+            {
+                output.WriteLine($"  {Encoding.UTF8.GetString(ReplyWriter.Write("o-operator", "gh_account", 0, body))}");
+            }
         }
     }
 }

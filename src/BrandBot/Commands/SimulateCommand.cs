@@ -22,16 +22,17 @@ internal static class SimulateCommand
         var @event = new Option<string?>("--event") { Description = "send an event instead of a text", HelpName = "subscribe|scan|click|unsubscribe" };
         var key = new Option<string?>("--key") { Description = "the event's scene or menu key", HelpName = "KEY" };
         var verify = new Option<bool>("--verify") { Description = "perform the console's URL check (the GET with echostr) instead" };
+        var xml = new Option<bool>("--xml") { Description = "print the decrypted reply XML too, not only what the follower sees" };
         var text = new Argument<string[]>("TEXT") { Description = "the follower's message", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("simulate", "Sends a push as WeChat would (signed, and encrypted in safe mode) and prints the decoded reply.")
         {
-            text, settings, account, url, mode, from, @event, key, verify,
+            text, settings, account, url, mode, from, @event, key, verify, xml,
         };
         command.Subcommands.Add(Check(output, error));
         command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account), parsed.GetValue(url), error, (http, target, found) =>
             parsed.GetValue(verify)
                 ? VerifyAsync(http, target, found, output, error)
-                : PushAsync(http, target, found, new PushRequest(parsed.GetValue(mode), parsed.GetValue(from), parsed.GetValue(@event), parsed.GetValue(key), string.Join(' ', parsed.GetValue(text) ?? [])), output, error)));
+                : PushAsync(http, target, found, new PushRequest(parsed.GetValue(mode), parsed.GetValue(from), parsed.GetValue(@event), parsed.GetValue(key), string.Join(' ', parsed.GetValue(text) ?? [])) { Xml = parsed.GetValue(xml) }, output, error)));
         return command;
     }
 
@@ -50,7 +51,10 @@ internal static class SimulateCommand
         return command;
     }
 
-    private sealed record PushRequest(string? Mode, string? From, string? Event, string? Key, string Text);
+    private sealed record PushRequest(string? Mode, string? From, string? Event, string? Key, string Text)
+    {
+        public bool Xml { get; init; }
+    }
 
     private static async Task<int> WithAccountAsync(string? settings, string? name, string? url, TextWriter error, Func<HttpClient, string, AccountOptions, Task<int>> verb)
     {
@@ -118,7 +122,13 @@ internal static class SimulateCommand
             return Cli.Refused;
         }
 
-        output.WriteLine(SignedPush.DecodeReply(account.Token, account.AppId, account.EncodingAESKey, account.PreviousEncodingAESKey, reply));
+        var decoded = SignedPush.DecodeReply(account.Token, account.AppId, account.EncodingAESKey, account.PreviousEncodingAESKey, reply);
+        output.WriteLine($"reply: {ReplyDisplay.DescribeXml(decoded)}");
+        if (request.Xml)
+        {
+            output.WriteLine(decoded);
+        }
+
         return Cli.Done;
     }
 

@@ -19,8 +19,10 @@ public sealed class RulesFileService(
     IRuleStore store,
     RulePublisher publisher,
     RulesActivator activator,
-    ILogger<RulesFileService> logger) : BackgroundService, IStartupCheck
+    ILoggerFactory logs) : BackgroundService, IStartupCheck
 {
+    private readonly ILogger logger = logs.CreateLogger(LogCategories.RulesFiles);
+
     /// <summary>How often files are re-read; a FileSystemWatcher makes most changes show up sooner.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -170,10 +172,10 @@ public sealed class RulesFileService(
             var hash = RuleSnapshot.HashOf(yaml);
 
             _lastSeenHash[account.Name] = hash;
-            RuleSnapshot snapshot;
+            PublishOutcome published;
             try
             {
-                (snapshot, _) = await publisher.PublishAsync(account.Name, yaml, "file-watcher", $"{Path.GetFileName(path)} changed", cancellationToken);
+                published = await publisher.PublishAsync(account.Name, yaml, "file-watcher", $"{Path.GetFileName(path)} changed", cancellationToken);
             }
             catch (PublishRefusedException refused)
             {
@@ -185,7 +187,13 @@ public sealed class RulesFileService(
                 continue;
             }
 
-            Log.RulesFilePublished(logger, path, snapshot.Version, account.Name);
+            if (published.Unchanged)
+            {
+                // Saved again with the same content (or put back): the live version already is this file.
+                continue;
+            }
+
+            Log.RulesFilePublished(logger, path, published.Snapshot.Version, account.Name);
             await activator.ActivateAsync(account.Name, cancellationToken);
         }
     }

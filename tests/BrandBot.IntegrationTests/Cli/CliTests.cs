@@ -118,6 +118,42 @@ public class CliTests
         Assert.Contains("error: --settings file '/nonexistent/settings.json' does not exist", error);
     }
 
+    [Fact]
+    public async Task RulesTest_PrintsTheReplyAsAnOperatorReadsIt_AndXmlOnlyWhenAsked()
+    {
+        var file = TestAccounts.WriteRules(TestAccounts.Rules);
+
+        var (code, output, _) = await RunAsync(["test", "--file", file, "hours"]);
+        Assert.Equal(0, code);
+        Assert.Contains("reply: text: We open 9:00-21:00", output);
+        Assert.DoesNotContain("reply_all", output);
+        Assert.DoesNotContain("<xml>", output);
+
+        (code, output, _) = await RunAsync(["test", "--file", file, "news"]);
+        Assert.Equal(0, code);
+        Assert.Contains("reply: news, 3 articles: one | two | three", output);
+
+        (code, output, _) = await RunAsync(["test", "--file", file, "--xml", "hours"]);
+        Assert.Equal(0, code);
+        Assert.Contains("<Content><![CDATA[We open 9:00-21:00]]></Content>", output);
+    }
+
+    [Fact]
+    public async Task Verbs_TakeSettingsOverrides_LikeTheServer()
+    {
+        var rules = TestAccounts.WriteRules("rules:\n  - { name: hours, keywords: [ equal: \"hours\" ], replies: [ text: \"from the override\" ] }\n");
+        var settings = TestAccounts.WriteRules("{}").Replace("rules.yaml", "settings.json", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(settings, """{ "BrandBot": { "Accounts": [ { "Name": "demo", "Token": "t", "RulesFile": "/nonexistent.yaml" } ] } }""");
+
+        var (code, output, error) = await RunAsync(["test", "--settings", settings, $"--BrandBot:Accounts:0:RulesFile={rules}", "hours"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("from the override", output);
+
+        (code, output, error) = await RunAsync(["test", "--settings", settings, "--BrandBot:Accounts:0:RulesFile", rules, "hours"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("from the override", output);
+    }
+
     private static async Task<(int Code, string Output, string Error)> CliAsync(string[] args)
     {
         var output = new StringWriter();

@@ -54,10 +54,28 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         Assert.Equal(0, code);
         Assert.Equal(await File.ReadAllTextAsync(v2), output);
 
-        (code, output, _) = await RunAsync("rollback", "--account", "acme", "--to", "1", "--by", "carol");
+        // Asked first, with the changes shown: anything but yes writes nothing.
+        (code, output, var refused) = await RunWithAnswerAsync("no", "rollback", "--account", "acme", "--to", "1", "--by", "carol");
+        Assert.Equal(1, code);
+        Assert.Contains("from live version 2 to the content of version 1", output);
+        Assert.Contains("- vip", output);
+        Assert.Contains("~ hours", output);
+        Assert.Contains("pass --yes", refused);
+        Assert.Contains("against live version 2", (await RunAsync("diff", v2, "--account", "acme")).Output);
+
+        (code, output, _) = await RunWithAnswerAsync("yes", "rollback", "--account", "acme", "--to", "1", "--by", "carol");
         Assert.Equal(0, code);
+        Assert.Contains("type yes to roll back", output);
         Assert.Contains("live as version 3", output);
         Assert.Contains("removed: vip", output);
+
+        // The same content again writes nothing: no version 4.
+        (code, output, _) = await RunAsync("publish", v1, "--account", "acme", "--by", "dave");
+        Assert.Equal(0, code);
+        Assert.Contains("no changes", output);
+        (code, output, _) = await RunAsync("rollback", "--account", "acme", "--to", "1", "--yes");
+        Assert.Equal(0, code);
+        Assert.Contains("no changes", output);
 
         (code, output, _) = await RunAsync("history", "--account", "acme");
         Assert.Equal(0, code);
@@ -205,12 +223,15 @@ public sealed class RedisCliAndStatsTests : IAsyncLifetime
         Assert.Matches(@"poster-2026\s+1\s+1\s+0\s+1\s", output);
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunWithAnswerAsync("", args);
+
+    /// <param name="answer">What the operator types when a verb asks (nothing: the input is at its end).</param>
+    private async Task<(int Code, string Output, string Error)> RunWithAnswerAsync(string answer, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var withSettings = args.Contains("--settings") ? args : [.. args, "--settings", _settings];
-        var code = await Commands.Cli.RunAsync(["rules", .. withSettings], output, error);
+        var code = await Commands.Cli.RunAsync(["rules", .. withSettings], output, error, new StringReader(answer));
         return (code, output.ToString(), error.ToString());
     }
 }
