@@ -101,6 +101,12 @@ public sealed class FlowAnswerer(
             {
                 effects.Run(account, message, route, text);
             }
+            else if (message.IsUserMessage && !routeNormally)
+            {
+                // A follower's text inside a flow is a message like any other (Overview's "Messages");
+                // committed once, so a retry, replayed above, is not counted again.
+                stats.Message(account.Name);
+            }
 
             if (decision.Call is { } call)
             {

@@ -126,7 +126,7 @@ public static class FlowEngine
 
         if (state.Messages + 1 > flows.Defaults.MaxMessages || current.IndexOf(state.Step) is not { } index || current.Steps[index] is not AskStep ask)
         {
-            return new(null, true, CompiledFlows.Render(flows.Defaults.Cancelled, state.Slots), false, null, state.Flow, ["exhausted"]);
+            return new(null, true, CompiledFlows.Render(flows.Defaults.Exhausted, state.Slots), false, null, state.Flow, ["exhausted"]);
         }
 
         var counted = state with { Messages = state.Messages + 1, LastAt = now };
@@ -234,7 +234,7 @@ public static class FlowEngine
     }
 
     private static IReadOnlyList<Reply> Exhausted(CompiledFlows flows, AskStep ask, FlowState state) =>
-        CompiledFlows.Render(ask.Exhausted.Count > 0 ? ask.Exhausted : flows.Defaults.Cancelled, state.Slots);
+        CompiledFlows.Render(ask.Exhausted.Count > 0 ? ask.Exhausted : flows.Defaults.Exhausted, state.Slots);
 
     /// <summary>One passive reply exists: texts said before a prompt join it in one text; anything else goes in order.</summary>
     public static IEnumerable<Reply> Merge(IReadOnlyList<Reply> before, IReadOnlyList<Reply> after)

@@ -40,12 +40,13 @@ internal static class FlowReader
             return defaults;
         }
 
-        foreach (var (key, value) in reader.Entries(mapping, "flowDefaults", "cancelWords", "cancelled", "timeoutMinutes", "onTimeout", "busy", "maxMessages", "changed"))
+        foreach (var (key, value) in reader.Entries(mapping, "flowDefaults", "cancelWords", "cancelled", "exhausted", "timeoutMinutes", "onTimeout", "busy", "maxMessages", "changed"))
         {
             defaults = key switch
             {
                 "cancelWords" => defaults with { CancelWords = [.. reader.Sequence(value, "cancelWords").Select(w => reader.Scalar(w, "a cancel word")).OfType<string>()] },
                 "cancelled" => defaults with { Cancelled = Replies(reader, value, "flowDefaults.cancelled") },
+                "exhausted" => defaults with { Exhausted = Replies(reader, value, "flowDefaults.exhausted") },
                 "onTimeout" => defaults with { OnTimeout = Replies(reader, value, "flowDefaults.onTimeout") },
                 "busy" => defaults with { Busy = Replies(reader, value, "flowDefaults.busy") },
                 "changed" => defaults with { Changed = Replies(reader, value, "flowDefaults.changed") },

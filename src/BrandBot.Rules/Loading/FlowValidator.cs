@@ -41,7 +41,7 @@ public static class FlowValidator
         {
             CheckRange(defaults.TimeoutMinutes, 1, MaxTimeoutMinutes, defaults.Line, "flowDefaults.timeoutMinutes", Error);
             CheckRange(defaults.MaxMessages, 1, MaxMessages, defaults.Line, "flowDefaults.maxMessages", Error);
-            foreach (var (what, replies) in new[] { ("cancelled", defaults.Cancelled), ("busy", defaults.Busy), ("changed", defaults.Changed) })
+            foreach (var (what, replies) in new[] { ("cancelled", defaults.Cancelled), ("exhausted", defaults.Exhausted), ("busy", defaults.Busy), ("changed", defaults.Changed) })
             {
                 CheckPassive(replies, $"flowDefaults.{what}", defaults.Line, Error, allowEmpty: false);
             }

@@ -69,6 +69,14 @@ public sealed record FlowDefaults
 
     public IReadOnlyList<RuleReply> Cancelled { get; init; } = [new StaticReply(new Protocol.Replies.TextReply("OK, cancelled."), 0)];
 
+    /// <summary>
+    /// Sent when a flow ends because the follower's answers never fitted (a step's attempts used up, or
+    /// the flow's message allowance spent) and the step has no <c>exhausted</c> reply of its own. It says
+    /// what happened — the follower did not cancel — and how to start again.
+    /// </summary>
+    public IReadOnlyList<RuleReply> Exhausted { get; init; } =
+        [new StaticReply(new Protocol.Replies.TextReply("Sorry, I couldn't use those answers, so I've stopped this conversation. Send your request again to start over."), 0)];
+
     public int TimeoutMinutes { get; init; } = 10;
 
     public IReadOnlyList<RuleReply> OnTimeout { get; init; } = [];

@@ -1,6 +1,7 @@
 using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Flows;
 using BrandBot.Protocol.Inbound;
+using BrandBot.Rules.Stats;
 
 namespace BrandBot.Delivery.Tests.Flows;
 
@@ -36,6 +37,12 @@ public sealed class FlowAnswererTests
         Assert.Equal("default reply", InMemoryDelivery.TextOf(await AnswerAsync(delivery, Text("m", 4))));
         Assert.Contains("flow size started", delivery.Observer.Events);
         Assert.Contains("flow size completed", delivery.Observer.Events);
+
+        // Every text counts as a message, in the flow or not.
+        var stats = delivery.Get<IHitStats>();
+        await stats.FlushAsync();
+        var today = StatsDay.Of(delivery.Time.GetUtcNow(), TimeSpan.FromHours(8));
+        Assert.Equal(4, (await stats.ReadAsync(InMemoryDelivery.Account, today)).Messages);
     }
 
     [Fact]
@@ -49,6 +56,23 @@ public sealed class FlowAnswererTests
         Assert.Equal("Size S noted.", InMemoryDelivery.TextOf(first));
         Assert.Equal(InMemoryDelivery.TextOf(first), InMemoryDelivery.TextOf(retry));
         Assert.Single(delivery.Observer.Events, e => e == "flow size completed");
+    }
+
+    [Fact]
+    public async Task ThreeInvalidAnswers_WithoutAnExhaustedReply_SayWhatHappened_NotACancel()
+    {
+        await using var delivery = InMemoryDelivery.Create(Rules);
+        await AnswerAsync(delivery, Text("order", 1));
+        await AnswerAsync(delivery, Text("xl", 2));
+        await AnswerAsync(delivery, Text("xxl", 3));
+        var last = InMemoryDelivery.TextOf(await AnswerAsync(delivery, Text("xxxl", 4)));
+
+        Assert.NotEqual("OK, cancelled.", last);
+        Assert.Contains("couldn't use those answers", last, StringComparison.Ordinal);
+        Assert.Contains("flow size exhausted", delivery.Observer.Events);
+        Assert.DoesNotContain("flow size cancelled", delivery.Observer.Events);
+        // Over: the next text is routed as if no flow existed.
+        Assert.Equal("default reply", InMemoryDelivery.TextOf(await AnswerAsync(delivery, Text("m", 5))));
     }
 
     private static InboundMessage Text(string content, long msgId) => InMemoryDelivery.Text(content, msgId, Follower);

@@ -86,10 +86,11 @@ public sealed class FlowTests : RedisAndFakeWeChat
         var replies = await Task.WhenAll(messages.Select((m, i) => Deliver(i % 2 == 0 ? a : b, m)));
 
         // Whatever the order: one answer is the flight number, the next three are not days (the third
-        // ends the flow with the default goodbye), and the last finds no flow and gets the default reply.
+        // ends the flow with the default reply for answers that never fitted — not the cancel reply), and the
+        // last finds no flow and gets the default reply.
         var texts = replies.Select(Content).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            new[] { "OK, cancelled.", "Not a day.", "Not a day.", "default reply" }.Append(texts.Single(t => t.StartsWith("Which day for CA", StringComparison.Ordinal))).Order(StringComparer.Ordinal),
+            new[] { "Sorry, I couldn't use those answers, so I've stopped this conversation. Send your request again to start over.", "Not a day.", "Not a day.", "default reply" }.Append(texts.Single(t => t.StartsWith("Which day for CA", StringComparison.Ordinal))).Order(StringComparer.Ordinal),
             texts);
         Assert.Null(await StateAsync(follower));
     }
@@ -226,7 +227,7 @@ public sealed class FlowTests : RedisAndFakeWeChat
 
         Assert.Equal(0, code);
         var text = output.ToString().ReplaceLineEndings("\n");
-        Assert.Contains("> nope\n  reply: Not a flight number.\n  events: step_invalid\n  state: flow flight-status, step flightNo, tries 1", text);
+        Assert.Contains("> nope\n  reply: text: Not a flight number.\n  events: step_invalid\n  state: flow flight-status, step flightNo, tries 1", text);
         Assert.Contains("slots {flightNo=CA1234}", text);
         Assert.Contains($"call: POST {Api.BaseUrl}/demo/flight with {{date={DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)):yyyy-MM-dd}, flightNo=CA1234}}", text);
         Assert.Contains("events: step_valid, completed\n  state: no flow", text);
