@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the integration tests drive for real, as package:command. Installed only when
 # missing. zbarimg reads the QR codes `account qr` draws; rsvg-convert rasterises its SVGs for it;
-# chromium is the real browser the dashboard tests drive (Playwright launches it by path).
-REQUIRED_PACKAGES=(redis-server:redis-server nginx:nginx zbar-tools:zbarimg librsvg2-bin:rsvg-convert chromium:chromium npm:npm)
+# chromium is the real browser the dashboard tests drive (Playwright launches it by path); promtool
+# (package prometheus) checks and unit-tests the shipped alerts.
+REQUIRED_PACKAGES=(redis-server:redis-server nginx:nginx zbar-tools:zbarimg librsvg2-bin:rsvg-convert chromium:chromium npm:npm prometheus:promtool)
 
 ensure_packages() {
   local missing=()

@@ -1,3 +1,4 @@
+using BrandBot.Testing;
 using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Model;
@@ -11,8 +12,23 @@ public class RulesYamlLoaderTests
     {
         var result = RulesFile.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Examples", "demo.yaml")));
         Assert.False(result.HasErrors, string.Join("\n", result.Problems));
-        Assert.Equal(6, result.Definition!.Rules.Count);
+        Assert.Equal(7, result.Definition!.Rules.Count);
         Assert.Equal(["flight-status"], result.Definition.Flows.Keys);
+    }
+
+    [Fact]
+    public void ShippedExample_EveryWordTheFollowReplyOffers_IsAnsweredByARule()
+    {
+        var rules = RuleTestData.Compile(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Examples", "demo.yaml")));
+        var welcome = Assert.IsType<TextReply>(Assert.IsType<StaticReply>(rules.Route(RuleTestData.Event("subscribe", null)).Replies!.Replies[0].Source).Reply).Content;
+        var offered = System.Text.RegularExpressions.Regex.Matches(welcome, "'([^']+)'").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.NotEmpty(offered);
+        foreach (var word in offered)
+        {
+            var route = rules.Route(RuleTestData.Text(word));
+            Assert.True(route.Kind == Matching.MatchKind.Keyword, $"the welcome offers '{word}', which gets the {route.Kind} reply");
+        }
     }
 
     [Fact]

@@ -12,8 +12,10 @@ namespace BrandBot.Metrics;
 /// a customer-service send that did not go out and why, a backend's circuit opening and closing.
 /// The same problem is logged at most once a minute per account; the metrics count every one.
 /// </summary>
-public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, ILogger<DeliveryEvents> logger) : IDeliveryObserver, IWeChatApiObserver
+public sealed class DeliveryEvents(BrandBotMetrics metrics, TimeProvider time, ILoggerFactory logs) : IDeliveryObserver, IWeChatApiObserver
 {
+    private readonly ILogger logger = logs.CreateLogger(LogCategories.DeliveryEvents);
+
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<(string Kind, string Account, string Outcome), long> _lastLogged = new();

@@ -1,3 +1,4 @@
+using BrandBot.Logging;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Options;
 using BrandBot.Redis;
@@ -11,8 +12,10 @@ namespace BrandBot.Services;
 /// pub/sub and reloads the set from Redis every <c>RulesCatchUpSeconds</c>, so a missed announcement is
 /// caught up the way a missed publish is.
 /// </summary>
-public sealed class FlowListenService(RedisFlowStore store, AccountDirectory accounts, IOptions<BrandBotOptions> options, ILogger<FlowListenService> log) : BackgroundService
+public sealed class FlowListenService(RedisFlowStore store, AccountDirectory accounts, IOptions<BrandBotOptions> options, ILoggerFactory logs) : BackgroundService
 {
+    private readonly ILogger log = logs.CreateLogger(LogCategories.FlowListen);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var names = accounts.All.Select(a => a.Name).ToList();

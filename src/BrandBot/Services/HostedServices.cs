@@ -1,6 +1,7 @@
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
 using BrandBot.Options;
+using BrandBot.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Services;
@@ -29,7 +30,7 @@ public static class HostedServices
         // Last, so it stops first: queued push records are written before the statistics' last flush.
         services.AddHostedService(sp => new WriteBehindService(
             sp.GetRequiredService<IPushLedger>(), sp.GetRequiredService<RateLimiter>(), TimeSpan.FromMilliseconds(options.RateLimit.SyncMilliseconds),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WriteBehindService>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategories.WriteBehind)));
         return services;
     }
 }

@@ -21,19 +21,19 @@ public sealed class RulesActivator
     private readonly IRuleStore _store;
     private readonly LiveRuleSets _live;
     private readonly RulePublisher _publisher;
-    private readonly ILogger<RulesActivator> _logger;
+    private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     // The live YAML, kept to re-seed an emptied store; as UTF-8, half the size of the string.
     private readonly ConcurrentDictionary<string, byte[]> _liveYaml = new(StringComparer.Ordinal);
 
-    public RulesActivator(IRuleStore store, LiveRuleSets live, RulePublisher publisher, ILogger<RulesActivator> logger, TimeProvider time)
+    public RulesActivator(IRuleStore store, LiveRuleSets live, RulePublisher publisher, ILoggerFactory logs, TimeProvider time)
     {
         _time = time;
         _store = store;
         _live = live;
         _publisher = publisher;
-        _logger = logger;
+        _logger = logs.CreateLogger(LogCategories.RulesActivator);
         _store.Changed += account => _ = ActivateInBackgroundAsync(account);
     }
 

@@ -18,8 +18,10 @@ public sealed class RulesCatchUpService(
     IRuleStore store,
     RulesActivator activator,
     IOptions<BrandBotOptions> options,
-    ILogger<RulesCatchUpService> logger) : BackgroundService
+    ILoggerFactory logs) : BackgroundService
 {
+    private readonly ILogger logger = logs.CreateLogger(LogCategories.RulesCatchUp);
+
     private bool _failing;
 
     public override async Task StartAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using BrandBot.Logging;
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
 using BrandBot.Delivery.Pipeline;
@@ -21,8 +22,10 @@ public sealed class TaggingEvents(BrandBotMetrics metrics) : ITaggingObserver
 /// </summary>
 public sealed class TaggingService(
     ITagQueue queue, Tagger tagger, AccountDirectory accounts, AccessTokens tokens, WeChatApiClient client,
-    ILogger<TaggingService> log) : BackgroundService
+    ILoggerFactory logs) : BackgroundService
 {
+    private readonly ILogger log = logs.CreateLogger(LogCategories.Tagging);
+
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace BrandBot.Services;
 /// <c>RateLimit:SyncMilliseconds</c>, and on shutdown the push records still queued, written before the
 /// statistics' last flush and the follow-ups' drain (hosted services stop in reverse order: this one is added last).
 /// </summary>
-public sealed class WriteBehindService(IPushLedger ledger, RateLimiter limiter, TimeSpan syncEvery, TimeProvider time, ILogger<WriteBehindService> logger) : BackgroundService
+public sealed class WriteBehindService(IPushLedger ledger, RateLimiter limiter, TimeSpan syncEvery, TimeProvider time, ILogger logger) : BackgroundService
 {
     public static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(5);
 

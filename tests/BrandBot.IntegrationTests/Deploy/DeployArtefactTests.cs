@@ -108,6 +108,16 @@ public class DeployArtefactTests
         Assert.True(await Ports.AcceptsAsync(nginx.Port));
     }
 
+    [Fact]
+    public void TlsSnippet_UsesTheHttp2Directive_NotTheDeprecatedListenFlag()
+    {
+        var snippet = File.ReadAllLines(DeployFiles.Path("nginx", "tls.conf.example")).Where(l => !l.TrimStart().StartsWith('#')).ToList();
+
+        Assert.Contains("listen 443 ssl;", snippet);
+        Assert.Contains("http2 on;", snippet);
+        Assert.DoesNotContain(snippet, l => l.StartsWith("listen", StringComparison.Ordinal) && l.Contains("http2", StringComparison.Ordinal));
+    }
+
     private static string At(YamlMappingNode node, params string[] keys) =>
         keys.Aggregate((YamlNode)node, (current, key) => ((YamlMappingNode)current)[key]).ToString();
 
