@@ -1,3 +1,4 @@
+using BrandBot.Rules.Loading;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -13,7 +14,7 @@ public static partial class RuleDraft
     public static string Append(string liveYaml, string text)
     {
         var name = NameFor(text);
-        var quoted = Quote(text);
+        var quoted = Keyword(text);
         var lines = liveYaml.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
         var rulesAt = lines.FindIndex(l => RulesKey().IsMatch(l));
         if (rulesAt < 0)
@@ -51,9 +52,34 @@ public static partial class RuleDraft
         var inner = indent + "  ";
         var rule = new StringBuilder();
         rule.Append(indent).Append("- name: ").Append(name).Append('\n');
-        rule.Append(inner).Append("keywords: [ equal: ").Append(quoted).Append(" ]\n");
-        rule.Append(inner).Append("replies: [ text: \"TODO: write the answer\" ]\n");
+        rule.Append(inner).Append("keywords: [ ").Append(quoted).Append(" ]\n");
+        // Fails validation until the operator writes the answer (RuleSetValidator.DraftPlaceholder).
+        rule.Append(inner).Append("replies: [ text: \"").Append(RuleSetValidator.DraftPlaceholder).Append("\" ]\n");
         return rule.ToString();
+    }
+
+    /// <summary>
+    /// The keyword: <c>equal</c> on the text, or — when the page showed it with hidden digits
+    /// (<see cref="TextMask"/>), which no follower ever sends — a <c>regex</c> in which each hidden run
+    /// matches as many digits, so the rule can fire.
+    /// </summary>
+    private static string Keyword(string text)
+    {
+        if (!text.Contains('*', StringComparison.Ordinal) || !MaskedRun().IsMatch(text))
+        {
+            return "equal: " + Quote(text);
+        }
+
+        var pattern = new StringBuilder("^");
+        var at = 0;
+        foreach (Match run in MaskedRun().Matches(text))
+        {
+            pattern.Append(Regex.Escape(text[at..run.Index])).Append("\\d{").Append(run.Length).Append('}');
+            at = run.Index + run.Length;
+        }
+
+        pattern.Append(Regex.Escape(text[at..])).Append('$');
+        return "regex: " + Quote(pattern.ToString());
     }
 
     /// <summary>A rule name from the text: letters and digits kept, the rest dashes, prefixed so it never clashes with a hand-written one by chance.</summary>
@@ -70,6 +96,10 @@ public static partial class RuleDraft
 
     private static string Quote(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal) + "\"";
+
+    /// <summary>A run of hidden digits between shown ones, as <see cref="TextMask.Mask"/> writes it.</summary>
+    [GeneratedRegex(@"(?<=\d)\*+(?=\d)")]
+    private static partial Regex MaskedRun();
 
     [GeneratedRegex(@"^rules:\s*(#.*)?$")]
     private static partial Regex RulesKey();

@@ -49,21 +49,24 @@ public sealed class DashboardPartsTests
     {
         var draft = RuleDraft.Append(TestAccounts.Rules, "Where is \"Gate B\"?");
         Assert.StartsWith(TestAccounts.Rules.TrimEnd(), draft, StringComparison.Ordinal);
-        var parsed = RulesFile.Parse(draft);
+        // Valid once the operator has written the answer (the placeholder itself is refused: RuleDraftTests).
+        var parsed = RulesFile.Parse(Written(draft));
         Assert.False(parsed.HasErrors, string.Join("\n", parsed.Problems));
         var rule = parsed.Definition!.Rules[^1];
         Assert.Equal("asked-where-is-gate-b", rule.Name);
 
         // Rules before another top-level key, and a file with no rules at all.
         var middle = RuleDraft.Append("rules:\n  - { name: a, keywords: [ equal: a ], replies: [ text: a ] }\n\ndefault:\n  replies: [ text: d ]\n", "营业时间");
-        var parsedMiddle = RulesFile.Parse(middle);
+        var parsedMiddle = RulesFile.Parse(Written(middle));
         Assert.False(parsedMiddle.HasErrors, string.Join("\n", parsedMiddle.Problems));
         Assert.Equal(["a", "asked-营业时间"], parsedMiddle.Definition!.Rules.Select(r => r.Name));
         Assert.NotNull(parsedMiddle.Definition.Default);
-        var empty = RulesFile.Parse(RuleDraft.Append("default:\n  replies: [ text: d ]", "hi"));
+        var empty = RulesFile.Parse(Written(RuleDraft.Append("default:\n  replies: [ text: d ]", "hi")));
         Assert.False(empty.HasErrors, string.Join("\n", empty.Problems));
         Assert.Equal("asked-hi", Assert.Single(empty.Definition!.Rules).Name);
     }
+
+    private static string Written(string draft) => draft.Replace(RuleSetValidator.DraftPlaceholder, "an answer", StringComparison.Ordinal);
 
     [Theory]
     [InlineData("call 13812345678 now", "call 138****5678 now")]

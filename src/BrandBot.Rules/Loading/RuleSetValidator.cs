@@ -8,6 +8,12 @@ namespace BrandBot.Rules.Loading;
 /// <summary>Checks what the YAML shape cannot: names, keywords, regexes, reply contents and limits.</summary>
 public static class RuleSetValidator
 {
+    /// <summary>
+    /// The answer a rule drafted from a follower's text starts with (the dashboard's "Make a rule"): a
+    /// reminder for the operator, never something to publish to followers.
+    /// </summary>
+    public const string DraftPlaceholder = "TODO: write the answer";
+
     /// <param name="hasAppSecret">False when the account is known to have no AppSecret, so replies after the first of a reply_all group could never be sent.</param>
     public static List<RuleProblem> Validate(RuleSetDefinition rules, bool hasAppSecret = true)
     {
@@ -196,6 +202,9 @@ public static class RuleSetValidator
         {
             case TextReply text when text.Content.Trim().Length == 0:
                 error(line, $"{where}: a text reply is empty");
+                break;
+            case TextReply text when text.Content.Contains(DraftPlaceholder, StringComparison.OrdinalIgnoreCase):
+                error(line, $"{where}: the reply is still the draft's placeholder \"{DraftPlaceholder}\"; write the answer followers should get");
                 break;
             case TextReply text when Encoding.UTF8.GetByteCount(text.Content) > ReplyLimits.MaxTextBytes:
                 error(line, $"{where}: a text reply is {Encoding.UTF8.GetByteCount(text.Content)} UTF-8 bytes; WeChat drops replies over {ReplyLimits.MaxTextBytes}");
