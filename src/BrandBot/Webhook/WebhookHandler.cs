@@ -45,12 +45,18 @@ internal sealed class WebhookHandler(
                     ? WebhookAnswer.Reject(413, "too_large", $"body larger than {maxBytes} bytes")
                     : await processor.ProcessAsync(found, query, body, arrived, context.RequestAborted);
             }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
             {
                 // WeChat (or the proxy) hung up while the body was read or the gate consulted:
                 // nobody is left to answer, and nothing was admitted that a retry would miss.
                 metrics.Push(found.Name, query.IsEncrypted ? "aes" : "plain", "abandoned");
                 return;
+            }
+            catch (IOException)
+            {
+                // Broken chunked framing (Kestrel's BadHttpRequestException) or a chunk size that overflows
+                // (a plain IOException): the client's fault, refused like any bad push — never a 500.
+                answer = WebhookAnswer.Reject(400, "bad_body", "malformed request body");
             }
         }
 
@@ -78,9 +84,9 @@ internal sealed class WebhookHandler(
         {
             metrics.Rejection(known ?? Unknown, answer.RejectCode ?? "other");
             logger.Write(context.Request.Method, Sanitize(account), answer.Status, reason);
-            if (answer.Status == 413)
+            if (answer.Status == 413 || answer.RejectCode == "bad_body")
             {
-                // Do not keep the connection open to drain a body we refused to read.
+                // Do not keep the connection open to drain a body we refused to read, or whose framing is lost.
                 context.Response.Headers.Connection = "close";
             }
         }
