@@ -35,13 +35,17 @@ public static class DashboardListener
         host.UseUrls([.. webhookUrls, .. dashboard.UrlList]);
 
     /// <summary>
-    /// 404 for <c>/admin</c> on any port but the dashboard's, and for anything else on the dashboard's.
+    /// 404 for <c>/admin</c> on any port but the dashboard's, and for anything else on the dashboard's
+    /// but <paramref name="alsoServed"/> (the host's <c>/metrics</c> and <c>/selftest</c> when they have
+    /// no listener of their own).
     /// </summary>
-    public static void UsePortSeparation(this WebApplication app, IReadOnlySet<int> dashboardPorts) =>
+    public static void UsePortSeparation(this WebApplication app, IReadOnlySet<int> dashboardPorts, IReadOnlyCollection<string>? alsoServed = null) =>
         app.Use((context, next) =>
         {
             var onDashboard = dashboardPorts.Contains(context.Connection.LocalPort);
-            if (onDashboard != context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase))
+            var path = context.Request.Path;
+            var admin = path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase);
+            if (onDashboard ? !admin && alsoServed?.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) != true : admin)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;

@@ -28,7 +28,7 @@ public interface IDeliveryObserver
     /// <summary>A flow event: <c>started</c>, <c>completed</c>, <c>cancelled</c>, <c>backend_late</c>, ….</summary>
     void FlowEvent(string account, string flow, string @event);
 
-    /// <summary>A follow, with the QR scene it came through (empty for none).</summary>
+    /// <summary>A follow, with the QR scene it came through if the rules declare it, <c>other</c> if they do not, empty for none (<see cref="Answering.HitRecorder.SceneLabel"/>).</summary>
     void Followed(string account, string scene);
 
     void Unfollowed(string account);

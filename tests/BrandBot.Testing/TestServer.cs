@@ -21,14 +21,14 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, FakeTimeProvider time, CapturingLoggerProvider logs, string? dashboardUrl)
+    private TestServer(WebApplication app, FakeTimeProvider time, CapturingLoggerProvider logs, IReadOnlyCollection<string> otherUrls)
     {
         _app = app;
         Time = time;
         Logs = logs;
-        // With a dashboard the server listens twice; Client is the webhook's listener.
+        // With a dashboard or metrics listener the server listens more than once; Client is the webhook's listener.
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First(a => dashboardUrl is null || new Uri(a).Port != new Uri(dashboardUrl).Port);
+            .First(a => otherUrls.All(other => new Uri(a).Port != new Uri(other).Port));
         Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -75,7 +75,10 @@ public sealed class TestServer : IAsyncDisposable
             throw;
         }
 
-        return new TestServer(app, time, logs, settings.TryGetValue("BrandBot:Dashboard:Urls", out var dashboard) && !string.IsNullOrEmpty(dashboard) ? dashboard : null);
+        var otherUrls = new[] { "BrandBot:Dashboard:Urls", "BrandBot:Metrics:Urls" }
+            .SelectMany(key => (settings.TryGetValue(key, out var urls) ? urls ?? "" : "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+        return new TestServer(app, time, logs, otherUrls);
     }
 
     public async ValueTask DisposeAsync()

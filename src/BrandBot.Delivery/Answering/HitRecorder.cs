@@ -17,7 +17,7 @@ public sealed class HitRecorder(IHitStats stats, IDeliveryObserver observer)
             {
                 case SubscribeEvent follow:
                     stats.Follow(account, follow.Scene, PushKey.Follower(message));
-                    observer.Followed(account, follow.Scene ?? "");
+                    observer.Followed(account, SceneLabel(follow.Scene, route));
                     break;
                 case UnsubscribeEvent:
                     stats.Unfollow(account, PushKey.Follower(message));
@@ -55,4 +55,15 @@ public sealed class HitRecorder(IHitStats stats, IDeliveryObserver observer)
             // Counting must never cost a follower their answer.
         }
     }
+
+    /// <summary>The value a follow's scene is counted under in metrics.</summary>
+    public const string OtherScene = "other";
+
+    /// <summary>
+    /// A follow's scene as a metrics label: the scene when the rules that answered it declare it (its
+    /// route is the scene's, or gives the scene's channel tag), <see cref="OtherScene"/> for any other,
+    /// empty for a plain follow. The EventKey is the follower's to write; a label set must stay bounded.
+    /// </summary>
+    public static string SceneLabel(string? scene, RouteResult route) =>
+        scene is null ? "" : route.Kind == MatchKind.Scene || route.Tag is not null ? scene : OtherScene;
 }

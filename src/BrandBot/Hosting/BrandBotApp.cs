@@ -54,6 +54,7 @@ public static class BrandBotApp
         var webhookUrls = DashboardListener.WebhookUrls(builder.Configuration);
         var problems = BrandBotOptionsValidator.Problems(options)
             .Concat(DashboardOptionsValidator.Problems(options.Dashboard, [.. webhookUrls.Select(DashboardListener.PortOf).Where(p => p > 0)]))
+            .Concat(MetricsOptionsValidator.Problems(options.Metrics, [.. webhookUrls.Select(DashboardListener.PortOf).Where(p => p > 0)], [.. options.Dashboard.UrlList.Select(DashboardListener.PortOf)]))
             .ToList();
         ConnectionMultiplexer? redis = null;
         if (!string.IsNullOrWhiteSpace(options.Redis))
@@ -76,9 +77,9 @@ public static class BrandBotApp
         }
 
         builder.Services.AddBrandBot(redis, options);
+        MetricsListener.Listen(builder.WebHost, webhookUrls, options);
         if (options.Dashboard.Enabled)
         {
-            DashboardListener.Listen(builder.WebHost, webhookUrls, options.Dashboard);
             builder.Services.AddDashboard(options.Dashboard, new DashboardHost(BrandBotMetrics.MeterName, StoreStateOf(redis)));
         }
 
@@ -197,11 +198,8 @@ public static class BrandBotApp
         }
 
         // After the path base is stripped, so "/bot/admin" on the webhook's port is refused like "/admin".
-        // Only with a dashboard: without one no /admin route exists, and a webhook request pays nothing.
-        if (options.Dashboard.Enabled)
-        {
-            app.UsePortSeparation(options.Dashboard.UrlList.Select(DashboardListener.PortOf).ToHashSet());
-        }
+        // Only with a dashboard or metrics listener: without one, a webhook request pays nothing.
+        app.UseListenerSeparation(options);
 
         app.UseRouting();
     }

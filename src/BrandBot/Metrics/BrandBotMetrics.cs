@@ -36,7 +36,7 @@ public sealed class BrandBotMetrics
     {
         var meter = meters.Create(MeterName);
         _ruleHits = meter.CreateCounter<long>("brandbot_rule_hits_total", description: "Pushes answered by a rule (keyword or menu).");
-        _follows = meter.CreateCounter<long>("brandbot_follows_total", description: "Follow events, by the QR scene that brought them (empty for a plain follow).");
+        _follows = meter.CreateCounter<long>("brandbot_follows_total", description: "Follow events, by the QR scene that brought them: a scene the rules declare, other for any other, empty for a plain follow.");
         _unfollows = meter.CreateCounter<long>("brandbot_unfollows_total", description: "Unfollow events.");
         _unanswered = meter.CreateCounter<long>("brandbot_unanswered_total", description: "Follower texts no rule matched.");
         _pushes = meter.CreateCounter<long>("brandbot_pushes_total", description: "Pushes by account, mode and outcome.");

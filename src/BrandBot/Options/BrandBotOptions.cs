@@ -83,6 +83,9 @@ public sealed class BrandBotOptions
 
     /// <summary>The operator dashboard (off unless <c>BrandBot:Dashboard:Urls</c> is set).</summary>
     public BrandBot.Dashboard.DashboardOptions Dashboard { get; set; } = new();
+
+    /// <summary>Where <c>/metrics</c> and <c>/selftest</c> answer (<c>BrandBot:Metrics:Urls</c>).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
 }
 
 /// <summary>
