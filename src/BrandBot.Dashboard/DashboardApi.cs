@@ -331,7 +331,11 @@ public static class DashboardApi
 
     private sealed record AuditRow(DateTimeOffset At, string Who, string Action, string? Account, string Detail, string Client);
 
-    private static async Task<IResult> AuditAsync(HttpContext context, IOperatorAudit audit, IRuleStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// Operator actions (newest 500 of the store's) with the rules history, and beside them — never among
+    /// them — this instance's refused sign-ins, summarised per client per minute.
+    /// </summary>
+    private static async Task<IResult> AuditAsync(HttpContext context, IOperatorAudit audit, IRuleStore store, SignInRefusals refusals, CancellationToken cancellationToken)
     {
         var rows = (await audit.ReadAsync(500, cancellationToken)).Select(e => new AuditRow(e.At, e.Who, e.Action, e.Account, e.Detail, e.Client)).ToList();
         // Rule changes live in each account's rules history: shown here beside the sign-ins.
@@ -352,6 +356,13 @@ public static class DashboardApi
         return Results.Json(new
         {
             entries = rows.Select(r => new { at = r.At, who = r.Who, action = r.Action, account = r.Account, detail = r.Detail, client = r.Client }),
+            refusals = refusals.Read(200).Select(r => new
+            {
+                minute = r.Minute,
+                client = r.Client,
+                count = r.Count,
+                reasons = string.Join(", ", r.Reasons.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ×{p.Value}")),
+            }),
         });
     }
 }

@@ -25,11 +25,13 @@ public static class DashboardEndpoints
     {
         // Listening from the start, so the Health page's latencies cover pushes before its first visit.
         app.Services.GetRequiredService<HealthWatch>();
+        app.Use(CapBodies);
         var admin = app.MapGroup("/admin");
         admin.AddEndpointFilter(SecurityHeaders);
         DashboardPages.Map(admin);
 
         var open = admin.MapGroup("/api");
+        // Reads its own body, after the checks that cost nothing (DashboardSignIn).
         open.MapPost("/login", DashboardSignIn.SignInAsync);
 
         var api = admin.MapGroup("/api").AddEndpointFilter(RequireSession);
@@ -38,7 +40,8 @@ public static class DashboardEndpoints
 
         if (!options.ReadOnly)
         {
-            var writes = api.MapGroup("").AddEndpointFilter(RequireEditor).AddEndpointFilter(RequireSameOriginAndToken);
+            var writes = api.MapGroup("").AddEndpointFilter(RequireEditor).AddEndpointFilter(RequireSameOriginAndToken)
+                .WithMetadata(new BodyLimit(DashboardOptions.MaxWriteBodyBytes));
             DashboardWrites.Map(writes);
         }
     }
@@ -49,6 +52,33 @@ public static class DashboardEndpoints
     /// <summary>The session for the request's cookie, or null.</summary>
     public static DashboardSession? FindSession(HttpContext context) =>
         context.RequestServices.GetRequiredService<DashboardSessions>().Find(context.Request.Cookies[DashboardSessions.CookieName]);
+
+    /// <summary>An endpoint's body cap, applied by <see cref="CapBodies"/> before the body is bound.</summary>
+    private sealed record BodyLimit(long MaxBytes);
+
+    /// <summary>
+    /// 413 for a declared body over its endpoint's cap before a byte is read; a chunked one is held to the
+    /// cap by Kestrel as it is read. Runs after routing, before binding (endpoint filters run after it).
+    /// </summary>
+    private static Task CapBodies(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is { } limit)
+        {
+            if (context.Request.ContentLength > limit.MaxBytes)
+            {
+                context.Response.Headers.Connection = "close";
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return context.Response.WriteAsJsonAsync(new { error = $"at most {limit.MaxBytes} bytes; publish larger rules files with brandbot rules publish" });
+            }
+
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = limit.MaxBytes;
+            }
+        }
+
+        return next(context);
+    }
 
     public static string Client(this HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "-";
 
@@ -97,13 +127,15 @@ public static class DashboardEndpoints
 
     /// <summary>
     /// Anti-forgery for every write: the session's token in <see cref="CsrfHeader"/> (a header no other
-    /// site's form or image can send), and an Origin, when the browser sends one, that is this listener.
+    /// site's form or image can send), an Origin, when the browser sends one, that is this listener, and
+    /// a Host the dashboard is configured under (<see cref="IsExpectedHost"/>).
     /// </summary>
     private static async ValueTask<object?> RequireSameOriginAndToken(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var session = context.Session();
-        if (!IsSameOrigin(context) || !DashboardSessions.CsrfMatches(session, context.Request.Headers[CsrfHeader].FirstOrDefault()))
+        var options = context.RequestServices.GetRequiredService<DashboardOptions>();
+        if (!IsExpectedHost(context, options) || !IsSameOrigin(context) || !DashboardSessions.CsrfMatches(session, context.Request.Headers[CsrfHeader].FirstOrDefault()))
         {
             await context.AuditAsync(session.Role, "csrf_fail", context.Request.Query["account"], $"{context.Request.Method} {context.Request.Path}");
             return Problem(StatusCodes.Status403Forbidden, "missing or wrong anti-forgery token; reload the page");
@@ -117,5 +149,44 @@ public static class DashboardEndpoints
     {
         var origin = context.Request.Headers.Origin.FirstOrDefault();
         return origin is null || string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host}", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// True when the request's Host names the dashboard as configured: a host of
+    /// <see cref="DashboardOptions.Urls"/> or <see cref="DashboardOptions.AllowedHosts"/>. Under DNS
+    /// rebinding a page on the attacker's name reaches this listener and is same-origin with itself, but
+    /// its Host is the attacker's name. A wildcard URL names no host, so there IP literals and
+    /// <c>localhost</c> are accepted as well: a rebinding page always comes under a name.
+    /// </summary>
+    public static bool IsExpectedHost(HttpContext context, DashboardOptions options)
+    {
+        var host = context.Request.Host.Host.Trim('[', ']');
+        if (host.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var url in options.UrlList)
+        {
+            if (!DashboardListener.TryParse(url, out var uri))
+            {
+                continue;
+            }
+
+            var configured = uri.Host.Trim('[', ']');
+            if (configured is "0.0.0.0" or "::")
+            {
+                if (System.Net.IPAddress.TryParse(host, out _) || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            else if (string.Equals(host, configured, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return options.AllowedHostList.Any(allowed => string.Equals(host, allowed.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -27,11 +27,46 @@ public sealed class DashboardOptions
     /// <summary>A session ends after this long without a request (sliding).</summary>
     public int SessionMinutes { get; set; } = 30;
 
-    /// <summary>Failed sign-ins allowed per client address per minute before further tries get 429.</summary>
+    /// <summary>
+    /// A session ends this long after sign-in however busy it is (an open page refreshes every 5 s, so
+    /// the sliding expiry alone would never end it).
+    /// </summary>
+    public int SessionMaxHours { get; set; } = 12;
+
+    /// <summary>
+    /// Failed sign-ins allowed per client per minute before further tries get 429 (a client is an IPv4
+    /// address or an IPv6 /64, as the connection or a trusted proxy's X-Forwarded-For gives it).
+    /// </summary>
     public int MaxFailedSignInsPerMinute { get; set; } = 5;
+
+    /// <summary>
+    /// Failed sign-ins allowed per minute from all clients together before every try gets 429 until the
+    /// minute ends: the brake for a client that rotates its addresses.
+    /// </summary>
+    public int MaxFailedSignInsPerMinuteInTotal { get; set; } = 100;
+
+    /// <summary>
+    /// Host names (no scheme or port, several separated by <c>;</c>) the dashboard answers sign-ins and
+    /// writes under besides the hosts of <see cref="Urls"/>, e.g. the name a TLS proxy serves it as.
+    /// Any other Host is refused there (DNS rebinding). With a wildcard URL (<c>0.0.0.0</c>, <c>*</c>,
+    /// <c>+</c>, <c>[::]</c>) IP literals and <c>localhost</c> are accepted too.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
+    /// <summary>A sign-in's body holds one token: anything longer is refused (413) without being read.</summary>
+    public const int MaxSignInBodyBytes = 4 * 1024;
+
+    /// <summary>
+    /// The largest write body (a rules file in JSON, twice over for escaping): files beyond this are
+    /// published with <c>brandbot rules publish</c>, not through a browser.
+    /// </summary>
+    public const int MaxWriteBodyBytes = 4 * 1024 * 1024;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Urls);
 
     public IReadOnlyList<string> UrlList =>
         (Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IReadOnlyList<string> AllowedHostList =>
+        (AllowedHosts ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

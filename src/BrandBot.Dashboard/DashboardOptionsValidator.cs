@@ -67,9 +67,36 @@ public static class DashboardOptionsValidator
             yield return $"{at}:SessionMinutes must be between 1 and 1440 (got {options.SessionMinutes})";
         }
 
+        // ASVS 3.3.2 (level 2): re-authentication at least every 30 days, however active the session.
+        if (options.SessionMaxHours is < 1 or > 30 * 24)
+        {
+            yield return $"{at}:SessionMaxHours must be between 1 and 720 (got {options.SessionMaxHours})";
+        }
+        else if (options.SessionMaxHours * 60 < options.SessionMinutes)
+        {
+            yield return $"{at}:SessionMaxHours ({options.SessionMaxHours} h) must not be shorter than SessionMinutes ({options.SessionMinutes} min)";
+        }
+
         if (options.MaxFailedSignInsPerMinute is < 1 or > 1000)
         {
             yield return $"{at}:MaxFailedSignInsPerMinute must be between 1 and 1000 (got {options.MaxFailedSignInsPerMinute})";
+        }
+
+        if (options.MaxFailedSignInsPerMinuteInTotal is < 1 or > 100_000)
+        {
+            yield return $"{at}:MaxFailedSignInsPerMinuteInTotal must be between 1 and 100000 (got {options.MaxFailedSignInsPerMinuteInTotal})";
+        }
+        else if (options.MaxFailedSignInsPerMinuteInTotal < options.MaxFailedSignInsPerMinute)
+        {
+            yield return $"{at}:MaxFailedSignInsPerMinuteInTotal ({options.MaxFailedSignInsPerMinuteInTotal}) must not be below MaxFailedSignInsPerMinute ({options.MaxFailedSignInsPerMinute})";
+        }
+
+        foreach (var host in options.AllowedHostList)
+        {
+            if (Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
+            {
+                yield return $"{at}:AllowedHosts entry '{host}' must be a host name or address, without scheme, port or path (e.g. admin.example.com)";
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton(dashboard);
         services.AddSingleton(host);
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<SignInRefusals>();
         services.AddSingleton<HealthWatch>();
         services.AddSingleton<LiveDefinition>();
         return services;

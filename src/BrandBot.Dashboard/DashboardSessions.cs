@@ -5,7 +5,9 @@ using System.Text;
 namespace BrandBot.Dashboard;
 
 /// <summary>A signed-in browser: its role and the anti-forgery token its writes must carry.</summary>
-public sealed record DashboardSession(string Id, string Role, string CsrfToken, DateTimeOffset ExpiresAt);
+/// <param name="ExpiresAt">When it ends unless a request comes first (sliding, never past <paramref name="EndsAt"/>).</param>
+/// <param name="EndsAt">When it ends whatever comes (the absolute lifetime from sign-in).</param>
+public sealed record DashboardSession(string Id, string Role, string CsrfToken, DateTimeOffset ExpiresAt, DateTimeOffset EndsAt);
 
 /// <summary>
 /// Sign-in by token, sessions kept in this process (a browser signs in to each instance it reaches; the
@@ -21,9 +23,33 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
     private readonly byte[]? _viewerHash = Hash(options.ViewerToken);
     private readonly byte[]? _editorHash = Hash(options.EditorToken);
     private readonly ConcurrentDictionary<string, DashboardSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (long Minute, int Failures)> _failures = new(StringComparer.Ordinal);
+    /// <summary>
+    /// At most this many clients' failures are remembered. Only clients that failed this minute are
+    /// worth keeping, and the overall ceiling lets no more than that many fail in a minute; the cap
+    /// holds even when that ceiling is set high.
+    /// </summary>
+    public const int MaxTrackedClients = 10_000;
+
+    private readonly Lock _failureGate = new();
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private long _failureMinute = -1;
+    private int _failuresInTotal;
 
     private TimeSpan Lifetime => TimeSpan.FromMinutes(options.SessionMinutes);
+
+    private TimeSpan MaxLifetime => TimeSpan.FromHours(options.SessionMaxHours);
+
+    /// <summary>How many clients' failures are remembered right now (never above <see cref="MaxTrackedClients"/>).</summary>
+    public int TrackedClients
+    {
+        get
+        {
+            lock (_failureGate)
+            {
+                return _failures.Count;
+            }
+        }
+    }
 
     /// <summary>The role a token signs in as; null for a wrong token.</summary>
     public string? RoleOf(string? token)
@@ -35,25 +61,64 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
         return token is { Length: > 0 } ? editor ? Editor : viewer ? Viewer : null : null;
     }
 
-    /// <summary>True while <paramref name="client"/> has failed fewer than the allowance this minute.</summary>
-    public bool MayTry(string client) =>
-        !_failures.TryGetValue(client, out var f) || f.Minute != Minute() || f.Failures < options.MaxFailedSignInsPerMinute;
+    /// <summary>
+    /// True while <paramref name="client"/> (a <see cref="ClientKey"/>) has failed fewer than its allowance
+    /// this minute and all clients together fewer than the overall ceiling.
+    /// </summary>
+    public bool MayTry(string client)
+    {
+        lock (_failureGate)
+        {
+            RollOver();
+            return _failuresInTotal < options.MaxFailedSignInsPerMinuteInTotal
+                && _failures.GetValueOrDefault(client) < options.MaxFailedSignInsPerMinute;
+        }
+    }
 
     public void Failed(string client)
     {
+        lock (_failureGate)
+        {
+            RollOver();
+            _failuresInTotal++;
+            if (_failures.TryGetValue(client, out var failures))
+            {
+                _failures[client] = failures + 1;
+            }
+            else if (_failures.Count < MaxTrackedClients)
+            {
+                _failures[client] = 1;
+            }
+
+            // A client beyond the cap is still counted in the total, which then refuses everyone.
+        }
+    }
+
+    /// <summary>A new minute forgets every client's failures: the table only ever holds this minute's.</summary>
+    private void RollOver()
+    {
         var minute = Minute();
-        _failures.AddOrUpdate(client, (minute, 1), (_, f) => f.Minute == minute ? (minute, f.Failures + 1) : (minute, 1));
+        if (minute != _failureMinute)
+        {
+            _failureMinute = minute;
+            _failures.Clear();
+            _failuresInTotal = 0;
+        }
     }
 
     public DashboardSession Start(string role)
     {
-        var session = new DashboardSession(RandomToken(), role, RandomToken(), time.GetUtcNow() + Lifetime);
+        var now = time.GetUtcNow();
+        var session = new DashboardSession(RandomToken(), role, RandomToken(), now + Lifetime, now + MaxLifetime);
         _sessions[session.Id] = session;
         PruneExpired();
         return session;
     }
 
-    /// <summary>The live session for a cookie value, its expiry moved on (sliding); null when unknown or expired.</summary>
+    /// <summary>
+    /// The live session for a cookie value, its expiry moved on (sliding, up to its absolute end); null
+    /// when unknown or expired.
+    /// </summary>
     public DashboardSession? Find(string? id)
     {
         if (id is null || !_sessions.TryGetValue(id, out var session))
@@ -62,13 +127,13 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
         }
 
         var now = time.GetUtcNow();
-        if (session.ExpiresAt <= now)
+        if (session.ExpiresAt <= now || session.EndsAt <= now)
         {
             _sessions.TryRemove(id, out _);
             return null;
         }
 
-        var renewed = session with { ExpiresAt = now + Lifetime };
+        var renewed = session with { ExpiresAt = Min(now + Lifetime, session.EndsAt) };
         _sessions.TryUpdate(id, renewed, session);
         return renewed;
     }
@@ -79,6 +144,8 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
     public static bool CsrfMatches(DashboardSession session, string? sent) =>
         sent is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(session.CsrfToken));
 
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
     private long Minute() => time.GetUtcNow().ToUnixTimeSeconds() / 60;
 
     private void PruneExpired()
@@ -86,7 +153,7 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
         var now = time.GetUtcNow();
         foreach (var (id, session) in _sessions)
         {
-            if (session.ExpiresAt <= now)
+            if (session.ExpiresAt <= now || session.EndsAt <= now)
             {
                 _sessions.TryRemove(id, out _);
             }

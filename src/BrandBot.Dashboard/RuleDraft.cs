@@ -13,6 +13,8 @@ public static partial class RuleDraft
 {
     public static string Append(string liveYaml, string text)
     {
+        // The text comes from a follower (through the page): no bidi control may reorder the draft.
+        text = TextMask.StripBidi(text);
         var name = NameFor(text);
         var quoted = Keyword(text);
         var lines = liveYaml.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();

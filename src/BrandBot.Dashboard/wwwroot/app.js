@@ -290,7 +290,7 @@ function rulesEditor(yaml, baseVersion, onPublished) {
     if (validated === null) return;
     try {
       const result = await api('/admin/api/rules/publish', { body: { yaml: validated, baseVersion } });
-      status.textContent = `Published version ${result.version}.`;
+      status.textContent = result.unchanged ? `No changes: version ${result.version} is already this content; nothing was published.` : `Published version ${result.version}.`;
       status.dataset.version = result.version;
       publish.disabled = true;
       onPublished?.(result.version);
@@ -412,7 +412,10 @@ async function audit(content) {
   content.replaceChildren(section('Audit (sign-ins, refused writes, exports, rule changes)',
     csvLink('/admin/api/audit'),
     table('audit-table', [['when', e => new Date(e.at).toLocaleString()], ['who', e => e.who], ['action', e => e.action, () => ({ class: 'action' })],
-      ['account', e => e.account || ''], ['what', e => e.detail], ['client', e => e.client]], data.entries, e => ({ 'data-action': e.action }))));
+      ['account', e => e.account || ''], ['what', e => e.detail], ['client', e => e.client]], data.entries, e => ({ 'data-action': e.action }))),
+  section('Refused sign-ins (this instance, per client per minute)',
+    table('refusals-table', [['minute', r => new Date(r.minute).toLocaleString()], ['client', r => r.client], ['refused', r => r.count],
+      ['why', r => r.reasons]], data.refusals, r => ({ 'data-client': r.client }))));
 }
 
 const RENDERERS = { overview, growth, channels, keywords, unanswered, rules, health, audit };
