@@ -32,6 +32,14 @@ public static class DashboardWrites
 
     private static string By(HttpContext context) => $"dashboard:{context.Session().Role}";
 
+    /// <summary>
+    /// The embedded store lives and dies with this process: a version published into it would be gone at
+    /// the next restart, while the rules file — what the server loads again — still says the old thing.
+    /// </summary>
+    public const string EmbeddedStoreRefusal =
+        "Not published: this server keeps its rules in memory (no BrandBot:Redis), so a version published here would be lost at the next restart. " +
+        "Edit the account's rules file instead — the server reloads it within a second — or configure Redis to publish from the dashboard.";
+
     private static async Task<IResult> DraftAsync(DraftRequest request, HttpContext context, IRuleStore store, CancellationToken cancellationToken)
     {
         if (DashboardApi.AccountOf(context, request.Account) is not { } account)
@@ -77,11 +85,16 @@ public static class DashboardWrites
         });
     }
 
-    private static async Task<IResult> PublishAsync(RulesRequest request, HttpContext context, IRuleStore store, RulePublisher publisher, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishAsync(RulesRequest request, HttpContext context, IRuleStore store, RulePublisher publisher, DashboardHost host, CancellationToken cancellationToken)
     {
         if (DashboardApi.AccountOf(context, request.Account) is not { } account)
         {
             return DashboardApi.UnknownAccount(context, request.Account);
+        }
+
+        if (host.Store() == StoreState.Embedded)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status409Conflict, EmbeddedStoreRefusal);
         }
 
         var live = await store.GetCurrentVersionAsync(account.Name, cancellationToken);
@@ -92,8 +105,8 @@ public static class DashboardWrites
 
         try
         {
-            var (snapshot, _) = await publisher.PublishAsync(account.Name, request.Yaml ?? "", By(context), request.Message ?? $"published from the dashboard over version {live}", cancellationToken);
-            return Results.Json(new { version = snapshot.Version, previous = live });
+            var published = await publisher.PublishAsync(account.Name, request.Yaml ?? "", By(context), request.Message ?? $"published from the dashboard over version {live}", cancellationToken);
+            return Results.Json(new { version = published.Snapshot.Version, previous = live, unchanged = published.Unchanged });
         }
         catch (PublishRefusedException refused)
         {
@@ -101,11 +114,16 @@ public static class DashboardWrites
         }
     }
 
-    private static async Task<IResult> RollbackAsync(RollbackRequest request, HttpContext context, RulePublisher publisher, CancellationToken cancellationToken)
+    private static async Task<IResult> RollbackAsync(RollbackRequest request, HttpContext context, RulePublisher publisher, DashboardHost host, CancellationToken cancellationToken)
     {
         if (DashboardApi.AccountOf(context, request.Account) is not { } account)
         {
             return DashboardApi.UnknownAccount(context, request.Account);
+        }
+
+        if (host.Store() == StoreState.Embedded)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status409Conflict, EmbeddedStoreRefusal.Replace("Not published", "Not rolled back", StringComparison.Ordinal));
         }
 
         if (request.Version is not { } version || request.Confirm?.Trim() != RollbackPhrase(version))
@@ -115,8 +133,8 @@ public static class DashboardWrites
 
         try
         {
-            var (snapshot, _) = await publisher.RollbackAsync(account.Name, version, By(context), $"rollback to version {version} from the dashboard", cancellationToken);
-            return Results.Json(new { version = snapshot.Version, content = version });
+            var rolledBack = await publisher.RollbackAsync(account.Name, version, By(context), $"rollback to version {version} from the dashboard", cancellationToken);
+            return Results.Json(new { version = rolledBack.Snapshot.Version, content = version, unchanged = rolledBack.Unchanged });
         }
         catch (PublishRefusedException refused)
         {

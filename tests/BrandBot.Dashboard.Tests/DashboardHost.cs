@@ -32,11 +32,17 @@ public sealed class DashboardHost : IAsyncDisposable
 
     private long _follower;
 
-    private DashboardHost(TestServer server, string dashboardUrl)
+    private readonly bool _realClock;
+
+    private DashboardHost(TestServer server, string dashboardUrl, bool realClock)
     {
         Server = server;
         DashboardUrl = dashboardUrl;
+        _realClock = realClock;
     }
+
+    /// <summary>The server's clock: its fake one, or the machine's when started with a real clock.</summary>
+    public DateTimeOffset Now => _realClock ? DateTimeOffset.UtcNow : Server.Time.GetUtcNow();
 
     public TestServer Server { get; }
 
@@ -46,7 +52,7 @@ public sealed class DashboardHost : IAsyncDisposable
     public int DashboardPort => new Uri(DashboardUrl).Port;
 
     public static async Task<DashboardHost> StartAsync(
-        string? redis = null, bool readOnly = false, string rules = Rules, IDictionary<string, string?>? extra = null)
+        string? redis = null, bool readOnly = false, string rules = Rules, IDictionary<string, string?>? extra = null, bool realClock = false)
     {
         var url = $"http://127.0.0.1:{Ports.Free()}";
         var settings = TestAccounts.Settings(TestAccounts.WriteRules(rules));
@@ -66,21 +72,21 @@ public sealed class DashboardHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        return new DashboardHost(await TestServer.StartAsync(settings), url);
+        return new DashboardHost(await TestServer.StartAsync(settings, realClock), url, realClock);
     }
 
     /// <summary>A follower OpenID of the real shape (o + 27), different each call.</summary>
     public string NewFollower() => "oTest" + Interlocked.Increment(ref _follower).ToString("D23", System.Globalization.CultureInfo.InvariantCulture);
 
     public Task EventAsync(string openId, string name, string? key = null) =>
-        SendAsync(SampleMessages.Event(TestAccounts.Gh, openId, Server.Time.GetUtcNow().ToUnixTimeSeconds() + (Wire.Unique() % 1000), name, key));
+        SendAsync(SampleMessages.Event(TestAccounts.Gh, openId, Now.ToUnixTimeSeconds() + (Wire.Unique() % 1000), name, key));
 
     public Task TextAsync(string openId, string text) =>
-        SendAsync(SampleMessages.Text(TestAccounts.Gh, openId, Server.Time.GetUtcNow().ToUnixTimeSeconds(), text, Wire.Unique()));
+        SendAsync(SampleMessages.Text(TestAccounts.Gh, openId, Now.ToUnixTimeSeconds(), text, Wire.Unique()));
 
     private async Task SendAsync(string xml)
     {
-        var response = await Wire.PushAsync(Server.Client, xml, PushMode.Safe, timestamp: Server.Time.GetUtcNow().ToUnixTimeSeconds());
+        var response = await Wire.PushAsync(Server.Client, xml, PushMode.Safe, timestamp: Now.ToUnixTimeSeconds());
         Assert.Equal(200, response.Status);
     }
 
