@@ -221,7 +221,7 @@ async function channels(content) {
             el('td', { 'data-metric': 'net', text: row.net }),
             el('td', { text: percent(row.retained1d) }), el('td', { text: percent(row.retained7d) }), el('td', { text: percent(row.retained30d) }),
             el('td', { class: 'qr' }, row.code ? [qr(row, 'png'), ' ', qr(row, 'svg')] : '–')))))),
-    el('p', { class: 'note', text: 'Scans: an existing follower scanned the code (SCAN). Follows: a new follower came through the code (subscribe with a scene). Unfollows: followers the scene brought who left in the range. Still following: of the followers a scene brought at least N days ago, the share that did not leave within N days. Codes are minted by account apply.' }));
+    el('p', { class: 'note', text: 'Scans: every scan of the code — by someone who already follows (SCAN) and by someone who follows through it, so each follow is a scan too. Follows: new followers who came through the code (subscribe with a scene). Unfollows: followers the scene brought who left in the range. Still following: of the followers a scene brought at least N days ago, the share that did not leave within N days. Codes are minted by account apply.' }));
   chart('channels-chart', 'bar', rows.map(r => r.scene), [
     { label: 'follows', data: rows.map(r => r.follows), backgroundColor: '#07c160' },
     { label: 'scans', data: rows.map(r => r.scans), backgroundColor: '#576b95' },
@@ -374,7 +374,8 @@ async function rules(content) {
       table('instances-table', [['instance', i => i.instance + (i.self ? ' (this one)' : '')], ['version', i => i.version, () => ({ 'data-metric': 'version' })]], data.instances)),
     section('History', history),
     rollbackSlot,
-    session.canWrite && live ? section('Edit and publish', rulesEditor(live.yaml, live.version, () => setTimeout(() => render(), 1000))) : null,
+    // replaceChildren writes a null as the text "null": a viewer gets no section at all instead.
+    session.canWrite && live ? section('Edit and publish', rulesEditor(live.yaml, live.version, () => setTimeout(() => render(), 1000))) : '',
     section('Live rules file', yaml));
 }
 
