@@ -44,6 +44,13 @@ public static class DashboardListener
         {
             var onDashboard = dashboardPorts.Contains(context.Connection.LocalPort);
             var path = context.Request.Path;
+            if (onDashboard && (!path.HasValue || path == "/") && HttpMethods.IsGet(context.Request.Method))
+            {
+                // The address Dashboard:Urls names is what an operator types: it leads to the dashboard.
+                context.Response.Redirect(context.Request.PathBase + "/admin");
+                return Task.CompletedTask;
+            }
+
             var admin = path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase);
             if (onDashboard ? !admin && alsoServed?.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) != true : admin)
             {

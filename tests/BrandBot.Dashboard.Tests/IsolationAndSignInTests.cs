@@ -34,6 +34,12 @@ public sealed class IsolationAndSignInTests(BrowserFixture browser) : BrowserTes
         Assert.Equal(HttpStatusCode.Unauthorized, (await dashboard.GetAsync("/admin/assets/chart.umd.min.js")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await dashboard.GetAsync("/admin/assets/login.js")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await dashboard.GetAsync("/admin/login")).StatusCode);
+
+        // The dashboard's own address leads to it; the webhook's root stays a plain 404.
+        var root = await dashboard.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+        Assert.Equal("/admin", root.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.NotFound, (await webhook.GetAsync("/")).StatusCode);
     }
 
     [Fact]
