@@ -3,8 +3,10 @@ using BrandBot.Account.QrCodes;
 using BrandBot.Delivery;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Protocol.Inbound;
+using BrandBot.Protocol.Replies;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Rules.Matching;
+using BrandBot.Rules.Model;
 using BrandBot.Rules.Stats;
 using BrandBot.Rules.Store;
 using Microsoft.AspNetCore.Routing;
@@ -304,8 +306,19 @@ public static class DashboardApi
             rule = route.RuleName,
             flow = route.Flow,
             answered = route.Kind is MatchKind.Keyword or MatchKind.Menu,
+            reply = route.Replies is { Replies.Count: > 0 } group ? ReplyText(group.Replies[0].Source) : null,
         });
     }
+
+    /// <summary>What the follower would read first, in a few words (a backend's reply is only known when it answers).</summary>
+    private static string ReplyText(RuleReply reply) => reply switch
+    {
+        StaticReply { Reply: TextReply text } => text.Content,
+        StaticReply { Reply: NewsReply news } => "news: " + string.Join(" | ", news.Articles.Select(a => a.Title)),
+        StaticReply { Reply: TransferReply } => "handed to customer service",
+        StaticReply fixedReply => fixedReply.Reply.MsgType,
+        _ => "the brand's backend answers",
+    };
 
     private static IResult Health(HttpContext context, HealthWatch watch, LiveRuleSets live, AccountDirectory accounts, DeliveryOptions options, DashboardHost host)
     {

@@ -83,7 +83,7 @@ public sealed class FiguresTests(BrowserFixture browser) : BrowserTest(browser)
         foreach (var days in new[] { 7, 14, 30 })
         {
             await page.ClickAsync($"#range button[data-days='{days}']");
-            await page.WaitForURLAsync($"**days={days}");
+            await page.WaitForURLAsync($"**days={days}", new() { WaitUntil = WaitUntilState.Commit });
             await Assertions.Expect(page.Locator("#growth-table tbody tr")).ToHaveCountAsync(days);
             var rows = (await api.GetFromJsonAsync<JsonElement>($"/admin/api/growth?account=acme&days={days}")).GetProperty("rows").EnumerateArray().ToList();
             var shown = await page.Locator("#growth-table tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [...r.cells].slice(0, 4).map(c => c.textContent))");
@@ -135,7 +135,12 @@ public sealed class FiguresTests(BrowserFixture browser) : BrowserTest(browser)
 
         await page.FillAsync("#test-text", "HOURS");
         await page.ClickAsync("#test-form button");
-        await ExpectTextAsync(page.Locator("#test-result"), "rule hours answers (version 1)");
+        await ExpectTextAsync(page.Locator("#test-result"), "rule hours answers (version 1): “We open 9:00-21:00”");
+
+        // A text no rule answers shows the default reply it would get.
+        await page.FillAsync("#test-text", "do you sell umbrellas");
+        await page.ClickAsync("#test-form button");
+        await ExpectTextAsync(page.Locator("#test-result"), "no rule answers; the default reply goes out (version 1): “default reply”");
     });
 
     [Fact]

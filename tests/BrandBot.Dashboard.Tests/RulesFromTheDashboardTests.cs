@@ -145,7 +145,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         await editor.GotoAsync("/admin/keywords");
         await editor.FillAsync("#test-text", "where can i park");
         await editor.ClickAsync("#test-form button");
-        await ExpectTextAsync(editor.Locator("#test-result"), "rule asked-where-can-i-park answers (version 2)");
+        await ExpectTextAsync(editor.Locator("#test-result"), "rule asked-where-can-i-park answers (version 2): “The car park is under the mall, entrance B.”");
         var reply = Wire.DecodeSafe(await Wire.PushAsync(host.Server.Client, BrandBot.Protocol.Simulation.SampleMessages.Text(TestAccounts.Gh, host.NewFollower(), host.Now.ToUnixTimeSeconds(), "where can i park", Wire.Unique()), BrandBot.Protocol.Simulation.PushMode.Safe, timestamp: host.Now.ToUnixTimeSeconds()));
         Assert.Contains("The car park is under the mall, entrance B.", reply);
 

@@ -235,9 +235,11 @@ async function keywords(content) {
   const test = async (event) => {
     event.preventDefault();
     const answer = await api(`/admin/api/rules/test?text=${encodeURIComponent(input.value)}`);
-    result.textContent = answer.answered ? `rule ${answer.rule} answers (version ${answer.version})`
+    const says = answer.reply ? `: “${answer.reply}”` : '';
+    result.textContent = answer.answered ? `rule ${answer.rule} answers (version ${answer.version})${says}`
       : answer.flow ? `flow ${answer.flow} starts (version ${answer.version})`
-        : `no rule answers; the default reply goes out (version ${answer.version})`;
+        : answer.reply ? `no rule answers; the default reply goes out (version ${answer.version})${says}`
+          : `no rule answers and there is no default reply: the follower gets nothing (version ${answer.version})`;
     result.dataset.rule = answer.rule || '';
   };
   content.replaceChildren(
