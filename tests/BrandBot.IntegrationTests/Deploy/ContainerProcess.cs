@@ -90,8 +90,9 @@ public sealed class ContainerProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy to answer within the attempt's 2 s (a loaded machine): try again.
             }
 
             await Task.Delay(100);
