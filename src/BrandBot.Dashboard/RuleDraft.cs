@@ -1,6 +1,6 @@
-using BrandBot.Rules.Loading;
 using System.Text;
 using System.Text.RegularExpressions;
+using BrandBot.Rules.Loading;
 
 namespace BrandBot.Dashboard;
 

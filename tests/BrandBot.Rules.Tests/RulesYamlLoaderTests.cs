@@ -1,7 +1,7 @@
-using BrandBot.Testing;
 using BrandBot.Protocol.Replies;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Model;
+using BrandBot.Testing;
 
 namespace BrandBot.Rules.Tests;
 

@@ -1,5 +1,5 @@
-using BrandBot.Logging;
 using BrandBot.Delivery.Pipeline;
+using BrandBot.Logging;
 using BrandBot.Options;
 using BrandBot.Redis;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,7 @@
 using BrandBot.Delivery.Dedup;
 using BrandBot.Delivery.Limits;
-using BrandBot.Options;
 using BrandBot.Logging;
+using BrandBot.Options;
 using Microsoft.Extensions.Logging;
 
 namespace BrandBot.Services;

@@ -1,7 +1,7 @@
-using BrandBot.Logging;
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
 using BrandBot.Delivery.Pipeline;
+using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.WeChatApi;
 using BrandBot.WeChatApi.Tokens;

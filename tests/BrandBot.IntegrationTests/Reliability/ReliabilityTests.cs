@@ -5,8 +5,8 @@ using BrandBot.Protocol.Simulation;
 using BrandBot.Redis;
 using BrandBot.Rules.Store;
 using StackExchange.Redis;
-using RedisServer = BrandBot.Testing.RedisServer;
 using Xunit.Abstractions;
+using RedisServer = BrandBot.Testing.RedisServer;
 
 namespace BrandBot.IntegrationTests.Reliability;
 
