@@ -9,7 +9,7 @@ namespace BrandBot.Dashboard.Tests;
 
 /// <summary>
 /// The dashboard's pieces that need no browser: its startup checks, the rule draft, masking and CSV.
-/// The pages themselves are tested in a real browser (tests/BrandBot.DashboardTests).
+/// The pages themselves are tested in a real browser (the browser tests beside this file).
 /// </summary>
 public sealed class DashboardPartsTests
 {
