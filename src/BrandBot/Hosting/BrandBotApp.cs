@@ -77,6 +77,7 @@ public static class BrandBotApp
         }
 
         builder.Services.AddBrandBot(redis, options);
+        builder.Services.AddSingleton(new ListenerUrls([.. webhookUrls, .. options.Dashboard.UrlList, .. options.Metrics.UrlList]));
         MetricsListener.Listen(builder.WebHost, webhookUrls, options);
         if (options.Dashboard.Enabled)
         {
@@ -139,6 +140,11 @@ public static class BrandBotApp
     /// </summary>
     private static async Task ListenAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        if (BusyAddress.Find(app.Services.GetRequiredService<ListenerUrls>().Urls).ToList() is { Count: > 0 } busy)
+        {
+            throw new StartupProblemsException(busy);
+        }
+
         try
         {
             await app.StartAsync(cancellationToken);
@@ -148,6 +154,9 @@ public static class BrandBotApp
             throw new StartupProblemsException([BusyAddress.Describe(ex)]);
         }
     }
+
+    /// <summary>Every address the host will listen on: the webhook's, the dashboard's, the metrics listener's.</summary>
+    private sealed record ListenerUrls(IReadOnlyList<string> Urls);
 
     private static Func<StoreState> StoreStateOf(IConnectionMultiplexer? redis) =>
         redis is null ? () => StoreState.Embedded : () => redis.IsConnected ? StoreState.Redis : StoreState.RedisUnreachable;

@@ -148,11 +148,15 @@ public class ExecutableTests
         var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
 
         using var process = Start($"--settings appsettings.example.json --urls http://127.0.0.1:{port} --BrandBot:WarmUpRounds=0", ("ASPNETCORE_ENVIRONMENT", "Production"));
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
 
         Assert.Equal(2, process.ExitCode);
         Assert.Equal([$"startup error: http://127.0.0.1:{port} is already in use"], error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // Not on the log either: no host failure, no stack trace.
+        Assert.DoesNotContain("fail:", await output);
+        Assert.DoesNotContain("Exception", await output);
     }
 
     [Fact]
@@ -165,11 +169,15 @@ public class ExecutableTests
         using var process = Start(
             $"--settings appsettings.example.json --urls http://127.0.0.1:{Ports.Free()} --BrandBot:Dashboard:Urls=http://127.0.0.1:{port} --BrandBot:WarmUpRounds=0",
             ("ASPNETCORE_ENVIRONMENT", "Production"));
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
 
         Assert.Equal(2, process.ExitCode);
         Assert.Equal([$"startup error: http://127.0.0.1:{port} is already in use"], error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // Not on the log either: no host failure, no stack trace.
+        Assert.DoesNotContain("fail:", await output);
+        Assert.DoesNotContain("Exception", await output);
     }
 
     private static Process Start(string arguments, params (string Name, string Value)[] environment)
