@@ -89,9 +89,11 @@ public sealed class IsolationAndSignInTests(BrowserFixture browser) : BrowserTes
         await page.FillAsync("#token", DashboardHost.EditorToken);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/admin/overview", Committed);
+        // Drawn, so its refresh timer runs (a busy machine may still be loading the page's script).
+        await page.WaitForSelectorAsync("#content[data-loaded]");
         host.Server.Time.Advance(TimeSpan.FromMinutes(31));
-        // The open page notices by itself at its next refresh, and a new page load goes to sign-in too.
-        await page.WaitForURLAsync("**/admin/login", new() { Timeout = 15_000, WaitUntil = WaitUntilState.Commit });
+        // The open page notices by itself at its next refresh (every 5 s), and a new page load goes to sign-in too.
+        await page.WaitForURLAsync("**/admin/login", new() { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
         var direct = await page.GotoAsync("/admin/channels");
         Assert.EndsWith("/admin/login", direct!.Url);
     });
