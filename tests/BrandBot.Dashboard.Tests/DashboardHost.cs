@@ -100,10 +100,14 @@ public sealed class DashboardHost : IAsyncDisposable
         await page.ClickAsync("button[type=submit]");
         try
         {
-            // Waiting for the navigation's load event raced the script's location.assign (seen: on Overview, drawn,
-            // and still waiting); the page having drawn its data is the real sign that sign-in worked.
-            await page.WaitForURLAsync("**/admin/overview", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+            // Waiting for the navigation (its load event, even its commit) raced the script's location.assign
+            // (seen twice: on Overview, drawn, and still waiting); the page having drawn its data — which only an
+            // app page does, never the sign-in page — is the real sign that sign-in worked.
             await page.WaitForSelectorAsync("#content[data-loaded]");
+            if (!new Uri(page.Url).AbsolutePath.EndsWith("/admin/overview", StringComparison.Ordinal))
+            {
+                throw new TimeoutException($"signed in, but the page went to {page.Url}");
+            }
         }
         catch (TimeoutException timeout)
         {
