@@ -30,10 +30,6 @@ public static class DashboardListener
 
     public static int PortOf(string url) => TryParse(url, out var uri) ? uri.Port : -1;
 
-    /// <summary>Listens on the webhook's URLs and the dashboard's together.</summary>
-    public static void Listen(IWebHostBuilder host, IReadOnlyList<string> webhookUrls, DashboardOptions dashboard) =>
-        host.UseUrls([.. webhookUrls, .. dashboard.UrlList]);
-
     /// <summary>
     /// 404 for <c>/admin</c> on any port but the dashboard's, and for anything else on the dashboard's
     /// but <paramref name="alsoServed"/> (the host's <c>/metrics</c> and <c>/selftest</c> when they have
