@@ -25,6 +25,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(1004, LogLevel.Information, "URL verification for account {Account} succeeded")]
     public static partial void Verified(ILogger logger, string account);
 
+    [LoggerMessage(1006, LogLevel.Error, "Push effect {Effect} failed for account {Account}; the follower was answered")]
+    public static partial void PushEffectFailed(ILogger logger, string effect, string account, Exception exception);
+
     [LoggerMessage(4001, LogLevel.Error, "A follow-up delivery for account {Account} failed unexpectedly")]
     public static partial void FollowUpFailed(ILogger logger, string account, Exception exception);
 
