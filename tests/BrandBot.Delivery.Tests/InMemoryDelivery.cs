@@ -39,11 +39,13 @@ internal sealed class InMemoryDelivery : IAsyncDisposable
 
     public WeChatAccount WeChatAccount { get; } = new(Account, "wx5823bf96d3bd56c7", "token", null, null, null, null);
 
-    public static InMemoryDelivery Create(string yaml, RateLimits? limits = null)
+    public static InMemoryDelivery Create(string yaml, RateLimits? limits = null, Action<IServiceCollection>? more = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-20T10:00:00Z"));
         var observer = new RecordingObserver();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        more?.Invoke(collection);
+        var services = collection
             .AddLogging()
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<IDeliveryObserver>(observer)
