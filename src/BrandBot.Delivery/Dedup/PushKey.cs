@@ -39,32 +39,75 @@ public static class PushKey
     /// </summary>
     public static void Digest(InboundMessage message, Span<byte> digest)
     {
-        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        switch (message)
+        // The identity's pieces laid end to end, then one call into OpenSSL for the data and one for the
+        // digest: each call clears OpenSSL's error queue, which costs more than hashing the few bytes.
+        var longest = message switch
         {
-            case UserMessage user:
-                Append(sha, "m\n"u8, message.FromUserName, "\n"u8);
-                Append(sha, user.MsgId);
-                break;
-            case JobFinishedEvent job:
-                EventPrefix(sha, message, job);
-                Append(sha, "\n"u8);
-                Append(sha, job.MsgID);
-                break;
-            case EventMessage @event:
-                EventPrefix(sha, message, @event);
-                break;
-            default:
-                Append(sha, "u\n"u8, message.FromUserName, "\n"u8);
-                Append(sha, message.CreateTime);
-                Append(sha, "\n"u8, message.MsgType, "\n"u8);
-                Append(sha, message.Fields["MsgId"] ?? message.Fields["MsgID"] ?? "");
-                break;
-        }
+            UserMessage user => Max(message.FromUserName) + Max(user.MsgId),
+            JobFinishedEvent job => Max(message.FromUserName) + Max(job.Event) + Max(job.EventKey) + Max(job.MsgID),
+            EventMessage @event => Max(message.FromUserName) + Max(@event.Event) + Max(@event.EventKey),
+            _ => Max(message.FromUserName) + Max(message.MsgType) + Max(message.Fields["MsgId"] ?? message.Fields["MsgID"] ?? ""),
+        } + 64;
+        byte[]? rented = null;
+        var buffer = longest <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(longest));
+        try
+        {
+            var identity = new IdentityWriter(buffer);
+            switch (message)
+            {
+                case UserMessage user:
+                    identity.Append("m\n"u8);
+                    identity.Append(message.FromUserName);
+                    identity.Append("\n"u8);
+                    identity.Append(user.MsgId);
+                    break;
+                case JobFinishedEvent job:
+                    identity.Append("e\n"u8);
+                    identity.Append(message.FromUserName);
+                    identity.Append("\n"u8);
+                    identity.Append(message.CreateTime);
+                    identity.Append("\n"u8);
+                    identity.Append(job.Event);
+                    identity.Append("\n"u8);
+                    identity.Append(job.EventKey);
+                    identity.Append("\n"u8);
+                    identity.Append(job.MsgID);
+                    break;
+                case EventMessage @event:
+                    identity.Append("e\n"u8);
+                    identity.Append(message.FromUserName);
+                    identity.Append("\n"u8);
+                    identity.Append(message.CreateTime);
+                    identity.Append("\n"u8);
+                    identity.Append(@event.Event);
+                    identity.Append("\n"u8);
+                    identity.Append(@event.EventKey);
+                    break;
+                default:
+                    identity.Append("u\n"u8);
+                    identity.Append(message.FromUserName);
+                    identity.Append("\n"u8);
+                    identity.Append(message.CreateTime);
+                    identity.Append("\n"u8);
+                    identity.Append(message.MsgType);
+                    identity.Append("\n"u8);
+                    identity.Append(message.Fields["MsgId"] ?? message.Fields["MsgID"] ?? "");
+                    break;
+            }
 
-        Span<byte> full = stackalloc byte[SHA256.HashSizeInBytes];
-        sha.GetHashAndReset(full);
-        full[..DigestLength].CopyTo(digest);
+            var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(identity.Written);
+            Span<byte> full = stackalloc byte[SHA256.HashSizeInBytes];
+            sha.GetHashAndReset(full);
+            full[..DigestLength].CopyTo(digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>The follower's stored form for rate windows: the same on every instance, not the OpenID.</summary>
@@ -84,45 +127,31 @@ public static class PushKey
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
-    private static void EventPrefix(IncrementalHash sha, InboundMessage message, EventMessage @event)
-    {
-        Append(sha, "e\n"u8, message.FromUserName, "\n"u8);
-        Append(sha, message.CreateTime);
-        Append(sha, "\n"u8, @event.Event, "\n"u8);
-        Append(sha, @event.EventKey);
-    }
+    private static int Max(string text) => Encoding.UTF8.GetMaxByteCount(text.Length);
 
-    private static void Append(IncrementalHash sha, ReadOnlySpan<byte> before, string text, ReadOnlySpan<byte> after)
+    /// <summary>Appends UTF-8 pieces and decimal numbers to a buffer sized for them.</summary>
+    private ref struct IdentityWriter(Span<byte> buffer)
     {
-        sha.AppendData(before);
-        Append(sha, text);
-        sha.AppendData(after);
-    }
+        private readonly Span<byte> _buffer = buffer;
+        private int _at;
 
-    private static void Append(IncrementalHash sha, ReadOnlySpan<byte> bytes) => sha.AppendData(bytes);
+        public readonly ReadOnlySpan<byte> Written => _buffer[.._at];
 
-    private static void Append(IncrementalHash sha, long number)
-    {
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(number, digits, out var written);
-        sha.AppendData(digits[..written]);
-    }
-
-    private static void Append(IncrementalHash sha, string text)
-    {
-        const int StackBytes = 256;
-        byte[]? rented = null;
-        var buffer = text.Length * 3 <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length)));
-        try
+        public void Append(scoped ReadOnlySpan<byte> bytes)
         {
-            sha.AppendData(buffer[..Encoding.UTF8.GetBytes(text, buffer)]);
+            bytes.CopyTo(_buffer[_at..]);
+            _at += bytes.Length;
         }
-        finally
+
+        public void Append(string text)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            _at += Encoding.UTF8.GetBytes(text, _buffer[_at..]);
+        }
+
+        public void Append(long number)
+        {
+            Utf8Formatter.TryFormat(number, _buffer[_at..], out var written);
+            _at += written;
         }
     }
 }

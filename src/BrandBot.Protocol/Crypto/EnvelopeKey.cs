@@ -57,14 +57,31 @@ public sealed class EnvelopeKey : IDisposable
         }
 
         var hmac = HmacForThisThread();
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, pushIdentity.Length);
-        // The identity's length first: no two (identity, reply) pairs concatenate to the same input.
-        hmac.AppendData(length);
-        hmac.AppendData(pushIdentity);
-        hmac.AppendData(reply);
+        // The identity's length first: no two (identity, reply) pairs concatenate to the same input. Laid end
+        // to end so that OpenSSL is called once for the data (each call clears its error queue, which costs
+        // more than hashing a reply).
+        var total = 4 + pushIdentity.Length + reply.Length;
+        byte[]? rented = null;
+        var input = total <= 1024 ? stackalloc byte[1024] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(total));
         Span<byte> output = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        hmac.GetHashAndReset(output);
+        try
+        {
+            BinaryPrimitives.WriteInt32BigEndian(input, pushIdentity.Length);
+            pushIdentity.CopyTo(input[4..]);
+            reply.CopyTo(input[(4 + pushIdentity.Length)..]);
+            hmac.AppendData(input[..total]);
+            hmac.GetHashAndReset(output);
+        }
+        finally
+        {
+            // The reply is a follower's: clear the copy.
+            CryptographicOperations.ZeroMemory(input[..total]);
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
         output[..16].CopyTo(prefix16);
         nonce = 1_000_000_000 + (long)(BinaryPrimitives.ReadUInt64BigEndian(output[16..]) % 9_000_000_000UL);
         CryptographicOperations.ZeroMemory(output);

@@ -114,13 +114,32 @@ public static class Signature
             }
         }
 
-        var sha1 = Sha1ForThisThread();
-        for (var i = 0; i < count; i++)
+        // One call into OpenSSL for the data, one for the digest: each call clears OpenSSL's error queue
+        // and costs more than hashing a few hundred bytes, so the parts are laid end to end first.
+        var total = a.Length + b.Length + c.Length + (count == 4 ? d.Length : 0);
+        byte[]? rented = null;
+        var joined = total <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(total));
+        try
         {
-            sha1.AppendData(Part(order[i], a, b, c, d));
-        }
+            var at = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var part = Part(order[i], a, b, c, d);
+                part.CopyTo(joined[at..]);
+                at += part.Length;
+            }
 
-        sha1.GetHashAndReset(hash);
+            var sha1 = Sha1ForThisThread();
+            sha1.AppendData(joined[..total]);
+            sha1.GetHashAndReset(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static ReadOnlySpan<byte> Part(int index, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ReadOnlySpan<byte> d) =>
