@@ -6,6 +6,7 @@ so time in memcpy called by Kestrel is Kestrel's, the collector's time is the co
 was triggered, and the kernel's time is the kernel's (the network stack, mostly). Reads perf script
 on stdin; an optional argument is wrk's output, whose req/s turns shares into microseconds per request.
 """
+import os
 import re
 import sys
 
@@ -69,10 +70,14 @@ def main():
         text = open(sys.argv[1]).read()
         match = re.search(r"Requests/sec:\s+([0-9.]+)", text)
         rps = float(match.group(1)) if match else None
-    print(f"{total} samples" + (f", {rps:,.0f} req/s: {1e6 / rps:.1f} us of core 0 per request" if rps else ""))
+    # perf samples the target's threads at 999 Hz while they run: samples / rate is the CPU time it used,
+    # which over the requests served is its CPU per request (whoever else shared the core).
+    seconds = float(os.environ.get("RECORDED_SECONDS", "0"))
+    per_request = (total / 999.0) * 1e6 / (rps * seconds) if rps and seconds else None
+    print(f"{total} samples" + (f", {rps:,.0f} req/s: {per_request:.1f} us of CPU per request" if per_request else ""))
     for name, count in sorted(counts.items(), key=lambda item: -item[1]):
         share = count / total if total else 0
-        us = f"{share * 1e6 / rps:7.1f} us" if rps else ""
+        us = f"{share * per_request:7.1f} us" if per_request else ""
         print(f"  {share * 100:5.1f}%  {us}  {name}")
 
 
