@@ -44,7 +44,8 @@ public sealed class PushAnswerer(
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
     /// <param name="acceptedUntil">When the push's signature leaves the replay window (Unix seconds), or null when the window is off.</param>
-    public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
+    /// <remarks>A <see cref="ValueTask{T}"/>: a fixed reply is answered without waiting, and a task per push was garbage.</remarks>
+    public async ValueTask<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var keep = KeepFor(acceptedUntil, now);

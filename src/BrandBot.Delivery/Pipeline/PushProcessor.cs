@@ -43,7 +43,8 @@ public sealed class PushProcessor(
     }
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); the push budget runs from there.</param>
-    public async Task<WebhookAnswer> ProcessAsync(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, long arrived, CancellationToken cancellationToken)
+    /// <remarks>A <see cref="ValueTask{T}"/>: most pushes are answered without waiting, and a task per push was garbage.</remarks>
+    public async ValueTask<WebhookAnswer> ProcessAsync(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, long arrived, CancellationToken cancellationToken)
     {
         if (Admit(account, query, body, out var message, out var sealKey, out var acceptedUntil) is { } refused)
         {
