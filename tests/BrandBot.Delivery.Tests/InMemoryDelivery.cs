@@ -64,7 +64,7 @@ internal sealed class InMemoryDelivery : IAsyncDisposable
 
     /// <summary>One push through the answering policy, arriving now.</summary>
     public Task<PushOutcome> AnswerAsync(InboundMessage message) =>
-        Get<PushAnswerer>().AnswerAsync(WeChatAccount, message, Time.GetTimestamp(), acceptedUntil: null, CancellationToken.None);
+        Get<PushAnswerer>().AnswerAsync(WeChatAccount, message, Time.GetTimestamp(), acceptedUntil: null, CancellationToken.None).AsTask();
 
     /// <summary>The text of a text reply, read from its rendered XML tail.</summary>
     public static string TextOf(PushOutcome outcome)

@@ -13,7 +13,7 @@ namespace BrandBot.Delivery.Answering;
 /// <summary>
 /// Answers every follower exactly once (docs/exactly-once.md). A reply fixed in the rules is a pure function
 /// of the push and the rules version (random_one picks by the push's identity), so any attempt of a
-/// push, on any instance, answers with the same content (its CreateTime is the attempt's own) without
+/// push, on any instance, answers with the same bytes (its CreateTime is the push's own) without
 /// asking anyone: such a push is answered at once and its record written behind the answer
 /// (<see cref="IPushLedger"/>); only the attempt whose record lands first runs the side effects —
 /// counting, the rest of a reply_all group. Everything that could come out differently on another
@@ -44,7 +44,8 @@ public sealed class PushAnswerer(
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
     /// <param name="acceptedUntil">When the push's signature leaves the replay window (Unix seconds), or null when the window is off.</param>
-    public async Task<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
+    /// <remarks>A <see cref="ValueTask{T}"/>: a fixed reply is answered without waiting, and a task per push was garbage.</remarks>
+    public async ValueTask<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var keep = KeepFor(acceptedUntil, now);
@@ -65,13 +66,13 @@ public sealed class PushAnswerer(
         {
             using var decided = Tracing.Source.StartActivity("brandbot.gate");
             decided?.SetTag("brandbot.gate", "WriteBehind");
-            return AnswerWithoutWaiting(account, message, ruleSet, route, text, pushKey, rate, now, now + keep);
+            return AnswerWithoutWaiting(account, message, ruleSet, route, text, pushKey, rate, now + keep);
         }
 
         rate = await limiter.ConfirmAsync(rate, cancellationToken);
         var ready = !fixedReply ? (PushOutcome?)null
             : rate.IsLimited ? new PushOutcome(RememberedAnswer.Nothing, route, "rate-limited")
-            : Fixed(account, message, ruleSet, route, pushKey, now).Outcome;
+            : Fixed(account, message, ruleSet, route, pushKey).Outcome;
         var ticket = new PushTicket(account.Name, pushKey, message.CreateTime, _lease) { Answer = ready?.Answer, Keep = keep };
 
         GateVerdict verdict;
@@ -139,9 +140,9 @@ public sealed class PushAnswerer(
     /// (after the answer is written) to learn whether this attempt's record was the first.
     /// </summary>
     private PushOutcome AnswerWithoutWaiting(
-        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string? text, string pushKey, RateVerdict rate, DateTimeOffset now, DateTimeOffset keepUntil)
+        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string? text, string pushKey, RateVerdict rate, DateTimeOffset keepUntil)
     {
-        var (outcome, compact, rest) = Fixed(account, message, ruleSet, route, pushKey, now);
+        var (outcome, compact, rest) = Fixed(account, message, ruleSet, route, pushKey);
         var pending = new SideEffectsOnce(this, account, message, route, text, pushKey, rate, outcome.Answer, compact, keepUntil, rest.Count > 0);
         if (ledger.Write(pending) is { } earlier)
         {
@@ -214,7 +215,7 @@ public sealed class PushAnswerer(
     /// choosing, and the same choice on every attempt.
     /// </summary>
     private (PushOutcome Outcome, CompactAnswer Compact, IReadOnlyList<Reply> FollowUps) Fixed(
-        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string pushKey, DateTimeOffset at)
+        WeChatAccount account, InboundMessage message, CompiledRuleSet ruleSet, RouteResult route, string pushKey)
     {
         if (route.Replies is not { Replies.Count: > 0 } group)
         {
@@ -223,10 +224,18 @@ public sealed class PushAnswerer(
 
         var index = group.PickPassive(PushKey.Choice(pushKey));
         var body = group.Replies[index].BodyFor(message.IsUserMessage);
-        var now = at.ToUnixTimeSeconds();
-        var outcome = new PushOutcome(new RememberedAnswer(now, body), route, null, FollowUp(account, message, group.FollowUps));
-        return (outcome, new CompactAnswer(ruleSet.Version, index, now - message.CreateTime), group.FollowUps);
+        // docs/exactly-once.md: the reply's CreateTime is the push's own, never the clock's, so every attempt
+        // of the push, on any instance and at any moment, writes the same bytes.
+        var createTime = ReplyCreateTime(message);
+        var outcome = new PushOutcome(new RememberedAnswer(createTime, body), route, null, FollowUp(account, message, group.FollowUps));
+        return (outcome, new CompactAnswer(ruleSet.Version, index, createTime - message.CreateTime), group.FollowUps);
     }
+
+    /// <summary>
+    /// A reply's CreateTime: the push's own (docs/exactly-once.md). WeChat reads it as information only; taking
+    /// it from the push is what makes a retry's reply byte for byte the first one's.
+    /// </summary>
+    public static long ReplyCreateTime(InboundMessage message) => message.CreateTime;
 
     /// <summary>Runs once the ledger knows whether this attempt was first: the side effects, or (a retry) nothing but taking its count back.</summary>
     private void Settle(SideEffectsOnce push, bool first)
@@ -248,7 +257,6 @@ public sealed class PushAnswerer(
         WeChatAccount account, InboundMessage message, RouteResult route, CompiledReplyGroup? defaultGroup, long arrived, string pushKey)
     {
         var group = route.Replies!;
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
         IReadOnlyList<CompiledReply> sequence = group.Mode == ReplyMode.RandomOne ? [group.Replies[group.PickPassive(PushKey.Choice(pushKey))]] : group.Replies;
         // The backend call is not tied to this request: if it outlives the budget its answer is still delivered.
         var resolving = resolver.ResolveAsync(account.Name, message, sequence, group, defaultGroup, CancellationToken.None);
@@ -270,7 +278,7 @@ public sealed class PushAnswerer(
         }
 
         var first = ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent);
-        return new PushOutcome(new RememberedAnswer(now, first), route, null, FollowUp(account, message, [.. replies.Skip(1)]));
+        return new PushOutcome(new RememberedAnswer(ReplyCreateTime(message), first), route, null, FollowUp(account, message, [.. replies.Skip(1)]));
     }
 
     private Func<CancellationToken, Task>? FollowUp(WeChatAccount account, InboundMessage message, IReadOnlyList<Reply> rest) =>

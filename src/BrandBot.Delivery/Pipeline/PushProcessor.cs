@@ -18,7 +18,6 @@ namespace BrandBot.Delivery.Pipeline;
 public sealed class PushProcessor(
     PushAnswerer answerer,
     TimeProvider time,
-    IEntropy entropy,
     FollowerHasher hasher,
     DeliveryOptions options,
     ILoggerFactory logs)
@@ -44,7 +43,8 @@ public sealed class PushProcessor(
     }
 
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>); the push budget runs from there.</param>
-    public async Task<WebhookAnswer> ProcessAsync(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, long arrived, CancellationToken cancellationToken)
+    /// <remarks>A <see cref="ValueTask{T}"/>: most pushes are answered without waiting, and a task per push was garbage.</remarks>
+    public async ValueTask<WebhookAnswer> ProcessAsync(WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, long arrived, CancellationToken cancellationToken)
     {
         if (Admit(account, query, body, out var message, out var sealKey, out var acceptedUntil) is { } refused)
         {
@@ -55,7 +55,7 @@ public sealed class PushProcessor(
         {
             var outcome = await answerer.AnswerAsync(account, message, arrived, acceptedUntil, cancellationToken);
             LogAnswer(account, message, outcome);
-            return Render(account, message, sealKey, query, outcome);
+            return Render(account, message, sealKey, outcome);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -79,8 +79,8 @@ public sealed class PushProcessor(
 
         var route = rules.Route(message, CompiledRuleSet.NormalizedTextOf(message));
         var reply = route.Replies is { CallsBackend: false, Replies.Count: > 0 } group ? group.Replies[0].BodyFor(message.IsUserMessage) : null;
-        var answer = reply is null ? RememberedAnswer.Nothing : new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), reply);
-        return Render(account, message, sealKey, query, new PushOutcome(answer, route));
+        var answer = reply is null ? RememberedAnswer.Nothing : new RememberedAnswer(PushAnswerer.ReplyCreateTime(message), reply);
+        return Render(account, message, sealKey, new PushOutcome(answer, route));
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ public sealed class PushProcessor(
     /// the envelope opened and the message parsed. A refusal comes back as the answer to send; otherwise null.
     /// </summary>
     private WebhookAnswer? Admit(
-        WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, out InboundMessage message, out byte[]? sealKey, out long? acceptedUntil)
+        WeChatAccount account, PushQuery query, ReadOnlyMemory<byte> body, out InboundMessage message, out EnvelopeKey? sealKey, out long? acceptedUntil)
     {
         message = null!;
         sealKey = null;
@@ -159,27 +159,31 @@ public sealed class PushProcessor(
         return skew > replayWindow ? $"timestamp is {skew} s from now, outside the replay window of {replayWindow} s" : null;
     }
 
-    private static (InboundMessage Message, byte[] SealKey) OpenEncrypted(AccountCrypto crypto, string token, PushQuery query, ReadOnlyMemory<byte> body)
+    private static (InboundMessage Message, EnvelopeKey SealKey) OpenEncrypted(AccountCrypto crypto, string token, PushQuery query, ReadOnlyMemory<byte> body)
     {
         // docs/protocol.md §2.2: one path for compatible and safe mode; the decrypted XML is the only truth.
-        var envelope = PushXmlReader.Read(body);
-        var encrypt = envelope["Encrypt"];
-        if (string.IsNullOrEmpty(encrypt))
+        // The Encrypt text stays where it is in the body (bytes, not a string) for the signature and the base64.
+        PushXmlReader.ReadEnvelope(body, out var encrypt);
+        if (encrypt.IsEmpty)
         {
             throw new WeChatCryptoException(WeChatCryptoError.ParseXml, "Encrypt element is missing");
         }
 
-        if (!Signature.Verify(query.MsgSignature, token, query.Timestamp, query.Nonce, encrypt))
+        // docs/protocol.md §11.3: the signature is checked before anything is decrypted.
+        if (!Signature.Verify(query.MsgSignature, token, query.Timestamp, query.Nonce, encrypt.Span))
         {
             throw new WeChatCryptoException(WeChatCryptoError.ValidateSignature, "msg_signature mismatch");
         }
 
-        var opened = crypto.Open(encrypt);
+        using var opened = crypto.Open(encrypt.Span);
         return (InboundParser.Parse(opened.Message), opened.Key);
     }
 
-    /// <summary>The answer on the wire: the remembered reply with this push's header, sealed afresh in encrypted modes.</summary>
-    private WebhookAnswer Render(WeChatAccount account, InboundMessage message, byte[]? sealKey, PushQuery query, PushOutcome outcome)
+    /// <summary>
+    /// The answer on the wire: the remembered reply with this push's header, sealed in encrypted modes.
+    /// Every byte follows from the push and the answer (docs/exactly-once.md), so a retry gets the same bytes.
+    /// </summary>
+    private static WebhookAnswer Render(WeChatAccount account, InboundMessage message, EnvelopeKey? sealKey, PushOutcome outcome)
     {
         var answer = outcome.Answer;
         if (answer.IsNothing)
@@ -187,21 +191,21 @@ public sealed class PushProcessor(
             return outcome.FollowUp is null ? WebhookAnswer.Success : WebhookAnswer.Success with { FollowUp = outcome.FollowUp };
         }
 
-        var xml = ReplyWriter.Write(message.FromUserName, message.ToUserName, answer.CreateTime, answer.Body!);
-        var wire = sealKey is null ? xml : Seal(account, sealKey, xml, time.GetUtcNow().ToUnixTimeSeconds(), query.Nonce);
+        byte[] wire;
+        if (sealKey is null)
+        {
+            wire = ReplyWriter.Write(message.FromUserName, message.ToUserName, answer.CreateTime, answer.Body!);
+        }
+        else
+        {
+            Span<byte> identity = stackalloc byte[PushKey.DigestLength];
+            PushKey.Digest(message, identity);
+            wire = ReplyWriter.WriteSealed(
+                sealKey, account.Crypto!.AppIdBytes, account.Token, identity, message.FromUserName, message.ToUserName, answer.CreateTime, answer.Body!);
+        }
+
         var reply = WebhookAnswer.Xml(wire);
         return outcome.FollowUp is null ? reply : reply with { FollowUp = outcome.FollowUp };
-    }
-
-    private byte[] Seal(WeChatAccount account, byte[] key, byte[] xml, long now, string nonce)
-    {
-        Span<byte> prefix = stackalloc byte[16];
-        entropy.Fill(prefix);
-        var encrypt = Envelope.Seal(key, prefix, xml, account.AppId);
-        var timeStamp = now.ToString(CultureInfo.InvariantCulture);
-        // docs/protocol.md §2.5: the signature covers exactly the strings written into the envelope.
-        var signature = Signature.Compute(account.Token, timeStamp, nonce, encrypt);
-        return ReplyWriter.WriteEncrypted(encrypt, signature, timeStamp, nonce);
     }
 
     private void LogAnswer(WeChatAccount account, InboundMessage message, PushOutcome outcome)

@@ -8,6 +8,9 @@ public static class InboundParser
     /// <exception cref="InboundXmlException">The XML itself is unacceptable. Unknown types are not errors.</exception>
     public static InboundMessage Parse(ReadOnlyMemory<byte> xml) => FromFields(PushXmlReader.Read(xml));
 
+    /// <inheritdoc cref="Parse(ReadOnlyMemory{byte})"/>
+    public static InboundMessage Parse(ReadOnlySpan<byte> xml) => FromFields(PushXmlReader.Read(xml));
+
     public static InboundMessage FromFields(PushFields fields)
     {
         InboundMessage message = (fields["MsgType"] ?? "").ToLowerInvariant() switch

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using Ascii = System.Text.Ascii;
@@ -35,10 +37,51 @@ public static class PushXmlReader
         return reader.ReadDocument();
     }
 
-    private ref struct Scanner(ReadOnlySpan<byte> xml)
+    /// <summary>Reads a push body from a span (e.g. a decrypted message in a pooled buffer).</summary>
+    public static PushFields Read(ReadOnlySpan<byte> body)
+    {
+        if (!Utf8.IsValid(body))
+        {
+            throw new InboundXmlException("malformed XML: not UTF-8");
+        }
+
+        var reader = new Scanner(body);
+        return reader.ReadDocument();
+    }
+
+    /// <summary>
+    /// Reads the outer envelope of an encrypted push and finds its <c>Encrypt</c> text where it lies in
+    /// <paramref name="body"/>, as bytes: the kilobytes of base64 are never copied into a string. When the
+    /// text is not one plain run (a character reference, line breaks inside it), it is decoded as
+    /// <see cref="Read(ReadOnlyMemory{byte})"/> would and returned as fresh bytes.
+    /// </summary>
+    /// <returns>The envelope's other fields; <paramref name="encrypt"/> is empty when there is no <c>Encrypt</c>.</returns>
+    public static PushFields ReadEnvelope(ReadOnlyMemory<byte> body, out ReadOnlyMemory<byte> encrypt)
+    {
+        var span = body.Span;
+        if (!Utf8.IsValid(span))
+        {
+            throw new InboundXmlException("malformed XML: not UTF-8");
+        }
+
+        var reader = new Scanner(span, captureEncrypt: true);
+        var fields = reader.ReadDocument();
+        encrypt = reader.HasCaptured ? body[reader.Captured]
+            : fields["Encrypt"] is { } text ? Encoding.UTF8.GetBytes(text)
+            : ReadOnlyMemory<byte>.Empty;
+        return fields;
+    }
+
+    private ref struct Scanner(ReadOnlySpan<byte> xml, bool captureEncrypt = false)
     {
         private readonly ReadOnlySpan<byte> _xml = xml;
+        private readonly bool _captureEncrypt = captureEncrypt;
         private int _at;
+
+        /// <summary>Where the first <c>Encrypt</c> leaf's text lies, when it was one plain run of base64 characters.</summary>
+        public Range Captured { get; private set; }
+
+        public bool HasCaptured { get; private set; }
 
         public PushFields ReadDocument()
         {
@@ -90,6 +133,8 @@ public static class PushXmlReader
             var names = new string[MaxDepth];
             var depth = 0;
             var text = (string?)null;
+            // The current leaf's text while it is one undecoded slice (only for the Encrypt leaf being captured).
+            var piece = (Range?)null;
             while (true)
             {
                 if (_at >= _xml.Length)
@@ -99,13 +144,37 @@ public static class PushXmlReader
 
                 if (_xml[_at] != (byte)'<')
                 {
-                    text = Append(text, ReadCharData());
+                    if (Capturing(names, depth) && TryReadPlainRun(out var run))
+                    {
+                        if (IsAllSpace(_xml[run]))
+                        {
+                            continue;
+                        }
+
+                        if (text is null && piece is null)
+                        {
+                            piece = run;
+                            continue;
+                        }
+
+                        text = Append(Materialize(ref piece, text), Decode(_xml[run]));
+                        continue;
+                    }
+
+                    text = Append(Materialize(ref piece, text), ReadCharData());
                     continue;
                 }
 
                 if (Peek("<![CDATA["u8))
                 {
-                    text = Append(text, ReadCData());
+                    if (Capturing(names, depth) && text is null && piece is null)
+                    {
+                        piece = ReadCDataRange();
+                    }
+                    else
+                    {
+                        text = Append(Materialize(ref piece, text), ReadCData());
+                    }
                 }
                 else if (Peek("<!--"u8))
                 {
@@ -141,12 +210,30 @@ public static class PushXmlReader
                         throw Malformed();
                     }
 
+                    if (piece is { } captured && text is null)
+                    {
+                        var raw = _xml[captured];
+                        var trimmed = raw.Trim(" \t\r\n"u8);
+                        if (Ascii.IsValid(trimmed) && trimmed.IndexOfAny(" \t\r\n"u8) < 0)
+                        {
+                            // Encrypt's text, as it lies in the body: no string is made of it.
+                            var start = captured.Start.Value + (int)(Unsafe.ByteOffset(ref MemoryMarshal.GetReference(raw), ref MemoryMarshal.GetReference(trimmed)));
+                            Captured = start..(start + trimmed.Length);
+                            HasCaptured = true;
+                        }
+                        else
+                        {
+                            text = Decode(raw);
+                        }
+                    }
+
                     if (text is not null)
                     {
                         AddLeaf(fields, names, depth, text);
                     }
 
                     text = null;
+                    piece = null;
                 }
                 else
                 {
@@ -167,9 +254,59 @@ public static class PushXmlReader
                     {
                         open[depth++] = name;
                         text = null;
+                        piece = null;
                     }
                 }
             }
+        }
+
+        /// <summary>True inside the first <c>Encrypt</c> element directly below the root, when capturing it.</summary>
+        private readonly bool Capturing(string[] names, int depth) =>
+            _captureEncrypt && !HasCaptured && depth == 1 && names[0] == "Encrypt";
+
+        /// <summary>The captured slice becomes text after all (more text follows it).</summary>
+        private readonly string? Materialize(ref Range? piece, string? text)
+        {
+            if (piece is not { } range)
+            {
+                return text;
+            }
+
+            piece = null;
+            return Append(text, Decode(_xml[range]));
+        }
+
+        /// <summary>A run of character data without references, checked, or false (nothing read) when it has one.</summary>
+        private bool TryReadPlainRun(out Range run)
+        {
+            var start = _at;
+            var end = _xml[start..].IndexOfAny((byte)'<', (byte)'&');
+            end = end < 0 ? _xml.Length : start + end;
+            if (end < _xml.Length && _xml[end] == (byte)'&')
+            {
+                run = default;
+                return false;
+            }
+
+            CheckCharData(_xml[start..end], start);
+            _at = end;
+            run = start..end;
+            return true;
+        }
+
+        private Range ReadCDataRange()
+        {
+            var start = _at + "<![CDATA["u8.Length;
+            var length = _xml[start..].IndexOf("]]>"u8);
+            if (length < 0)
+            {
+                _at = _xml.Length;
+                throw Malformed();
+            }
+
+            CheckChars(_xml.Slice(start, length), start);
+            _at = start + length + 3;
+            return start..(start + length);
         }
 
         private static string? Append(string? text, string? more) =>

@@ -5,8 +5,11 @@ namespace BrandBot.Webhook;
 /// <summary>Reads a request body into memory, refusing anything above the cap without reading it all.</summary>
 internal static class BodyReader
 {
-    /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]?> ReadCappedAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body in a pooled buffer (dispose it once the push is processed), or null when it is larger than
+    /// <paramref name="maxBytes"/>. Pooled, not copied out: a safe-mode body is kilobytes on every push.
+    /// </summary>
+    public static async Task<PooledBody?> ReadCappedAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         // A declared length over the cap is refused before a single body byte is read.
         if (request.ContentLength is { } declared && declared > maxBytes)
@@ -15,7 +18,7 @@ internal static class BodyReader
         }
 
         var initial = (int)Math.Min(request.ContentLength ?? 4096, maxBytes);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 256));
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 256));
         var length = 0;
         try
         {
@@ -30,7 +33,7 @@ internal static class BodyReader
 
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
                     buffer = bigger;
                 }
 
@@ -47,11 +50,16 @@ internal static class BodyReader
                 }
             }
 
-            return buffer.AsSpan(0, length).ToArray();
+            var body = new PooledBody(buffer, length);
+            buffer = null;
+            return body;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            }
         }
     }
 }

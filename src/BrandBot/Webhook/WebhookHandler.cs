@@ -40,10 +40,10 @@ internal sealed class WebhookHandler(
             var maxBytes = options.Value.MaxBodyBytes;
             try
             {
-                var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
+                using var body = await BodyReader.ReadCappedAsync(context.Request, maxBytes, context.RequestAborted);
                 answer = body is null
                     ? WebhookAnswer.Reject(413, "too_large", $"body larger than {maxBytes} bytes")
-                    : await processor.ProcessAsync(found, query, body, arrived, context.RequestAborted);
+                    : await processor.ProcessAsync(found, query, body.Memory, arrived, context.RequestAborted);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
             {

@@ -43,6 +43,19 @@ public sealed class PushAnswererTests
     }
 
     [Fact]
+    public async Task FixedReply_CreateTimeIsThePushs_OnEveryAttempt()
+    {
+        await using var delivery = InMemoryDelivery.Create(Rules);
+        var first = await AnswerAsync(delivery, InMemoryDelivery.Text("hours", 8, createTime: 1_773_999_000));
+        delivery.Time.Advance(TimeSpan.FromSeconds(9));
+        var retry = await AnswerAsync(delivery, InMemoryDelivery.Text("hours", 8, createTime: 1_773_999_000));
+
+        // docs/exactly-once.md: never the clock's (which reads 1,774,000,800 and later here).
+        Assert.Equal(1_773_999_000, first.Answer.CreateTime);
+        Assert.Equal(1_773_999_000, retry.Answer.CreateTime);
+    }
+
+    [Fact]
     public async Task RandomOne_IsTheSameChoiceForTheSamePush_OnAFreshInstance()
     {
         await using var a = InMemoryDelivery.Create(Rules);

@@ -62,6 +62,23 @@ public class PushKeyTests
         Assert.Matches("^[0-9a-f]{40}$", follower);
     }
 
+    [Theory]
+    [InlineData("<MsgType>text</MsgType><Content>hi</Content><MsgId>42</MsgId>")]
+    [InlineData("<MsgType>voice</MsgType><MediaId>m</MediaId><MsgID>7</MsgID>")]
+    [InlineData("<MsgType>event</MsgType><Event>CLICK</Event><EventKey>菜单 😀</EventKey>")]
+    [InlineData("<MsgType>event</MsgType><Event>subscribe</Event>")]
+    [InlineData("<MsgType>event</MsgType><Event>MASSSENDJOBFINISH</Event><MsgID>1000001</MsgID>")]
+    [InlineData("<MsgType>miniprogrampage</MsgType><MsgId>9</MsgId>")]
+    [InlineData("<MsgType>mystery</MsgType>")]
+    public void StoredKey_IsTheHashOfTheIdentity_WithoutBuildingIt(string rest)
+    {
+        // Records written before the identity stopped being a string must still be found: the same bytes are hashed.
+        var message = Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{Follower}</FromUserName><CreateTime>1714112445</CreateTime>{rest}</xml>");
+        Assert.Equal(PushKey.Hash(PushKey.IdentityOf(message)), PushKey.Of(message));
+        var longKey = Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{Follower}</FromUserName><CreateTime>-5</CreateTime><MsgType>event</MsgType><Event>VIEW</Event><EventKey>{new string('k', 3000)}</EventKey></xml>");
+        Assert.Equal(PushKey.Hash(PushKey.IdentityOf(longKey)), PushKey.Of(longKey));
+    }
+
     private static InboundMessage Text(string from, long msgId, long createTime) =>
         Parse($"<xml><ToUserName>gh</ToUserName><FromUserName>{from}</FromUserName><CreateTime>{createTime}</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>{msgId}</MsgId></xml>");
 

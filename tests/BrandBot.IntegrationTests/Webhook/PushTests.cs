@@ -1,6 +1,7 @@
 using System.Text;
 using BrandBot.Protocol.Crypto;
 using BrandBot.Protocol.Simulation;
+using BrandBot.Protocol.Xml;
 
 namespace BrandBot.IntegrationTests.Webhook;
 
@@ -19,7 +20,8 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var reply = response.Reply();
         Assert.Equal(TestAccounts.OpenId, reply["ToUserName"]);
         Assert.Equal(TestAccounts.Gh, reply["FromUserName"]);
-        Assert.Equal(ServerNow(), reply["CreateTime"]);
+        // docs/exactly-once.md: the reply's CreateTime is the push's own, so every attempt writes the same bytes.
+        Assert.Equal("1714112445", reply["CreateTime"]);
         Assert.Equal("text", reply["MsgType"]);
         Assert.Equal("We open 9:00-21:00", reply["Content"]);
         Assert.StartsWith("application/xml", response.ContentType);
@@ -27,14 +29,41 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
-    public async Task Safe_ReplyEnvelope_EchoesNonceAndSignsWhatItWrites()
+    public async Task Safe_ReplyEnvelope_TimeStampAndNonceFollowThePush_AndItSignsWhatItWrites()
     {
         var response = await Wire.PushAsync(Client, Wire.Text("hours"), PushMode.Safe, nonce: "987654321");
-        var envelope = Protocol.Xml.PushXmlReader.Read(response.Body);
+        var envelope = PushXmlReader.Read(response.Body);
 
-        Assert.Equal("987654321", envelope["Nonce"]);
-        Assert.Equal(ServerNow(), envelope["TimeStamp"]);
-        Assert.Equal(Signature.Compute(TestAccounts.Token, envelope["TimeStamp"]!, "987654321", envelope["Encrypt"]!), envelope["MsgSignature"]);
+        // docs/protocol.md §2.5: TimeStamp is the reply's CreateTime (the push's), Nonce a keyed function of the push.
+        Assert.Equal("1714112445", envelope["TimeStamp"]);
+        Assert.Matches("^[1-9][0-9]{9}$", envelope["Nonce"]!);
+        Assert.Equal(Signature.Compute(TestAccounts.Token, envelope["TimeStamp"]!, envelope["Nonce"]!, envelope["Encrypt"]!), envelope["MsgSignature"]);
+    }
+
+    [Theory]
+    [InlineData(PushMode.Plain)]
+    [InlineData(PushMode.Compatible)]
+    [InlineData(PushMode.Safe)]
+    public async Task Retry_SignedAfresh_IsAnsweredByteForByteTheSame(PushMode mode)
+    {
+        var push = Wire.Text("hours");
+        var first = await Wire.PushAsync(Client, push, mode, nonce: "111111111");
+        // WeChat's retry of the same message: the same XML, its query signed with another nonce and a later timestamp.
+        var retry = await Wire.PushAsync(Client, push, mode, nonce: "222222222", timestamp: TestServer.Now.ToUnixTimeSeconds() + 5);
+
+        Assert.Contains("We open 9:00-21:00", first.Reply()["Content"]);
+        Assert.Equal(first.Body, retry.Body);
+    }
+
+    [Fact]
+    public async Task Safe_TwoDifferentPushes_SameReply_AreSealedDifferently()
+    {
+        var one = await Wire.PushAsync(Client, Wire.Text("hours"), PushMode.Safe);
+        var other = await Wire.PushAsync(Client, Wire.Text("hours"), PushMode.Safe);
+
+        // The random prefix follows the push: equal replies to two pushes do not show as equal ciphertext.
+        Assert.Equal(Wire.WithoutCreateTime(Wire.DecodeSafe(one)), Wire.WithoutCreateTime(Wire.DecodeSafe(other)));
+        Assert.NotEqual(PushXmlReader.Read(one.Body)["Encrypt"], PushXmlReader.Read(other.Body)["Encrypt"]);
     }
 
     [Fact]
@@ -175,16 +204,16 @@ public class PushTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
-    public async Task Retry_OnTheEmbeddedStore_GetsTheFirstInnerXml_FreshlyWrapped()
+    public async Task Retry_OnTheEmbeddedStore_FiveSecondsLater_GetsTheFirstAnswersBytes()
     {
         var push = Wire.Text("hours");
         var first = await Wire.PushAsync(Client, push, PushMode.Safe);
         fixture.Server.Time.Advance(TimeSpan.FromSeconds(5));
         var retry = await Wire.PushAsync(Client, push, PushMode.Safe, nonce: "777");
 
-        Assert.Equal(Inner(first), Inner(retry));
         Assert.Contains("We open 9:00-21:00", Inner(retry));
-        Assert.Contains("<Nonce><![CDATA[777]]></Nonce>", retry.Text);
+        // Neither the clock nor the retry's own nonce shows in the answer (docs/protocol.md §2.5).
+        Assert.Equal(first.Body, retry.Body);
     }
 
     [Fact]
