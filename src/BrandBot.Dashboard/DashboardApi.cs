@@ -64,7 +64,7 @@ public static class DashboardApi
     /// <summary>A page's table as a CSV download, audited (who exported what, for which days).</summary>
     private static async Task<IResult> ExportAsync(HttpContext context, string table, WeChatAccount account, StatsWindow window, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
     {
-        await context.AuditAsync(context.Session().Role, "export", account.Name, $"{table} {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
+        await context.AuditAsync(context.Session().Who, "export", account.Name, $"{table} {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
         return Csv.File($"{table}-{account.Name}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv", header, rows);
     }
 
@@ -85,6 +85,8 @@ public static class DashboardApi
         return Results.Json(new
         {
             role = session.Role,
+            who = session.Who,
+            named = session.Named,
             readOnly = dashboard.ReadOnly,
             canWrite = !dashboard.ReadOnly && session.Role == DashboardSessions.Editor,
             csrf = session.CsrfToken,
@@ -361,7 +363,7 @@ public static class DashboardApi
         rows = [.. rows.OrderByDescending(r => r.At)];
         if (Csv.Wanted(context.Request))
         {
-            await context.AuditAsync(context.Session().Role, "export", null, "audit");
+            await context.AuditAsync(context.Session().Who, "export", null, "audit");
             return Csv.File("audit.csv", ["at", "who", "action", "account", "detail", "client"],
                 rows.Select(r => (IReadOnlyList<object?>)[r.At.ToString("u"), r.Who, r.Action, r.Account, r.Detail, r.Client]));
         }

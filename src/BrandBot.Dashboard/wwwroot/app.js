@@ -269,6 +269,7 @@ function rulesEditor(yaml, baseVersion, onPublished) {
   const status = el('p', { id: 'draft-status', role: 'status' });
   let validated = null;
   const publish = el('button', { type: 'button', id: 'draft-publish', disabled: true, text: 'Publish' });
+  const message = el('input', { type: 'text', id: 'draft-message', maxlength: 500, size: 60, placeholder: 'what changed and why (kept in the history)', 'aria-label': 'publish message' });
   area.addEventListener('input', () => { publish.disabled = true; validated = null; });
   const validate = async () => {
     problems.replaceChildren();
@@ -291,7 +292,7 @@ function rulesEditor(yaml, baseVersion, onPublished) {
   publish.addEventListener('click', async () => {
     if (validated === null) return;
     try {
-      const result = await api('/admin/api/rules/publish', { body: { yaml: validated, baseVersion } });
+      const result = await api('/admin/api/rules/publish', { body: { yaml: validated, baseVersion, message: message.value } });
       status.textContent = result.unchanged ? `No changes: version ${result.version} is already this content; nothing was published.` : `Published version ${result.version}.`;
       status.dataset.version = result.version;
       publish.disabled = true;
@@ -301,7 +302,7 @@ function rulesEditor(yaml, baseVersion, onPublished) {
     }
   });
   return el('div', { class: 'editor', id: 'rules-editor' }, area,
-    el('div', { class: 'actions' }, el('button', { type: 'button', id: 'draft-validate', text: 'Validate and diff', onclick: validate }), publish),
+    el('div', { class: 'actions' }, el('button', { type: 'button', id: 'draft-validate', text: 'Validate and diff', onclick: validate }), message, publish),
     problems, diff, status);
 }
 
@@ -439,7 +440,8 @@ async function render() {
 function frame() {
   document.getElementById('nav').replaceChildren(...PAGES.map(([name, label]) =>
     el('a', { href: withAccount(`/admin/${name}`), class: name === page ? 'current' : '', 'aria-current': name === page ? 'page' : null, text: label })));
-  document.getElementById('who').textContent = `${session.role}${session.readOnly ? ' · read-only' : ''}`;
+  // A named operator by name and role; a shared role token by its role, as before operators had names.
+  document.getElementById('who').textContent = `${session.named ? `${session.who} · ${session.role}` : session.role}${session.readOnly ? ' · read-only' : ''}`;
   document.getElementById('offset').textContent = `${session.statsUtcOffsetHours >= 0 ? '+' : ''}${session.statsUtcOffsetHours}`;
   if (session.accounts.length > 1) {
     const picker = el('select', { id: 'account', 'aria-label': 'account' }, session.accounts.map(name => el('option', { value: name, selected: name === session.account, text: name })));
