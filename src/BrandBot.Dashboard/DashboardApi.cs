@@ -94,6 +94,7 @@ public static class DashboardApi
             today = Today(context),
             statsUtcOffsetHours = options.StatsUtcOffsetHours,
             keptDays = StatsWindow.KeptDays,
+            defaultDays = StatsWindow.DefaultDays,
         });
     }
 
@@ -131,7 +132,7 @@ public static class DashboardApi
 
     private static async Task<IResult> GrowthAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 30, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -148,7 +149,7 @@ public static class DashboardApi
 
     private static async Task<IResult> ChannelsAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 30, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -208,7 +209,7 @@ public static class DashboardApi
 
     private static async Task<IResult> KeywordsAsync(HttpContext context, IHitStats stats, LiveDefinition live, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 7, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -238,7 +239,7 @@ public static class DashboardApi
 
     private static async Task<IResult> UnansweredAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 7, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -344,6 +345,9 @@ public static class DashboardApi
         });
     }
 
+    /// <summary>A time as every page and verb shows it (docs/dashboard.md#times): UTC, saying so.</summary>
+    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
     private sealed record AuditRow(DateTimeOffset At, string Who, string Action, string? Account, string Detail, string Client);
 
     /// <summary>
@@ -365,7 +369,7 @@ public static class DashboardApi
         {
             await context.AuditAsync(context.Session().Who, "export", null, "audit");
             return Csv.File("audit.csv", ["at", "who", "action", "account", "detail", "client"],
-                rows.Select(r => (IReadOnlyList<object?>)[r.At.ToString("u"), r.Who, r.Action, r.Account, r.Detail, r.Client]));
+                rows.Select(r => (IReadOnlyList<object?>)[Utc(r.At), r.Who, r.Action, r.Account, r.Detail, r.Client]));
         }
 
         return Results.Json(new
