@@ -510,7 +510,8 @@ async function health(content) {
   // thousands, so on a linear axis every percentile would be an invisible sliver beside them.
   chart('latency-chart', 'bar', rows.map(r => r[0]).concat(['budget', 'deadline']), [{
     label: 'ms',
-    data: rows.map(r => r[1] > 0 ? r[1] : null).concat([data.budgetMs, data.deadlineMs]),
+    // Under the axis's 0.1 ms floor a bar would vanish: drawn at the floor (the table has the number).
+    data: rows.map(r => r[1] === null || r[1] === undefined ? null : Math.max(r[1], 0.1)).concat([data.budgetMs, data.deadlineMs]),
     backgroundColor: ['#07c160', '#07c160', '#fa9d3b', '#e64340', '#999', '#555'],
   }], {
     indexAxis: 'y',
