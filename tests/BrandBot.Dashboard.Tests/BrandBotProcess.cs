@@ -52,6 +52,15 @@ public sealed class BrandBotProcess : IAsyncDisposable
         return new BrandBotProcess(Process.Start(info)!);
     }
 
+    /// <summary>Runs a verb (<c>dotnet BrandBot.dll ARGS</c> in the repository root, as <c>./brandbot</c> does) to its end.</summary>
+    public static async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        await using var verb = Start(args);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await verb._process.WaitForExitAsync(timeout.Token);
+        return (verb._process.ExitCode, verb.Output);
+    }
+
     /// <summary>Waits until <paramref name="readyUrl"/> answers 200, or fails with what the process printed.</summary>
     public async Task WaitReadyAsync(string readyUrl, TimeSpan within)
     {
