@@ -206,6 +206,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
             await page.FillAsync("#rollback-confirm", "roll back to version 2");
             await Assertions.Expect(page.Locator("#rollback-go")).ToBeDisabledAsync();
             await page.FillAsync("#rollback-confirm", "roll back to version 1");
+            await page.FillAsync("#rollback-message", "the new hours start next week");
             await page.ClickAsync("#rollback-go");
             await Assertions.Expect(page.Locator("#live-version")).ToHaveAttributeAsync("data-version", "3", new() { Timeout = 15_000 });
         });
@@ -222,7 +223,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         var snapshot = await first.Server.Services.GetRequiredService<IRuleStore>().GetCurrentAsync("acme");
         Assert.Equal(DashboardHost.Rules, snapshot!.Yaml);
         var history = await first.Server.Services.GetRequiredService<IRuleStore>().GetHistoryAsync("acme");
-        Assert.Equal((AuditRecord.Rollback, "dashboard:editor"), (history[^1].Action, history[^1].By));
+        Assert.Equal((AuditRecord.Rollback, "dashboard:editor", "the new hours start next week"), (history[^1].Action, history[^1].By, history[^1].Message));
         // On Redis every instance shows the same figures: a follow through one is counted on the other's page.
         await first.EventAsync(first.NewFollower(), "subscribe", "qrscene_poster-2026");
         var (secondApi, _) = await second.ApiClientAsync(DashboardHost.ViewerToken);

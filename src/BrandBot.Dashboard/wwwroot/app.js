@@ -442,12 +442,13 @@ async function rules(content) {
   const startRollback = (version) => {
     const phrase = `roll back to version ${version}`;
     const input = el('input', { id: 'rollback-confirm', type: 'text', autocomplete: 'off' });
+    const message = el('input', { id: 'rollback-message', type: 'text', maxlength: 500, size: 60, placeholder: 'why (kept in the history)', 'aria-label': 'rollback message' });
     const status = el('p', { id: 'rollback-status', role: 'status' });
     const go = el('button', { type: 'button', id: 'rollback-go', disabled: true, text: 'Roll back' });
     input.addEventListener('input', () => { go.disabled = input.value.trim() !== phrase; });
     go.addEventListener('click', async () => {
       try {
-        const result = await api('/admin/api/rules/rollback', { body: { version, confirm: input.value } });
+        const result = await api('/admin/api/rules/rollback', { body: { version, confirm: input.value, message: message.value } });
         status.textContent = `Version ${result.version} is live, with the content of version ${version}.`;
         setTimeout(() => render(), 1000);
       } catch (error) {
@@ -456,7 +457,7 @@ async function rules(content) {
     });
     rollbackSlot.replaceChildren(section(`Roll back to version ${version}`,
       el('p', {}, 'Type ', el('code', { text: phrase }), ' to confirm. The content of that version becomes a new version; nothing is deleted.'),
-      input, go, status));
+      input, ' ', message, go, status));
     input.focus();
   };
   const history = table('history-table', [
