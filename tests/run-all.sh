@@ -29,15 +29,23 @@ ensure_packages() {
   fi
 }
 
-# The dashboard's chart library ships vendored in src/BrandBot.Dashboard/wwwroot; npm ci fetches the
-# pinned package and the file must be byte for byte its dist/chart.umd.min.js.
+# The dashboard's front-end libraries ship vendored in src/BrandBot.Dashboard/wwwroot; npm ci fetches
+# the pinned packages and each vendored file must be byte for byte the package's own.
 check_vendored_chart_library() {
-  local vendor=src/BrandBot.Dashboard/vendor
+  local vendor=src/BrandBot.Dashboard/vendor wwwroot=src/BrandBot.Dashboard/wwwroot pair
   (cd "$vendor" && npm ci --silent --no-audit --no-fund >/dev/null)
-  if ! cmp -s "$vendor/node_modules/chart.js/dist/chart.umd.min.js" src/BrandBot.Dashboard/wwwroot/chart.umd.min.js; then
-    echo "src/BrandBot.Dashboard/wwwroot/chart.umd.min.js differs from chart.js in $vendor/package-lock.json"
-    return 1
-  fi
+  for pair in \
+    chart.js/dist/chart.umd.min.js:chart.umd.min.js \
+    ace-builds/src-min-noconflict/ace.js:ace.js \
+    ace-builds/src-min-noconflict/mode-yaml.js:mode-yaml.js \
+    ace-builds/css/ace.css:ace.css \
+    ace-builds/css/theme/textmate.css:textmate.css \
+    ace-builds/LICENSE:ace-LICENSE.txt; do
+    if ! cmp -s "$vendor/node_modules/${pair%%:*}" "$wwwroot/${pair##*:}"; then
+      echo "$wwwroot/${pair##*:} differs from ${pair%%:*} in $vendor/package-lock.json"
+      return 1
+    fi
+  done
 }
 
 # dpkg needs the sbin folders, and redis-server and nginx live there: a login without them still works.

@@ -64,7 +64,7 @@ public static class DashboardApi
     /// <summary>A page's table as a CSV download, audited (who exported what, for which days).</summary>
     private static async Task<IResult> ExportAsync(HttpContext context, string table, WeChatAccount account, StatsWindow window, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
     {
-        await context.AuditAsync(context.Session().Role, "export", account.Name, $"{table} {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
+        await context.AuditAsync(context.Session().Who, "export", account.Name, $"{table} {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}");
         return Csv.File($"{table}-{account.Name}-{window.From:yyyyMMdd}-{window.To:yyyyMMdd}.csv", header, rows);
     }
 
@@ -85,6 +85,8 @@ public static class DashboardApi
         return Results.Json(new
         {
             role = session.Role,
+            who = session.Who,
+            named = session.Named,
             readOnly = dashboard.ReadOnly,
             canWrite = !dashboard.ReadOnly && session.Role == DashboardSessions.Editor,
             csrf = session.CsrfToken,
@@ -92,6 +94,7 @@ public static class DashboardApi
             today = Today(context),
             statsUtcOffsetHours = options.StatsUtcOffsetHours,
             keptDays = StatsWindow.KeptDays,
+            defaultDays = StatsWindow.DefaultDays,
         });
     }
 
@@ -129,7 +132,7 @@ public static class DashboardApi
 
     private static async Task<IResult> GrowthAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 30, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -146,7 +149,7 @@ public static class DashboardApi
 
     private static async Task<IResult> ChannelsAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 30, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -206,7 +209,7 @@ public static class DashboardApi
 
     private static async Task<IResult> KeywordsAsync(HttpContext context, IHitStats stats, LiveDefinition live, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 7, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -236,7 +239,7 @@ public static class DashboardApi
 
     private static async Task<IResult> UnansweredAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, 7, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -342,6 +345,9 @@ public static class DashboardApi
         });
     }
 
+    /// <summary>A time as every page and verb shows it (docs/dashboard.md#times): UTC, saying so.</summary>
+    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
     private sealed record AuditRow(DateTimeOffset At, string Who, string Action, string? Account, string Detail, string Client);
 
     /// <summary>
@@ -361,9 +367,9 @@ public static class DashboardApi
         rows = [.. rows.OrderByDescending(r => r.At)];
         if (Csv.Wanted(context.Request))
         {
-            await context.AuditAsync(context.Session().Role, "export", null, "audit");
+            await context.AuditAsync(context.Session().Who, "export", null, "audit");
             return Csv.File("audit.csv", ["at", "who", "action", "account", "detail", "client"],
-                rows.Select(r => (IReadOnlyList<object?>)[r.At.ToString("u"), r.Who, r.Action, r.Account, r.Detail, r.Client]));
+                rows.Select(r => (IReadOnlyList<object?>)[Utc(r.At), r.Who, r.Action, r.Account, r.Detail, r.Client]));
         }
 
         return Results.Json(new

@@ -118,7 +118,7 @@ public static class DashboardEndpoints
         var session = context.Session();
         if (session.Role != DashboardSessions.Editor)
         {
-            await context.AuditAsync(session.Role, "authz_fail", context.Request.Query["account"], $"{context.Request.Method} {context.Request.Path}");
+            await context.AuditAsync(session.Who, "authz_fail", context.Request.Query["account"], $"{context.Request.Method} {context.Request.Path}");
             return Problem(StatusCodes.Status403Forbidden, "this needs the editor role");
         }
 
@@ -137,7 +137,7 @@ public static class DashboardEndpoints
         var options = context.RequestServices.GetRequiredService<DashboardOptions>();
         if (!IsExpectedHost(context, options) || !IsSameOrigin(context) || !DashboardSessions.CsrfMatches(session, context.Request.Headers[CsrfHeader].FirstOrDefault()))
         {
-            await context.AuditAsync(session.Role, "csrf_fail", context.Request.Query["account"], $"{context.Request.Method} {context.Request.Path}");
+            await context.AuditAsync(session.Who, "csrf_fail", context.Request.Query["account"], $"{context.Request.Method} {context.Request.Path}");
             return Problem(StatusCodes.Status403Forbidden, "missing or wrong anti-forgery token; reload the page");
         }
 

@@ -2,7 +2,7 @@ namespace BrandBot.Dashboard;
 
 /// <summary>
 /// <c>BrandBot:Dashboard</c>: the operator dashboard, served by the same process on its own listener.
-/// Off unless <see cref="Urls"/> is set; then at least one token must be set (it never opens without sign-in).
+/// Off unless <see cref="Urls"/> is set; then at least one token or operator must be set (it never opens without sign-in).
 /// </summary>
 public sealed class DashboardOptions
 {
@@ -20,6 +20,12 @@ public sealed class DashboardOptions
 
     /// <summary>Sign-in token that may also publish, roll back and turn unanswered texts into rules.</summary>
     public string? EditorToken { get; set; }
+
+    /// <summary>
+    /// People who sign in with tokens of their own (named in the audit, the rules history and the header),
+    /// beside or instead of the two shared role tokens above.
+    /// </summary>
+    public List<DashboardOperator> Operators { get; set; } = [];
 
     /// <summary>True: every write route is gone (404) and no write control is drawn, whoever signs in.</summary>
     public bool ReadOnly { get; set; }

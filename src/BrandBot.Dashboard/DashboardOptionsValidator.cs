@@ -12,6 +12,60 @@ public static class DashboardOptionsValidator
     private static bool IsLoopback(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost");
 
+    /// <summary>Names the shared role tokens sign in as: an operator called that would be told apart from them by nobody.</summary>
+    private static readonly string[] ReservedNames = [DashboardSessions.Viewer, DashboardSessions.Editor];
+
+    /// <summary>Each operator needs a name of its own, a hash-token line and a role; one line per problem.</summary>
+    public static IEnumerable<string> OperatorProblems(IReadOnlyList<DashboardOperator> operators)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < operators.Count; i++)
+        {
+            var at = $"{DashboardOptions.Section}:Operators:{i}";
+            var person = operators[i];
+            var name = person.Name?.Trim();
+            if (string.IsNullOrEmpty(name))
+            {
+                yield return $"{at}:Name is required (the name the audit and the rules history show)";
+            }
+            else if (name.Length > MaxNameLength || name.Any(char.IsControl) || name.Contains(':', StringComparison.Ordinal))
+            {
+                yield return $"{at}:Name must be at most {MaxNameLength} characters, without ':' or control characters";
+            }
+            else if (ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                yield return $"{at}:Name '{name}' is what the shared {name.ToLowerInvariant()} token signs in as; give the person's own name";
+            }
+            else if (seen.TryGetValue(name, out var first))
+            {
+                yield return $"{at}:Name '{name}' is also Operators:{first}:Name (each person needs a name of their own)";
+            }
+            else
+            {
+                seen[name] = i;
+            }
+
+            if (string.IsNullOrWhiteSpace(person.TokenHash))
+            {
+                yield return $"{at}:TokenHash is required (make it with: brandbot dashboard hash-token)";
+            }
+            else if (!OperatorTokenHash.TryParse(person.TokenHash, out _, out var problem))
+            {
+                yield return $"{at}:TokenHash {problem}";
+            }
+
+            if (person.Role?.Trim().ToLowerInvariant() is not (DashboardSessions.Viewer or DashboardSessions.Editor))
+            {
+                yield return string.IsNullOrWhiteSpace(person.Role)
+                    ? $"{at}:Role is required: viewer or editor"
+                    : $"{at}:Role must be viewer or editor (got '{person.Role.Trim()}')";
+            }
+        }
+    }
+
+    /// <summary>Long enough for a full name, short enough for the audit's and the history's columns.</summary>
+    public const int MaxNameLength = 64;
+
     public static IEnumerable<string> Problems(DashboardOptions options, IReadOnlyCollection<int> webhookPorts)
     {
         const string at = DashboardOptions.Section;
@@ -37,9 +91,14 @@ public static class DashboardOptionsValidator
             }
         }
 
-        if (string.IsNullOrEmpty(options.ViewerToken) && string.IsNullOrEmpty(options.EditorToken))
+        if (string.IsNullOrEmpty(options.ViewerToken) && string.IsNullOrEmpty(options.EditorToken) && options.Operators.Count == 0)
         {
-            yield return $"{at}:ViewerToken or {at}:EditorToken must be set when {at}:Urls is (the dashboard never opens without sign-in)";
+            yield return $"{at}:ViewerToken, {at}:EditorToken or {at}:Operators must be set when {at}:Urls is (the dashboard never opens without sign-in)";
+        }
+
+        foreach (var problem in OperatorProblems(options.Operators))
+        {
+            yield return problem;
         }
 
         foreach (var (name, token) in new[] { ("ViewerToken", options.ViewerToken), ("EditorToken", options.EditorToken) })

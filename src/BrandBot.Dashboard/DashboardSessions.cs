@@ -4,15 +4,20 @@ using System.Text;
 
 namespace BrandBot.Dashboard;
 
-/// <summary>A signed-in browser: its role and the anti-forgery token its writes must carry.</summary>
+/// <summary>Who a token signs in as: a named operator, or a shared role token (then <paramref name="Who"/> is the role).</summary>
+public sealed record DashboardIdentity(string Role, string Who, bool Named);
+
+/// <summary>A signed-in browser: its role, who signed in, and the anti-forgery token its writes must carry.</summary>
+/// <param name="Who">The operator's name, or the role for a shared role token: what the audit and the rules history record.</param>
 /// <param name="ExpiresAt">When it ends unless a request comes first (sliding, never past <paramref name="EndsAt"/>).</param>
 /// <param name="EndsAt">When it ends whatever comes (the absolute lifetime from sign-in).</param>
-public sealed record DashboardSession(string Id, string Role, string CsrfToken, DateTimeOffset ExpiresAt, DateTimeOffset EndsAt);
+public sealed record DashboardSession(string Id, string Role, string Who, bool Named, string CsrfToken, DateTimeOffset ExpiresAt, DateTimeOffset EndsAt);
 
 /// <summary>
 /// Sign-in by token, sessions kept in this process (a browser signs in to each instance it reaches; the
 /// README says to keep a dashboard on one instance or sticky). The cookie carries only a random session
-/// id; tokens are compared as SHA-256 hashes in fixed time and never stored or logged.
+/// id; the shared role tokens are compared as SHA-256 hashes in fixed time, named operators' tokens
+/// against their salted hashes (<see cref="OperatorTokenHash"/>); no token is stored or logged.
 /// </summary>
 public sealed class DashboardSessions(DashboardOptions options, TimeProvider time)
 {
@@ -22,6 +27,13 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
 
     private readonly byte[]? _viewerHash = Hash(options.ViewerToken);
     private readonly byte[]? _editorHash = Hash(options.EditorToken);
+    private readonly (DashboardIdentity Identity, OperatorTokenHash Hash)[] _operators = [.. options.Operators.Select(person =>
+    {
+        // The options validator has refused every line that does not parse before this runs.
+        OperatorTokenHash.TryParse(person.TokenHash, out var hash, out _);
+        return (new DashboardIdentity(person.Role!.Trim().ToLowerInvariant(), person.Name!.Trim(), Named: true), hash);
+    })];
+
     private readonly ConcurrentDictionary<string, DashboardSession> _sessions = new(StringComparer.Ordinal);
     /// <summary>
     /// At most this many clients' failures are remembered. Only clients that failed this minute are
@@ -52,13 +64,39 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
     }
 
     /// <summary>The role a token signs in as; null for a wrong token.</summary>
-    public string? RoleOf(string? token)
+    public string? RoleOf(string? token) => Identify(token)?.Role;
+
+    /// <summary>
+    /// Who a token signs in as: a shared role token, else the operator whose hash it matches; null for a
+    /// wrong token. A wrong token is derived against every operator's hash, so how long it takes says
+    /// nothing about the operators; a right one stops at its own (its holder learns nothing new).
+    /// </summary>
+    public DashboardIdentity? Identify(string? token)
     {
-        var hash = Hash(token) ?? new byte[32];
+        if (token is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var hash = Hash(token)!;
         // Both comparisons always run, so timing tells nothing about which (if either) matched.
         var editor = _editorHash is not null & CryptographicOperations.FixedTimeEquals(hash, _editorHash ?? new byte[32]);
         var viewer = _viewerHash is not null & CryptographicOperations.FixedTimeEquals(hash, _viewerHash ?? new byte[32]);
-        return token is { Length: > 0 } ? editor ? Editor : viewer ? Viewer : null : null;
+        if (editor || viewer)
+        {
+            var role = editor ? Editor : Viewer;
+            return new DashboardIdentity(role, role, Named: false);
+        }
+
+        foreach (var (identity, operatorHash) in _operators)
+        {
+            if (operatorHash.Matches(token))
+            {
+                return identity;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -106,10 +144,10 @@ public sealed class DashboardSessions(DashboardOptions options, TimeProvider tim
         }
     }
 
-    public DashboardSession Start(string role)
+    public DashboardSession Start(DashboardIdentity identity)
     {
         var now = time.GetUtcNow();
-        var session = new DashboardSession(RandomToken(), role, RandomToken(), now + Lifetime, now + MaxLifetime);
+        var session = new DashboardSession(RandomToken(), identity.Role, identity.Who, identity.Named, RandomToken(), now + Lifetime, now + MaxLifetime);
         _sessions[session.Id] = session;
         PruneExpired();
         return session;

@@ -55,14 +55,14 @@ public static class DashboardSignIn
             return Refuse(SignInRefusals.Malformed, StatusCodes.Status400BadRequest, "send {\"token\": \"…\"} as JSON");
         }
 
-        if (sessions.RoleOf(token) is not { } role)
+        if (sessions.Identify(token) is not { } identity)
         {
             sessions.Failed(client);
             refusals.Add(client, SignInRefusals.WrongToken);
             return DashboardEndpoints.Problem(StatusCodes.Status401Unauthorized, "that token is not valid");
         }
 
-        var session = sessions.Start(role);
+        var session = sessions.Start(identity);
         context.Response.Cookies.Append(DashboardSessions.CookieName, session.Id, new CookieOptions
         {
             HttpOnly = true,
@@ -71,8 +71,8 @@ public static class DashboardSignIn
             Path = "/admin",
             IsEssential = true,
         });
-        await context.AuditAsync(role, "authn_login_success", null, "signed in");
-        return Results.Json(new { role });
+        await context.AuditAsync(session.Who, "authn_login_success", null, identity.Named ? $"signed in as {identity.Role}" : "signed in");
+        return Results.Json(new { role = session.Role, who = session.Who });
     }
 
     /// <summary>The token of a <c>{"token": "…"}</c> body (an empty string when it has none); null when the body is not such JSON.</summary>
@@ -93,7 +93,7 @@ public static class DashboardSignIn
         var session = context.Session();
         sessions.End(session.Id);
         context.Response.Cookies.Delete(DashboardSessions.CookieName, new CookieOptions { Path = "/admin", HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps });
-        await context.AuditAsync(session.Role, "authn_logout", null, "signed out");
+        await context.AuditAsync(session.Who, "authn_logout", null, "signed out");
         return Results.Json(new { signedOut = true });
     }
 }

@@ -17,7 +17,19 @@ public static class DashboardWrites
 
     public sealed record RulesRequest(string? Account, string? Yaml, long? BaseVersion, string? Message);
 
-    public sealed record RollbackRequest(string? Account, long? Version, string? Confirm);
+    public sealed record RollbackRequest(string? Account, long? Version, string? Confirm, string? Message = null);
+
+    /// <summary>A publish's or rollback's message is a line of history, like the CLI's <c>--message</c>, not a document.</summary>
+    public const int MaxMessageLength = 500;
+
+    /// <summary>The operator's message on one line (null when none was given), or the answer refusing it.</summary>
+    private static IResult? MessageOf(string? sent, out string? message)
+    {
+        message = string.IsNullOrWhiteSpace(sent) ? null : string.Join(' ', sent.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return message?.Length > MaxMessageLength
+            ? DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, $"a message is at most {MaxMessageLength} characters")
+            : null;
+    }
 
     /// <summary>What the rollback form must be given, typed out: a slip of the mouse cannot roll back.</summary>
     public static string RollbackPhrase(long version) => $"roll back to version {version}";
@@ -30,7 +42,8 @@ public static class DashboardWrites
         writes.MapPost("/rules/rollback", RollbackAsync);
     }
 
-    private static string By(HttpContext context) => $"dashboard:{context.Session().Role}";
+    /// <summary>What the rules history records as the author: the operator's name, or the shared token's role.</summary>
+    private static string By(HttpContext context) => $"dashboard:{context.Session().Who}";
 
     /// <summary>
     /// The embedded store lives and dies with this process: a version published into it would be gone at
@@ -97,6 +110,11 @@ public static class DashboardWrites
             return DashboardEndpoints.Problem(StatusCodes.Status409Conflict, EmbeddedStoreRefusal);
         }
 
+        if (MessageOf(request.Message, out var message) is { } badMessage)
+        {
+            return badMessage;
+        }
+
         var live = await store.GetCurrentVersionAsync(account.Name, cancellationToken);
         if (request.BaseVersion is not { } baseVersion || baseVersion != live)
         {
@@ -105,7 +123,7 @@ public static class DashboardWrites
 
         try
         {
-            var published = await publisher.PublishAsync(account.Name, request.Yaml ?? "", By(context), request.Message ?? $"published from the dashboard over version {live}", cancellationToken);
+            var published = await publisher.PublishAsync(account.Name, request.Yaml ?? "", By(context), message ?? $"published from the dashboard over version {live}", cancellationToken);
             return Results.Json(new { version = published.Snapshot.Version, previous = live, unchanged = published.Unchanged });
         }
         catch (PublishRefusedException refused)
@@ -131,9 +149,14 @@ public static class DashboardWrites
             return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, $"type \"{RollbackPhrase(request.Version ?? 0)}\" to confirm");
         }
 
+        if (MessageOf(request.Message, out var message) is { } badMessage)
+        {
+            return badMessage;
+        }
+
         try
         {
-            var rolledBack = await publisher.RollbackAsync(account.Name, version, By(context), $"rollback to version {version} from the dashboard", cancellationToken);
+            var rolledBack = await publisher.RollbackAsync(account.Name, version, By(context), message ?? $"rollback to version {version} from the dashboard", cancellationToken);
             return Results.Json(new { version = rolledBack.Snapshot.Version, content = version, unchanged = rolledBack.Unchanged });
         }
         catch (PublishRefusedException refused)

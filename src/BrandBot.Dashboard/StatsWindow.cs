@@ -13,6 +13,12 @@ public sealed record StatsWindow(DateOnly From, DateOnly To, DateOnly Today)
     /// <summary>Daily statistics keys live this long in Redis (RedisHitStats.Retention).</summary>
     public const int KeptDays = 400;
 
+    /// <summary>
+    /// The range every page opens with, and <c>rules stats</c>' default too: one week, so Growth, Channels,
+    /// Keywords and Unanswered agree on "the last N days" until the operator picks another.
+    /// </summary>
+    public const int DefaultDays = 7;
+
     public int Days => To.DayNumber - From.DayNumber + 1;
 
     public static bool TryParse(HttpRequest request, DateOnly today, int defaultDays, out StatsWindow window, out string? error)

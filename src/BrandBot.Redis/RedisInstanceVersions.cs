@@ -13,6 +13,9 @@ public sealed class RedisInstanceVersions(IConnectionMultiplexer redis, TimeProv
         await redis.GetDatabase().HashSetAsync(RedisKeys.Instances(account), instance, value);
     }
 
+    public Task RemoveAsync(string account, string instance, CancellationToken cancellationToken = default) =>
+        redis.GetDatabase().HashDeleteAsync(RedisKeys.Instances(account), instance);
+
     public async Task<IReadOnlyList<InstanceVersion>> ReadAsync(string account, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var db = redis.GetDatabase();

@@ -87,8 +87,9 @@ public sealed class FiguresTests(BrowserFixture browser) : BrowserTest(browser)
             await Assertions.Expect(page.Locator("#growth-table tbody tr")).ToHaveCountAsync(days);
             var rows = (await api.GetFromJsonAsync<JsonElement>($"/admin/api/growth?account=acme&days={days}")).GetProperty("rows").EnumerateArray().ToList();
             var shown = await page.Locator("#growth-table tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [...r.cells].slice(0, 4).map(c => c.textContent))");
+            // The API's days in order, the table's newest first.
             Assert.Equal(
-                rows.Select(r => new[] { r.GetProperty("day").GetString()!, $"{r.GetProperty("follows")}", $"{r.GetProperty("unfollows")}", $"{r.GetProperty("net")}" }),
+                rows.Select(r => new[] { r.GetProperty("day").GetString()!, $"{r.GetProperty("follows")}", $"{r.GetProperty("unfollows")}", $"{r.GetProperty("net")}" }).Reverse(),
                 shown);
             Assert.True(await page.Locator("#growth-chart").GetAttributeAsync("data-drawn") == "true");
         }

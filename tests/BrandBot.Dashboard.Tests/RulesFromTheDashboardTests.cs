@@ -85,8 +85,8 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         var (_, editor) = await host.SignInAsync(Browser);
         pages.Add(editor);
         await editor.GotoAsync("/admin/rules");
-        var yaml = await editor.InputValueAsync("#draft-yaml");
-        await editor.FillAsync("#draft-yaml", yaml + "\n# a comment\n");
+        var yaml = await RulesEditor.ReadAsync(editor);
+        await RulesEditor.WriteAsync(editor, yaml + "\n# a comment\n");
         await editor.ClickAsync("#draft-validate");
         await editor.ClickAsync("#draft-publish");
 
@@ -120,21 +120,40 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
 
         var (editorContext, editor) = await host.SignInAsync(Browser);
         pages.Add(editor);
+        // The editor library runs under the dashboard's strict CSP: nothing refused, nothing missing.
+        var consoleErrors = new List<string>();
+        editor.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (consoleErrors)
+                {
+                    consoleErrors.Add(message.Text);
+                }
+            }
+        };
         await editor.GotoAsync("/admin/unanswered");
         await editor.ClickAsync(".make-rule");
-        var draft = await editor.InputValueAsync("#draft-yaml");
+        var draft = await RulesEditor.ReadAsync(editor);
         Assert.Contains("keywords: [ equal: \"where can i park\" ]", draft);
 
         // A broken regex: the error names its line.
         var broken = draft.Replace("keywords: [ equal: \"where can i park\" ]", "keywords: [ regex: \"park(\" ]", StringComparison.Ordinal);
         var brokenLine = broken.Split('\n').ToList().FindIndex(l => l.Contains("park(", StringComparison.Ordinal)) + 1;
-        await editor.FillAsync("#draft-yaml", broken);
+        await RulesEditor.WriteAsync(editor, broken);
         await editor.ClickAsync("#draft-validate");
         await Assertions.Expect(editor.Locator($"#draft-problems li.error[data-line='{brokenLine}']")).ToHaveCountAsync(1);
+        // The editor numbers its lines and marks the one the error names, in the gutter and across the text.
+        await Assertions.Expect(editor.Locator("#draft-yaml .ace_gutter-cell").First).ToHaveTextAsync("1");
+        // (The placeholder answer, still there, is an error of its own on the line below.)
+        var errorLines = (await editor.Locator("#draft-problems li.error").EvaluateAllAsync<int[]>("items => items.map(i => Number(i.dataset.line))")).Distinct().Order().ToArray();
+        Assert.Contains(brokenLine, errorLines);
+        Assert.Equal(errorLines.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)), await editor.Locator("#draft-yaml .ace_gutter-cell.line-error").AllTextContentsAsync());
+        await Assertions.Expect(editor.Locator("#draft-yaml .line-error-text")).ToHaveCountAsync(errorLines.Length);
         await Assertions.Expect(editor.Locator("#draft-publish")).ToBeDisabledAsync();
 
         var fixedYaml = draft.Replace("TODO: write the answer", "The car park is under the mall, entrance B.", StringComparison.Ordinal);
-        await editor.FillAsync("#draft-yaml", fixedYaml);
+        await RulesEditor.WriteAsync(editor, fixedYaml);
         await editor.ClickAsync("#draft-validate");
         await Assertions.Expect(editor.Locator("#draft-diff .added")).Not.ToHaveCountAsync(0);
         Assert.Contains("added: asked-where-can-i-park", await editor.InnerTextAsync("#draft-status"));
@@ -142,6 +161,11 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         await ExpectTextAsync(editor.Locator("#draft-status"), "Published version 2.");
 
         // It answers now: in "test a text" and for a real push.
+        lock (consoleErrors)
+        {
+            Assert.Empty(consoleErrors);
+        }
+
         await editor.GotoAsync("/admin/keywords");
         await editor.FillAsync("#test-text", "where can i park");
         await editor.ClickAsync("#test-form button");
@@ -182,6 +206,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
             await page.FillAsync("#rollback-confirm", "roll back to version 2");
             await Assertions.Expect(page.Locator("#rollback-go")).ToBeDisabledAsync();
             await page.FillAsync("#rollback-confirm", "roll back to version 1");
+            await page.FillAsync("#rollback-message", "the new hours start next week");
             await page.ClickAsync("#rollback-go");
             await Assertions.Expect(page.Locator("#live-version")).ToHaveAttributeAsync("data-version", "3", new() { Timeout = 15_000 });
         });
@@ -198,7 +223,7 @@ public sealed partial class RulesFromTheDashboardTests(BrowserFixture browser) :
         var snapshot = await first.Server.Services.GetRequiredService<IRuleStore>().GetCurrentAsync("acme");
         Assert.Equal(DashboardHost.Rules, snapshot!.Yaml);
         var history = await first.Server.Services.GetRequiredService<IRuleStore>().GetHistoryAsync("acme");
-        Assert.Equal((AuditRecord.Rollback, "dashboard:editor"), (history[^1].Action, history[^1].By));
+        Assert.Equal((AuditRecord.Rollback, "dashboard:editor", "the new hours start next week"), (history[^1].Action, history[^1].By, history[^1].Message));
         // On Redis every instance shows the same figures: a follow through one is counted on the other's page.
         await first.EventAsync(first.NewFollower(), "subscribe", "qrscene_poster-2026");
         var (secondApi, _) = await second.ApiClientAsync(DashboardHost.ViewerToken);

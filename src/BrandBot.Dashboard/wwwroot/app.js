@@ -36,6 +36,12 @@ function percent(share) {
   return share === null || share === undefined ? '–' : `${Math.round(share * 100)}%`;
 }
 
+/** Every time on the pages, like every time the CLI prints (docs/dashboard.md#times): UTC, saying so. */
+function utc(value) {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? '–' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 function signed(n) {
   return n > 0 ? `+${n}` : String(n);
 }
@@ -117,8 +123,9 @@ function rangeQuery() {
   return `days=${params.get('days') || defaultDays()}`;
 }
 
+/** The same range on every page unless the operator picks another (the server's default too). */
 function defaultDays() {
-  return page === 'growth' || page === 'channels' ? 30 : 7;
+  return session.defaultDays;
 }
 
 function rangePicker() {
@@ -173,7 +180,7 @@ async function overview(content) {
   const data = await api('/admin/api/overview');
   content.replaceChildren(
     section(`Today (${data.today.figures.day}, live)`, kpis(data.today, 'today'),
-      el('p', { class: 'updated', id: 'updated', text: `updated ${new Date().toLocaleTimeString()} · refreshes every ${REFRESH_MS / 1000} s` })),
+      el('p', { class: 'updated', id: 'updated', text: `updated ${utc(new Date())} · refreshes every ${REFRESH_MS / 1000} s` })),
     section(`Yesterday (${data.yesterday.figures.day})`, kpis(data.yesterday, 'yesterday')));
 }
 
@@ -189,7 +196,7 @@ async function growth(content) {
         ['day', r => r.day], ['follows', r => r.follows, () => ({ 'data-metric': 'follows' })],
         ['unfollows', r => r.unfollows, () => ({ 'data-metric': 'unfollows' })], ['net', r => r.net, () => ({ 'data-metric': 'net' })],
         ['messages', r => r.messages], ['unanswered', r => r.unanswered],
-      ], rows, r => ({ 'data-day': r.day }))),
+      ], [...rows].reverse(), r => ({ 'data-day': r.day }))),
     el('p', { class: 'note', text: 'Follows and unfollows count events; a follower who follows, leaves and follows again on one day counts twice. Only follows BrandBot saw are counted: follows through search or articles are in WeChat\'s own statistics.' }));
   chart('growth-chart', 'line', rows.map(r => r.day), [
     { label: 'follows', data: rows.map(r => r.follows), borderColor: '#07c160' },
@@ -260,23 +267,87 @@ async function keywords(content) {
   chart('keywords-chart', 'bar', data.rules.map(r => r.rule), [{ label: 'hits', data: data.rules.map(r => r.hits), backgroundColor: '#07c160' }], { indexAxis: 'y' });
 }
 
+// ---- the rules editor: Ace (vendored from npm, see docs/dashboard.md#the-rules-editor) -----------
+
+let editorLibrary = null;
+
+/**
+ * Loads Ace the first time a page shows an editor (only Unanswered and Rules do): half a megabyte no
+ * other page needs. Strict-CSP mode, so Ace injects no <style> element (the CSP forbids them) and its
+ * look comes from the vendored ace.css and textmate.css instead.
+ */
+function loadEditorLibrary() {
+  editorLibrary ??= (async () => {
+    for (const href of ['/admin/assets/ace.css', '/admin/assets/textmate.css']) {
+      document.head.append(el('link', { rel: 'stylesheet', href }));
+    }
+    for (const src of ['/admin/assets/ace.js', '/admin/assets/mode-yaml.js']) {
+      await new Promise((resolve, reject) => document.head.append(el('script', { src, onload: resolve, onerror: () => reject(new Error(`could not load ${src}`)) })));
+    }
+    window.ace.config.set('useStrictCSP', true);
+  })();
+  return editorLibrary;
+}
+
 /** The editor's draft → validate → diff → publish panel, used by Unanswered and Rules. */
-function rulesEditor(yaml, baseVersion, onPublished) {
-  const area = el('textarea', { id: 'draft-yaml', rows: 18, spellcheck: 'false' });
-  area.value = yaml;
+async function rulesEditor(yaml, baseVersion, onPublished) {
+  await loadEditorLibrary();
+  const host = el('div', { id: 'draft-yaml', class: 'yaml-editor', 'aria-label': 'rules file (YAML)' });
+  const editor = window.ace.edit(host, {
+    // Before the mode: a mode set first would start its checker in a worker, which the CSP refuses
+    // (the dashboard validates on the server, with line numbers, anyway).
+    useWorker: false,
+    theme: 'ace/theme/textmate',
+    minLines: 18,
+    maxLines: 40,
+    tabSize: 2,
+    useSoftTabs: true,
+    showPrintMargin: false,
+    // Their icons are images the vendored CSS names but the dashboard does not ship.
+    showFoldWidgets: false,
+    displayIndentGuides: false,
+    fontSize: '13px',
+  });
+  editor.session.setUseWorker(false);
+  editor.session.setMode('ace/mode/yaml');
+  editor.session.setValue(yaml);
+  const Range = window.ace.require('ace/range').Range;
+  let marks = [];
+  const clearMarks = () => {
+    for (const mark of marks) {
+      editor.session.removeGutterDecoration(mark.row, mark.css);
+      editor.session.removeMarker(mark.marker);
+    }
+    marks = [];
+  };
+  /** Colours the line a problem names, in the gutter and across the text. */
+  const markLine = (line, severity) => {
+    const row = line - 1;
+    if (row < 0 || row >= editor.session.getLength()) return;
+    const css = `line-${severity}`;
+    editor.session.addGutterDecoration(row, css);
+    marks.push({ row, css, marker: editor.session.addMarker(new Range(row, 0, row, 1), `${css}-text`, 'fullLine') });
+  };
   const problems = el('ul', { id: 'draft-problems', class: 'problems' });
   const diff = el('pre', { id: 'draft-diff', class: 'diff' });
   const status = el('p', { id: 'draft-status', role: 'status' });
   let validated = null;
   const publish = el('button', { type: 'button', id: 'draft-publish', disabled: true, text: 'Publish' });
-  area.addEventListener('input', () => { publish.disabled = true; validated = null; });
+  const message = el('input', { type: 'text', id: 'draft-message', maxlength: 500, size: 60, placeholder: 'what changed and why (kept in the history)', 'aria-label': 'publish message' });
+  editor.session.on('change', () => { publish.disabled = true; validated = null; });
   const validate = async () => {
     problems.replaceChildren();
     diff.replaceChildren();
     status.textContent = '';
-    const result = await api('/admin/api/rules/validate', { body: { yaml: area.value } });
-    problems.append(...result.problems.map(p => el('li', { class: p.severity, 'data-line': p.line, text: `line ${p.line}: ${p.severity}: ${p.message}` })));
+    clearMarks();
+    const result = await api('/admin/api/rules/validate', { body: { yaml: editor.getValue() } });
+    problems.append(...result.problems.map(p => el('li', { class: p.severity, 'data-line': p.line },
+      el('button', { type: 'button', class: 'goto-line', text: `line ${p.line}`, onclick: () => { editor.gotoLine(p.line, 0, true); editor.focus(); } }),
+      `: ${p.severity}: ${p.message}`)));
+    for (const p of result.problems) markLine(p.line, p.severity);
     if (!result.ok) {
+      const first = result.problems.find(p => p.severity === 'error');
+      if (first) editor.scrollToLine(first.line - 1, true, false);
       status.textContent = 'Fix the errors above, then validate again.';
       return;
     }
@@ -285,13 +356,13 @@ function rulesEditor(yaml, baseVersion, onPublished) {
     const changes = [['added', result.added], ['changed', result.changed], ['removed', result.removed]].filter(([, names]) => names.length)
       .map(([what, names]) => `${what}: ${names.join(', ')}`).join('; ');
     status.textContent = `Valid against live version ${result.liveVersion}. ${changes || 'No rule changes.'}`;
-    validated = area.value;
+    validated = editor.getValue();
     publish.disabled = false;
   };
   publish.addEventListener('click', async () => {
     if (validated === null) return;
     try {
-      const result = await api('/admin/api/rules/publish', { body: { yaml: validated, baseVersion } });
+      const result = await api('/admin/api/rules/publish', { body: { yaml: validated, baseVersion, message: message.value } });
       status.textContent = result.unchanged ? `No changes: version ${result.version} is already this content; nothing was published.` : `Published version ${result.version}.`;
       status.dataset.version = result.version;
       publish.disabled = true;
@@ -300,9 +371,11 @@ function rulesEditor(yaml, baseVersion, onPublished) {
       status.textContent = error.message;
     }
   });
-  return el('div', { class: 'editor', id: 'rules-editor' }, area,
-    el('div', { class: 'actions' }, el('button', { type: 'button', id: 'draft-validate', text: 'Validate and diff', onclick: validate }), publish),
+  const panel = el('div', { class: 'editor', id: 'rules-editor' }, host,
+    el('div', { class: 'actions' }, el('button', { type: 'button', id: 'draft-validate', text: 'Validate and diff', onclick: validate }), message, publish),
     problems, diff, status);
+  panel.editor = editor;
+  return panel;
 }
 
 async function unanswered(content) {
@@ -310,10 +383,13 @@ async function unanswered(content) {
   const editorSlot = el('div', { id: 'editor-slot' });
   const makeRule = async (row) => {
     const draft = await api('/admin/api/rules/draft', { body: { text: row.text } });
+    const panel = await rulesEditor(draft.yaml, draft.baseVersion);
     editorSlot.replaceChildren(section(`New rule for “${row.text}”`,
       el('p', { class: 'note', text: 'The live rules with one rule added at the end of rules:. Write the answer, validate, read the diff, publish.' }),
-      rulesEditor(draft.yaml, draft.baseVersion)));
-    document.getElementById('draft-yaml').focus();
+      panel));
+    // Straight to the placeholder the operator has to replace.
+    const found = panel.editor.find('TODO: write the answer');
+    if (!found) panel.editor.focus();
   };
   const columns = [['text', r => r.text, () => ({ class: 'follower-text' })], ['times', r => r.count, () => ({ 'data-metric': 'count' })]];
   const rows = el('tbody', {}, data.rows.length === 0
@@ -333,20 +409,46 @@ async function unanswered(content) {
   chart('unanswered-chart', 'bar', data.rows.slice(0, 15).map(r => r.text), [{ label: 'times', data: data.rows.slice(0, 15).map(r => r.count), backgroundColor: '#fa9d3b' }], { indexAxis: 'y' });
 }
 
+/** Whether every instance answers with the same version, and the list of them. */
+function instancesView(instances) {
+  const versions = new Set(instances.map(i => i.version));
+  return [
+    el('p', { id: 'instances-agree', class: versions.size > 1 ? 'warn' : 'ok', text: versions.size > 1 ? 'Instances answer with different versions: a publish is still spreading, or an instance cannot reach Redis.' : `All ${instances.length} instance(s) answer with this version.` }),
+    table('instances-table', [['instance', i => i.instance + (i.self ? ' (this one)' : '')], ['version', i => i.version, () => ({ 'data-metric': 'version' })]], instances, i => ({ 'data-instance': i.instance })),
+  ];
+}
+
+let instancesTimer = null;
+
+/** The instance list follows starts and stops without redrawing the page (an editor may be open below it). */
+function refreshInstances() {
+  if (instancesTimer !== null) return;
+  instancesTimer = setInterval(async () => {
+    try {
+      const data = await api('/admin/api/rules');
+      const [agree, list] = instancesView(data.instances);
+      document.getElementById('instances-agree')?.replaceWith(agree);
+      document.getElementById('instances-table')?.replaceWith(list);
+    } catch {
+      // The next tick tries again.
+    }
+  }, REFRESH_MS);
+}
+
 async function rules(content) {
   const data = await api('/admin/api/rules');
   const live = data.live;
-  const versions = new Set(data.instances.map(i => i.version));
   const rollbackSlot = el('div', { id: 'rollback-slot' });
   const startRollback = (version) => {
     const phrase = `roll back to version ${version}`;
     const input = el('input', { id: 'rollback-confirm', type: 'text', autocomplete: 'off' });
+    const message = el('input', { id: 'rollback-message', type: 'text', maxlength: 500, size: 60, placeholder: 'why (kept in the history)', 'aria-label': 'rollback message' });
     const status = el('p', { id: 'rollback-status', role: 'status' });
     const go = el('button', { type: 'button', id: 'rollback-go', disabled: true, text: 'Roll back' });
     input.addEventListener('input', () => { go.disabled = input.value.trim() !== phrase; });
     go.addEventListener('click', async () => {
       try {
-        const result = await api('/admin/api/rules/rollback', { body: { version, confirm: input.value } });
+        const result = await api('/admin/api/rules/rollback', { body: { version, confirm: input.value, message: message.value } });
         status.textContent = `Version ${result.version} is live, with the content of version ${version}.`;
         setTimeout(() => render(), 1000);
       } catch (error) {
@@ -355,11 +457,11 @@ async function rules(content) {
     });
     rollbackSlot.replaceChildren(section(`Roll back to version ${version}`,
       el('p', {}, 'Type ', el('code', { text: phrase }), ' to confirm. The content of that version becomes a new version; nothing is deleted.'),
-      input, go, status));
+      input, ' ', message, go, status));
     input.focus();
   };
   const history = table('history-table', [
-    ['version', h => h.version], ['when', h => new Date(h.at).toLocaleString()], ['by', h => h.by || '–'], ['action', h => h.action],
+    ['version', h => h.version], ['when', h => utc(h.at)], ['by', h => h.by || '–'], ['action', h => h.action],
     ['message', h => h.message || ''], ['added', h => h.added.join(', ')], ['changed', h => h.changed.join(', ')], ['removed', h => h.removed.join(', ')],
   ], data.history, h => ({ 'data-version': h.version }));
   if (session.canWrite) {
@@ -371,14 +473,14 @@ async function rules(content) {
   const yaml = el('pre', { id: 'live-yaml', class: 'yaml', text: live ? live.yaml : '' });
   content.replaceChildren(
     section('Live version',
-      el('p', { id: 'live-version', 'data-version': live ? live.version : 0, text: live ? `Version ${live.version}, published ${new Date(live.publishedAt).toLocaleString()} by ${live.by || '–'}` : 'No version published yet.' }),
-      el('p', { id: 'instances-agree', class: versions.size > 1 ? 'warn' : 'ok', text: versions.size > 1 ? 'Instances answer with different versions: a publish is still spreading, or an instance cannot reach Redis.' : `All ${data.instances.length} instance(s) answer with this version.` }),
-      table('instances-table', [['instance', i => i.instance + (i.self ? ' (this one)' : '')], ['version', i => i.version, () => ({ 'data-metric': 'version' })]], data.instances)),
+      el('p', { id: 'live-version', 'data-version': live ? live.version : 0, text: live ? `Version ${live.version}, published ${utc(live.publishedAt)} by ${live.by || '–'}` : 'No version published yet.' }),
+      ...instancesView(data.instances)),
     section('History', history),
     rollbackSlot,
     // replaceChildren writes a null as the text "null": a viewer gets no section at all instead.
-    session.canWrite && live ? section('Edit and publish', rulesEditor(live.yaml, live.version, () => setTimeout(() => render(), 1000))) : '',
+    session.canWrite && live ? section('Edit and publish', await rulesEditor(live.yaml, live.version, () => setTimeout(() => render(), 1000))) : '',
     section('Live rules file', yaml));
+  refreshInstances();
 }
 
 async function health(content) {
@@ -405,19 +507,27 @@ async function health(content) {
         ['Redis calls answered from memory', data.redisErrors, 'redis-errors'],
       ]),
       table('rejections-table', [['rejected because', r => r[0]], ['count', r => r[1]]], Object.entries(data.rejections))));
-  chart('latency-chart', 'bar', rows.map(r => r[0]).concat(['budget']), [{
-    label: 'ms', data: rows.map(r => r[1] ?? 0).concat([data.budgetMs]), backgroundColor: ['#07c160', '#07c160', '#fa9d3b', '#e64340', '#999'],
-  }]);
+  // A logarithmic axis: pushes take a millisecond or two while the budget and the deadline are
+  // thousands, so on a linear axis every percentile would be an invisible sliver beside them.
+  chart('latency-chart', 'bar', rows.map(r => r[0]).concat(['budget', 'deadline']), [{
+    label: 'ms',
+    // Under the axis's 0.1 ms floor a bar would vanish: drawn at the floor (the table has the number).
+    data: rows.map(r => r[1] === null || r[1] === undefined ? null : Math.max(r[1], 0.1)).concat([data.budgetMs, data.deadlineMs]),
+    backgroundColor: ['#07c160', '#07c160', '#fa9d3b', '#e64340', '#999', '#555'],
+  }], {
+    indexAxis: 'y',
+    scales: { x: { type: 'logarithmic', min: 0.1, max: Math.max(10000, data.deadlineMs * 2), title: { display: true, text: 'milliseconds (log scale)' } } },
+  });
 }
 
 async function audit(content) {
   const data = await api('/admin/api/audit');
   content.replaceChildren(section('Audit (sign-ins, refused writes, exports, rule changes)',
     csvLink('/admin/api/audit'),
-    table('audit-table', [['when', e => new Date(e.at).toLocaleString()], ['who', e => e.who], ['action', e => e.action, () => ({ class: 'action' })],
+    table('audit-table', [['when', e => utc(e.at)], ['who', e => e.who], ['action', e => e.action, () => ({ class: 'action' })],
       ['account', e => e.account || ''], ['what', e => e.detail], ['client', e => e.client]], data.entries, e => ({ 'data-action': e.action }))),
   section('Refused sign-ins (this instance, per client per minute)',
-    table('refusals-table', [['minute', r => new Date(r.minute).toLocaleString()], ['client', r => r.client], ['refused', r => r.count],
+    table('refusals-table', [['minute', r => utc(r.minute)], ['client', r => r.client], ['refused', r => r.count],
       ['why', r => r.reasons]], data.refusals, r => ({ 'data-client': r.client }))));
 }
 
@@ -439,7 +549,8 @@ async function render() {
 function frame() {
   document.getElementById('nav').replaceChildren(...PAGES.map(([name, label]) =>
     el('a', { href: withAccount(`/admin/${name}`), class: name === page ? 'current' : '', 'aria-current': name === page ? 'page' : null, text: label })));
-  document.getElementById('who').textContent = `${session.role}${session.readOnly ? ' · read-only' : ''}`;
+  // A named operator by name and role; a shared role token by its role, as before operators had names.
+  document.getElementById('who').textContent = `${session.named ? `${session.who} · ${session.role}` : session.role}${session.readOnly ? ' · read-only' : ''}`;
   document.getElementById('offset').textContent = `${session.statsUtcOffsetHours >= 0 ? '+' : ''}${session.statsUtcOffsetHours}`;
   if (session.accounts.length > 1) {
     const picker = el('select', { id: 'account', 'aria-label': 'account' }, session.accounts.map(name => el('option', { value: name, selected: name === session.account, text: name })));

@@ -13,13 +13,18 @@ public sealed record InstanceVersion(string Instance, long Version, DateTimeOffs
 
 /// <summary>
 /// Every instance reports the rules version it answers with, so an operator can see that all of them
-/// took a publish (dashboard Rules page). Instances that stop reporting drop out after <see cref="Stale"/>.
+/// took a publish (dashboard Rules page). An instance that stops takes itself off the list; one that
+/// dies without stopping drops out after <see cref="Stale"/>.
 /// </summary>
 public interface IInstanceVersions
 {
-    public static readonly TimeSpan Stale = TimeSpan.FromSeconds(30);
+    /// <summary>Three missed reports (every 5 s): long enough for a slow tick, short enough that a dead instance leaves soon.</summary>
+    public static readonly TimeSpan Stale = TimeSpan.FromSeconds(15);
 
     Task ReportAsync(string account, string instance, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes an instance off the list at once (it is stopping).</summary>
+    Task RemoveAsync(string account, string instance, CancellationToken cancellationToken = default);
 
     /// <summary>Instances heard from within <see cref="Stale"/> of <paramref name="now"/>.</summary>
     Task<IReadOnlyList<InstanceVersion>> ReadAsync(string account, DateTimeOffset now, CancellationToken cancellationToken = default);
@@ -33,6 +38,12 @@ public sealed class InMemoryInstanceVersions(TimeProvider time) : IInstanceVersi
     public Task ReportAsync(string account, string instance, long version, CancellationToken cancellationToken = default)
     {
         _seen[(account, instance)] = new InstanceVersion(instance, version, time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string account, string instance, CancellationToken cancellationToken = default)
+    {
+        _seen.TryRemove((account, instance), out _);
         return Task.CompletedTask;
     }
 

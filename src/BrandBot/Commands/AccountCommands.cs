@@ -106,7 +106,7 @@ internal static class AccountCommands
 
             foreach (var record in records)
             {
-                output.WriteLine($"{record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {record.By}  {record.ContentHash[..12]}  {record.Changes.Count} changes{(record.Error is null ? "" : "  stopped: " + record.Error)}");
+                output.WriteLine($"{record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC  {record.By}  {record.ContentHash[..12]}  {record.Changes.Count} changes{(record.Error is null ? "" : "  stopped: " + record.Error)}");
                 foreach (var change in record.Changes)
                 {
                     output.WriteLine($"    {change}");

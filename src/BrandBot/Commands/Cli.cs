@@ -6,7 +6,7 @@ using BrandBot.Options;
 namespace BrandBot.Commands;
 
 /// <summary>
-/// The operator verbs (<c>rules …</c>, <c>account …</c>, <c>simulate …</c>, <c>probe</c>) on System.CommandLine: every verb
+/// The operator verbs (<c>rules …</c>, <c>account …</c>, <c>simulate …</c>, <c>probe</c>, <c>dashboard …</c>) on System.CommandLine: every verb
 /// has <c>--help</c>; a usage mistake prints one error line and that verb's usage and exits 2.
 /// Exit codes: 0 done, 1 refused or problems found, 2 usage or environment.
 /// </summary>
@@ -17,7 +17,7 @@ public static class Cli
     public const int Usage = 2;
 
     /// <summary>The first words that make a command line a verb rather than the server's own arguments.</summary>
-    public static bool IsVerb(string? first) => first is "rules" or "account" or "simulate" or "probe" or "help" or "--help" or "-h" or "-?";
+    public static bool IsVerb(string? first) => first is "rules" or "account" or "simulate" or "probe" or "dashboard" or "help" or "--help" or "-h" or "-?";
 
     /// <param name="input">Where a verb reads an operator's answer (rollback's confirmation); the console's by default.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null)
@@ -68,6 +68,7 @@ public static class Cli
         root.Subcommands.Add(AccountCommands.Build(output, error));
         root.Subcommands.Add(SimulateCommand.Build(output, error));
         root.Subcommands.Add(ProbeCommand.Build(output, error));
+        root.Subcommands.Add(DashboardCommands.Build(output, error, input));
         return root;
     }
 

@@ -179,11 +179,11 @@ internal static class RulesCommands
             return Cli.Done;
         }
 
-        output.WriteLine($"{"version",7}  {"time (UTC)",-19}  {"by",-12}  {"action",-8}  {"hash",-12}  changes / message");
+        output.WriteLine($"{"version",7}  {"time",-23}  {"by",-24}  {"action",-8}  {"hash",-12}  changes / message");
         foreach (var record in history)
         {
             var marker = record.Version == live ? "*" : " ";
-            output.WriteLine($"{record.Version,6}{marker}  {record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {Short(record.By, 12),-12}  {record.Action,-8}  {record.ContentHash[..12]}  +{record.Added.Count} ~{record.Changed.Count} -{record.Removed.Count}  {record.Message}");
+            output.WriteLine($"{record.Version,6}{marker}  {record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC  {Short(record.By, 24),-24}  {record.Action,-8}  {record.ContentHash[..12]}  +{record.Added.Count} ~{record.Changed.Count} -{record.Removed.Count}  {record.Message}");
         }
 
         if (history.Count == 0)

@@ -9,7 +9,7 @@ internal static class RulesStatsCommand
     public static Command Build(TextWriter output, TextWriter error)
     {
         var (account, settings, json) = (CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.Json());
-        var days = new Option<int>("--days") { Description = "how many days up to today (1 to 400)", HelpName = "N", DefaultValueFactory = _ => 7 };
+        var days = new Option<int>("--days") { Description = "how many days up to today (1 to 400)", HelpName = "N", DefaultValueFactory = _ => BrandBot.Dashboard.StatsWindow.DefaultDays };
         days.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 400)

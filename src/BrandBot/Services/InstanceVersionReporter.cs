@@ -7,6 +7,8 @@ namespace BrandBot.Services;
 /// <summary>
 /// Tells the store, every few seconds, which rules version this instance answers with for each account,
 /// so the dashboard can show whether every instance took a publish. Failures are ignored: the next tick retries.
+/// Stopping, it takes this instance off the list, so the Rules page does not show it for another
+/// <see cref="IInstanceVersions.Stale"/>.
 /// </summary>
 public sealed class InstanceVersionReporter(AccountDirectory accounts, LiveRuleSets rules, IInstanceVersions versions) : BackgroundService
 {
@@ -33,6 +35,20 @@ public sealed class InstanceVersionReporter(AccountDirectory accounts, LiveRuleS
             }
         }
         while (await WaitAsync(timer, stoppingToken));
+
+        // The store may be away too: a short wait, then the entry goes stale on its own.
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        foreach (var account in accounts.All)
+        {
+            try
+            {
+                await versions.RemoveAsync(account.Name, ThisInstance.Name, bounded.Token).WaitAsync(bounded.Token);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Not removed: it leaves the list once stale.
+            }
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -9,11 +9,17 @@ public class ExecutableTests
 {
     private static readonly string RepoRoot = FindRepoRoot();
 
+    /// <summary>
+    /// The example opens the demo's dashboard on its fixed port 8081 (the README's step); these tests are
+    /// about the webhook, and one killed just before the next starts must not hold that port.
+    /// </summary>
+    private const string NoDashboard = "--BrandBot:Dashboard:Urls=";
+
     [Fact]
     public async Task ExampleConfiguration_ServesAndSimulateShowsTheReply()
     {
         var port = Ports.Free();
-        using var process = Start($"--settings appsettings.example.json --urls http://127.0.0.1:{port}", ("ASPNETCORE_ENVIRONMENT", "Production"));
+        using var process = Start($"--settings appsettings.example.json --urls http://127.0.0.1:{port} {NoDashboard}", ("ASPNETCORE_ENVIRONMENT", "Production"));
         try
         {
             await ContainerProcess.WaitUntilReadyAsync(process, port);
@@ -68,7 +74,7 @@ public class ExecutableTests
     public async Task BadConfiguration_ExitsTwoWithOneLinePerProblemAndNoStackTrace()
     {
         using var process = Start(
-            "--settings appsettings.example.json --urls http://127.0.0.1:0",
+            $"--settings appsettings.example.json --urls http://127.0.0.1:0 {NoDashboard}",
             ("BrandBot__Accounts__0__EncodingAESKey", "short"),
             ("BrandBot__Accounts__0__RulesFile", "missing/rules.yaml"));
         var error = await process.StandardError.ReadToEndAsync();
@@ -86,7 +92,7 @@ public class ExecutableTests
     public async Task BrokenRulesFile_PrintsOnlyStartupErrorLines_NoHostingBlock()
     {
         var rules = TestAccounts.WriteRules("rules:\n  - name: a\n    keywords: [ regex: \"(\" ]\n    replies: [ text: \"x\" ]\n  - name: a\n    keywords: [ equal: \"y\" ]\n    replies: [ text: \"y\" ]\n");
-        using var process = Start("--settings appsettings.example.json --urls http://127.0.0.1:0", ("BrandBot__Accounts__0__RulesFile", rules));
+        using var process = Start($"--settings appsettings.example.json --urls http://127.0.0.1:0 {NoDashboard}", ("BrandBot__Accounts__0__RulesFile", rules));
         var stdout = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -127,7 +133,7 @@ public class ExecutableTests
         Assert.StartsWith("http://127.0.0.1:", unitUrl);
 
         var port = Ports.Free();
-        using var process = Start("--settings appsettings.example.json", ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("ASPNETCORE_ENVIRONMENT", "Production"));
+        using var process = Start($"--settings appsettings.example.json {NoDashboard}", ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("ASPNETCORE_ENVIRONMENT", "Production"));
         try
         {
             await ContainerProcess.WaitUntilReadyAsync(process, port);
@@ -142,7 +148,7 @@ public class ExecutableTests
 
     [Fact]
     public Task BusyPort_IsOneLine_AndExitCode2() =>
-        AssertRefusedBecauseBusyAsync(port => $"--settings appsettings.example.json --urls http://127.0.0.1:{port} --BrandBot:WarmUpRounds=0");
+        AssertRefusedBecauseBusyAsync(port => $"--settings appsettings.example.json --urls http://127.0.0.1:{port} {NoDashboard} --BrandBot:WarmUpRounds=0");
 
     [Fact]
     public Task BusyDashboardPort_IsOneLine_AndExitCode2() =>
