@@ -23,6 +23,7 @@ public static class MessageEndpoints
     public static RouteGroupBuilder MapApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1");
+        api.AddEndpointFilter(StoreUnavailableAsync);
         api.MapGet("/openapi.json", OpenApi.WriteAsync);
         api.MapPost("/{account}/messages", SendAsync);
         api.MapPost("/{account}/messages/batch", SendBatchAsync);
@@ -235,6 +236,24 @@ public static class MessageEndpoints
             json.WriteEndArray();
             json.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// The store is away (Redis down): 503 with problem details and Retry-After, never a stack trace.
+    /// Nothing was queued unless the store said so, so the same key may be sent again.
+    /// </summary>
+    private static async ValueTask<object?> StoreUnavailableAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(invocation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !invocation.HttpContext.Response.HasStarted)
+        {
+            invocation.HttpContext.Response.Headers.RetryAfter = "5";
+            await new Problem("store-unavailable", 503, "Store unavailable", "The message store cannot be reached; nothing was queued. Try again with the same Idempotency-Key.").WriteAsync(invocation.HttpContext);
+            return Results.Empty;
+        }
     }
 
     /// <summary>401 without a known key, 403 for an account the key may not send for, 404 for an unknown account it could.</summary>

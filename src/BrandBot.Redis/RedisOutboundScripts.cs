@@ -20,7 +20,7 @@ internal static class RedisOutboundScripts
     // KEYS: idem, msg, queue, age, recent, gate hash, day. ARGV: id, body hash, now ms, key ttl ms, message ttl s,
     // gate (none|window|grant), gate field, msg window ms, msg allowance, action window ms, action allowance,
     // recent cap, then field/value pairs of the message.
-    public const string Accept = WindowFunctions + """
+    public const string Accept = WindowFunctions + "\n" + """
         local seen = redis.call('GET', KEYS[1])
         if seen then
           local bar = string.find(seen, '|', 1, true)
@@ -117,7 +117,7 @@ internal static class RedisOutboundScripts
         """;
 
     // KEYS: win. ARGV: OpenID, now ms, 1 = a message, 0 = an action.
-    public const string OpenWindow = WindowFunctions + """
+    public const string OpenWindow = WindowFunctions + "\n" + """
         local m, mu, a, au = parse(redis.call('HGET', KEYS[1], ARGV[1]))
         if ARGV[3] == '1' then m = tonumber(ARGV[2]); mu = 0 else a = tonumber(ARGV[2]); au = 0 end
         redis.call('HSET', KEYS[1], ARGV[1], fmt(m, mu, a, au))
