@@ -173,6 +173,7 @@ public static class BrandBotApp
     private static void SeedMetrics(IServiceProvider services, BrandBotOptions options, bool redis)
     {
         var metrics = services.GetRequiredService<BrandBotMetrics>();
+        services.GetRequiredService<OutboundEvents>();
         foreach (var account in options.Accounts)
         {
             metrics.SeedAccount(account.Name);

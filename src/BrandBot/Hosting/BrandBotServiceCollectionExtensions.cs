@@ -41,8 +41,11 @@ public static class BrandBotServiceCollectionExtensions
         {
             services.AddOutbound(options.Outbound, statsOffset);
             services.AddApi(options.Api);
-            services.AddSingleton<IOutboundObserver, OutboundEvents>();
         }
+
+        // Always, so /metrics declares the outbound series (alerts and the board name them) even with the API off.
+        services.AddSingleton<OutboundEvents>();
+        services.AddSingleton<IOutboundObserver>(sp => sp.GetRequiredService<OutboundEvents>());
 
         services.AddTelemetry(options);
         services.AddSingleton<RejectionLog>();
