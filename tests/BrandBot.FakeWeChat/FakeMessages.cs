@@ -32,6 +32,16 @@ public sealed class FakeMessages
 
     public int DailyTemplateCap { get; set; } = 100_000;
 
+    /// <summary>Template sends accepted per second (0: no limit); beyond it WeChat answers 45011.</summary>
+    public int TemplatesPerSecond { get; set; }
+
+    /// <summary>Template sends refused with 45011 by <see cref="TemplatesPerSecond"/>.</summary>
+    public int RateRefusals => Volatile.Read(ref _rateRefusals);
+
+    private int _rateRefusals;
+    private long _rateSecond;
+    private int _rateCount;
+
     /// <summary>Template messages WeChat kept (one per client_msg_id): msgid, body.</summary>
     public ConcurrentQueue<(string MsgId, JsonElement Body)> TemplateMessages { get; } = new();
 
@@ -157,6 +167,13 @@ public sealed class FakeMessages
             return;
         }
 
+        if (TemplatesPerSecond > 0 && !TakeRate())
+        {
+            Interlocked.Increment(ref _rateRefusals);
+            await AnswerAsync(context, 45011, "api minute-quota reach limit");
+            return;
+        }
+
         var template = root.TryGetProperty("template_id", out var t) ? t.GetString() ?? "" : "";
         var openId = root.TryGetProperty("touser", out var u) ? u.GetString() ?? "" : "";
         var clientMsgId = root.TryGetProperty("client_msg_id", out var c) ? c.GetString() : null;
@@ -224,6 +241,20 @@ public sealed class FakeMessages
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync($$"""{"errcode":0,"errmsg":"ok","msgid":{{msgId}}}""", Encoding.UTF8);
+    }
+
+    private bool TakeRate()
+    {
+        lock (Templates)
+        {
+            var second = Now() / 1000;
+            if (second != _rateSecond)
+            {
+                (_rateSecond, _rateCount) = (second, 0);
+            }
+
+            return ++_rateCount <= TemplatesPerSecond;
+        }
     }
 
     private async Task SubscriptionAsync(HttpContext context)
