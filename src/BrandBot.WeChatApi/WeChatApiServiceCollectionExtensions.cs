@@ -24,6 +24,7 @@ public static class WeChatApiServiceCollectionExtensions
         services.AddSingleton<WeChatApiClient>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<CustomerService>();
+        services.AddSingleton<MessageSends>();
         return services;
     }
 }

@@ -47,6 +47,9 @@ public sealed class FakeWeChatApi : IAsyncDisposable
     /// <summary>Menus, QR codes and tags (docs/wechat-account-apis.md), checked against the tokens this fake handed out.</summary>
     public FakeAccount Account { get; } = new();
 
+    /// <summary>Template messages, subscription notifications, the customer-service window (docs/outbound-messages.md).</summary>
+    public FakeMessages Messages { get; } = new();
+
     /// <param name="url">Where to listen; by default a port the OS picks.</param>
     public static async Task<FakeWeChatApi> StartAsync(string url = "http://127.0.0.1:0")
     {
@@ -55,6 +58,7 @@ public sealed class FakeWeChatApi : IAsyncDisposable
         {
             app.MapPost("/cgi-bin/stable_token", api.TokenAsync);
             app.MapPost("/cgi-bin/message/custom/send", api.SendAsync);
+            api.Messages.Map(app);
             DemoFlightBackend.Map(app, api.FlightCalls);
             api.Account.Map(app, token => token.StartsWith("TOKEN-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var n) && n <= api.TokenCalls);
         }, url);
@@ -82,11 +86,17 @@ public sealed class FakeWeChatApi : IAsyncDisposable
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
-        var code = NextSendErrors.TryDequeue(out var queued) ? queued : 0;
+        var code = NextSendErrors.TryDequeue(out var queued) ? queued : Messages.CustomerServiceVerdict(buffer.ToArray()) ?? 0;
         lock (Sends)
         {
             _answers[Sends.Count] = code;
             Sends.Enqueue((context.Request.Query["access_token"].ToString(), buffer.ToArray()));
+        }
+
+        if (code == 0 && Messages.TakeHang())
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(static _ => { });
+            return;
         }
 
         context.Response.ContentType = "application/json";

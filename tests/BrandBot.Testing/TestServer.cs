@@ -75,7 +75,7 @@ public sealed class TestServer : IAsyncDisposable
             throw;
         }
 
-        var otherUrls = new[] { "BrandBot:Dashboard:Urls", "BrandBot:Metrics:Urls" }
+        var otherUrls = new[] { "BrandBot:Dashboard:Urls", "BrandBot:Metrics:Urls", "BrandBot:Api:Urls" }
             .SelectMany(key => (settings.TryGetValue(key, out var urls) ? urls ?? "" : "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToList();
         return new TestServer(app, time, logs, otherUrls);

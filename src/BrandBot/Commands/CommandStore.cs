@@ -1,5 +1,6 @@
 using BrandBot.Account.Planning;
 using BrandBot.Options;
+using BrandBot.Outbound;
 using BrandBot.Redis;
 using BrandBot.Rules;
 using BrandBot.Rules.Stats;
@@ -37,6 +38,12 @@ internal sealed class CommandStore : IAsyncDisposable
     /// <summary>The access token the servers share: a verb never makes theirs stale.</summary>
     public ITokenStore Tokens => _services.GetRequiredService<ITokenStore>();
 
+    /// <summary>The outbound messages the servers send (docs/outbound-messages.md).</summary>
+    public Outbound.Store.IOutboundStore Messages => _services.GetRequiredService<Outbound.Store.IOutboundStore>();
+
+    /// <summary>Queues a message exactly as the API does.</summary>
+    public Outbound.MessageIntake Intake => _services.GetRequiredService<Outbound.MessageIntake>();
+
     /// <summary>Connects, or explains on <paramref name="error"/> why it cannot and returns null.</summary>
     /// <param name="withoutRedis">What the operator can do instead, or why the verb needs Redis.</param>
     public static async Task<CommandStore?> OpenAsync(BrandBotOptions options, TextWriter error, string withoutRedis = "with the embedded store, edit the RulesFile; the server reloads it")
@@ -58,6 +65,7 @@ internal sealed class CommandStore : IAsyncDisposable
         var services = new ServiceCollection()
             .AddRedisStores(connection, statsOffset, TimeSpan.Zero)
             .AddRules(statsOffset)
+            .AddOutbound(options.Outbound, statsOffset)
             .BuildServiceProvider();
         return new CommandStore(services, options);
     }

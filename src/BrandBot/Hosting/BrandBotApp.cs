@@ -1,4 +1,5 @@
 using BrandBot.Account.Tagging;
+using BrandBot.Api;
 using BrandBot.Dashboard;
 using BrandBot.Delivery.Answering;
 using BrandBot.Delivery.Dedup;
@@ -55,6 +56,8 @@ public static class BrandBotApp
         var problems = BrandBotOptionsValidator.Problems(options)
             .Concat(DashboardOptionsValidator.Problems(options.Dashboard, [.. webhookUrls.Select(DashboardListener.PortOf).Where(p => p > 0)]))
             .Concat(MetricsOptionsValidator.Problems(options.Metrics, [.. webhookUrls.Select(DashboardListener.PortOf).Where(p => p > 0)], [.. options.Dashboard.UrlList.Select(DashboardListener.PortOf)]))
+            .Concat(ApiOptionsValidator.Problems(options.Api, [.. webhookUrls.Concat(options.Dashboard.UrlList).Concat(options.Metrics.UrlList).Select(DashboardListener.PortOf).Where(p => p > 0)], [.. options.Accounts.Select(a => a.Name)]))
+            .Concat(options.Api.Enabled ? options.Outbound.Problems() : [])
             .ToList();
         ConnectionMultiplexer? redis = null;
         if (!string.IsNullOrWhiteSpace(options.Redis))
@@ -77,7 +80,7 @@ public static class BrandBotApp
         }
 
         builder.Services.AddBrandBot(redis, options);
-        builder.Services.AddSingleton(new ListenerUrls([.. webhookUrls, .. options.Dashboard.UrlList, .. options.Metrics.UrlList]));
+        builder.Services.AddSingleton(new ListenerUrls([.. webhookUrls, .. options.Dashboard.UrlList, .. options.Metrics.UrlList, .. options.Api.UrlList]));
         MetricsListener.Listen(builder.WebHost, webhookUrls, options);
         if (options.Dashboard.Enabled)
         {
@@ -97,6 +100,11 @@ public static class BrandBotApp
         }
 
         app.MapMetrics();
+        if (options.Api.Enabled)
+        {
+            app.MapApi();
+        }
+
         SeedMetrics(app.Services, options, redis is not null);
         app.MapWebhook();
         return app;
@@ -165,6 +173,7 @@ public static class BrandBotApp
     private static void SeedMetrics(IServiceProvider services, BrandBotOptions options, bool redis)
     {
         var metrics = services.GetRequiredService<BrandBotMetrics>();
+        services.GetRequiredService<OutboundEvents>();
         foreach (var account in options.Accounts)
         {
             metrics.SeedAccount(account.Name);
@@ -209,6 +218,10 @@ public static class BrandBotApp
         // After the path base is stripped, so "/bot/admin" on the webhook's port is refused like "/admin".
         // Only with a dashboard or metrics listener: without one, a webhook request pays nothing.
         app.UseListenerSeparation(options);
+        if (options.Api.Enabled)
+        {
+            app.UseApiPortSeparation(options.Api.UrlList.Select(DashboardListener.PortOf).ToHashSet());
+        }
 
         app.UseRouting();
     }

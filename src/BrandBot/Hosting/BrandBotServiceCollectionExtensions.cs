@@ -1,4 +1,6 @@
 using BrandBot.Account;
+using BrandBot.Api;
+using BrandBot.Outbound;
 using BrandBot.Account.Tagging;
 using BrandBot.Delivery;
 using BrandBot.Delivery.Pipeline;
@@ -35,6 +37,15 @@ public static class BrandBotServiceCollectionExtensions
         services.AddAccountTagging();
         services.AddDelivery(options.Delivery(), options.Backends, options.Limits());
         services.AddSingleton(new AccountDirectory(options.WeChatAccounts()));
+        if (options.Api.Enabled)
+        {
+            services.AddOutbound(options.Outbound, statsOffset);
+            services.AddApi(options.Api);
+        }
+
+        // Always, so /metrics declares the outbound series (alerts and the board name them) even with the API off.
+        services.AddSingleton<OutboundEvents>();
+        services.AddSingleton<IOutboundObserver>(sp => sp.GetRequiredService<OutboundEvents>());
 
         services.AddTelemetry(options);
         services.AddSingleton<RejectionLog>();

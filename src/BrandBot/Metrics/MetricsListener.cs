@@ -21,9 +21,9 @@ public static class MetricsListener
     /// <summary>Every URL the host listens on: the webhook's, the dashboard's, the metrics'.</summary>
     public static void Listen(IWebHostBuilder host, IReadOnlyList<string> webhookUrls, BrandBotOptions options)
     {
-        if (options.Dashboard.Enabled || options.Metrics.Enabled)
+        if (options.Dashboard.Enabled || options.Metrics.Enabled || options.Api.Enabled)
         {
-            host.UseUrls([.. webhookUrls, .. options.Dashboard.UrlList, .. options.Metrics.UrlList]);
+            host.UseUrls([.. webhookUrls, .. options.Dashboard.UrlList, .. options.Metrics.UrlList, .. options.Api.UrlList]);
         }
     }
 

@@ -86,6 +86,12 @@ public sealed class BrandBotOptions
 
     /// <summary>Where <c>/metrics</c> and <c>/selftest</c> answer (<c>BrandBot:Metrics:Urls</c>).</summary>
     public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>The outbound-messages API (off unless <c>BrandBot:Api:Urls</c> is set).</summary>
+    public BrandBot.Api.ApiOptions Api { get; set; } = new();
+
+    /// <summary>How outbound messages are sent: window allowances, leases, retries.</summary>
+    public BrandBot.Outbound.OutboundOptions Outbound { get; set; } = new();
 }
 
 /// <summary>

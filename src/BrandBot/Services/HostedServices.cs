@@ -27,6 +27,10 @@ public static class HostedServices
         services.AddHostedService<InstanceVersionReporter>();
         services.AddHostedService<StatsFlushService>();
         services.AddHostedService<TaggingService>();
+        if (options.Api.Enabled)
+        {
+            services.AddHostedService<OutboundService>();
+        }
         // Last, so it stops first: queued push records are written before the statistics' last flush.
         services.AddHostedService(sp => new WriteBehindService(
             sp.GetRequiredService<IPushLedger>(), sp.GetRequiredService<RateLimiter>(), TimeSpan.FromMilliseconds(options.RateLimit.SyncMilliseconds),
