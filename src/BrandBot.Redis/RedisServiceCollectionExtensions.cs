@@ -39,6 +39,7 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<IRateWindowStore>(sp => new RedisRateWindows(redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryObserver>()));
         services.AddSingleton(sp => new RedisFlowStore(redis, sp.GetRequiredService<FlowFollowers>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<RedisFlowStore>());
+        services.AddSingleton<BrandBot.Broadcasts.Store.IBroadcastStore>(_ => new RedisBroadcastStore(redis));
         return services;
     }
 }

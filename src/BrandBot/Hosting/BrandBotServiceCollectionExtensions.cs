@@ -1,5 +1,6 @@
 using BrandBot.Account;
 using BrandBot.Account.Tagging;
+using BrandBot.Broadcasts;
 using BrandBot.Delivery;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
@@ -35,6 +36,7 @@ public static class BrandBotServiceCollectionExtensions
         services.AddAccountTagging();
         services.AddDelivery(options.Delivery(), options.Backends, options.Limits());
         services.AddSingleton(new AccountDirectory(options.WeChatAccounts()));
+        services.AddBroadcasts(options.BroadcastAccounts(), options.Broadcasts, statsOffset);
 
         services.AddTelemetry(options);
         services.AddSingleton<RejectionLog>();
