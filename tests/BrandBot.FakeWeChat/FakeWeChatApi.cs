@@ -47,6 +47,11 @@ public sealed class FakeWeChatApi : IAsyncDisposable
     /// <summary>Menus, QR codes and tags (docs/wechat-account-apis.md), checked against the tokens this fake handed out.</summary>
     public FakeAccount Account { get; } = new();
 
+    /// <summary>Mass sends, drafts, material and follower lists (docs/broadcasts.md), over <see cref="Account"/>'s tags.</summary>
+    public FakeBroadcasts Broadcasts => _broadcasts ??= new FakeBroadcasts(Account);
+
+    private FakeBroadcasts? _broadcasts;
+
     /// <param name="url">Where to listen; by default a port the OS picks.</param>
     public static async Task<FakeWeChatApi> StartAsync(string url = "http://127.0.0.1:0")
     {
@@ -56,6 +61,7 @@ public sealed class FakeWeChatApi : IAsyncDisposable
             app.MapPost("/cgi-bin/stable_token", api.TokenAsync);
             app.MapPost("/cgi-bin/message/custom/send", api.SendAsync);
             DemoFlightBackend.Map(app, api.FlightCalls);
+            api.Broadcasts.Map(app, token => token.StartsWith("TOKEN-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var n) && n <= api.TokenCalls);
             api.Account.Map(app, token => token.StartsWith("TOKEN-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var n) && n <= api.TokenCalls);
         }, url);
         return api;

@@ -173,7 +173,7 @@ public sealed class BroadcastRunner(IBroadcastStore store, BroadcastOptions opti
                 return true;
             case 45066:
                 return await WaitAsync(record, batch, lease, options.RetryAfterTooFast, "45066: same clientmsgid retried too fast", cancellationToken);
-            case -1 or 42010 or 45009 or 45011:
+            case -1 or 42010 or 45011:
                 return await WaitAsync(record, batch, lease, options.RetryAfterTooFast, $"{answer.Code}: {answer.Message}", cancellationToken);
             default:
                 batch.State = BatchStates.Failed;
