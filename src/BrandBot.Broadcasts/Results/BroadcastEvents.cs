@@ -30,7 +30,9 @@ public sealed class BroadcastEvents(TimeProvider time) : IPushEffect
                     job.MsgID, job.Status, job.TotalCount, job.FilterCount, job.SentCount, job.ErrorCount, check, now, FromEvent: true)));
                 break;
             case UnsubscribeEvent:
-                _queue.Writer.TryWrite(new BroadcastEvent(account.Name, message.FromUserName, now, null));
+                // WeChat's own time of the unfollow: this effect may run a moment later (after the push's record is written).
+                var at = message.CreateTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(message.CreateTime) : now;
+                _queue.Writer.TryWrite(new BroadcastEvent(account.Name, message.FromUserName, at, null));
                 break;
         }
     }

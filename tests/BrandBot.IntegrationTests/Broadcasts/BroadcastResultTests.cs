@@ -87,7 +87,7 @@ public sealed class BroadcastResultTests : RedisAndFakeWeChat
         Assert.Contains("counts unknown", polled.Batches[0].Result);
     }
 
-    [Fact(Skip = "Passes alone, times out waiting for the second broadcast's attribution beside the other tests: the cause is not found yet")]
+    [Fact]
     public async Task UnfollowsAtTwoHoursAndThreeDays_AreAttributedToTheLatestBroadcastInTheRightWindows()
     {
         await using var server = await TestServer.StartAsync(SettingsFor(TestAccounts.WriteRules(TestAccounts.Rules)));
@@ -105,8 +105,6 @@ public sealed class BroadcastResultTests : RedisAndFakeWeChat
         server.Time.Advance(TimeSpan.FromDays(5));
         await UnfollowAsync(server, f[2]);
 
-        await Task.Delay(2000);
-        Assert.True((await rig.Status.GetAsync("acme", "first-1"))!.Unfollows7d > 0, string.Join("\n", server.Logs.Lines.Where(l => l.Contains("roadcast", StringComparison.Ordinal) || l.Contains("Warning", StringComparison.Ordinal)).Take(20)));
         var first = await WaitAsync(() => rig.Status.GetAsync("acme", "first-1"), s => s!.Unfollows7d > 0);
         var second = await WaitAsync(() => rig.Status.GetAsync("acme", "second-1"), s => s!.Unfollows7d > 0);
         await Task.Delay(1500);
