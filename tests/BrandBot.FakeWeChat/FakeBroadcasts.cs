@@ -34,8 +34,11 @@ public sealed class FakeBroadcasts(FakeAccount account)
 
     public bool Subscription { get; set; }
 
-    /// <summary>Everyone who follows the account (user/get); a named OpenID that is not here is filtered.</summary>
+    /// <summary>Everyone who follows the account (user/get) besides those it tagged; a named OpenID that is neither is filtered.</summary>
     public ConcurrentDictionary<string, bool> Followers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Followers: those added by a test, and anyone the account tagged (how a follower reaches the fake when it runs by itself).</summary>
+    private IEnumerable<string> AllFollowers => Followers.Keys.Concat(account.Taggings.SelectMany(t => t.OpenIds)).Distinct(StringComparer.Ordinal);
 
     /// <summary>Every job WeChat accepted (one per distinct clientmsgid).</summary>
     public ConcurrentQueue<MassJob> Jobs { get; } = new();
@@ -96,11 +99,11 @@ public sealed class FakeBroadcasts(FakeAccount account)
         Post("/cgi-bin/draft/add", (_, b) => Task.FromResult(AddDraft(b)));
         Post("/cgi-bin/material/add_material", (c, _) => UploadAsync(c, permanent: true));
         Post("/cgi-bin/media/uploadimg", (c, _) => UploadAsync(c, permanent: false));
-        Post("/cgi-bin/user/tag/get", (_, b) => Task.FromResult(Page([.. Followers.Keys.Where(o => account.TagsOf(o).Contains(b["tagid"]?.GetValue<int>() ?? -1)).Order(StringComparer.Ordinal)], b["next_openid"]?.GetValue<string>())));
+        Post("/cgi-bin/user/tag/get", (_, b) => Task.FromResult(Page([.. AllFollowers.Where(o => account.TagsOf(o).Contains(b["tagid"]?.GetValue<int>() ?? -1)).Order(StringComparer.Ordinal)], b["next_openid"]?.GetValue<string>())));
         app.MapGet("/cgi-bin/user/get", async context =>
         {
             var answer = tokenIsValid(context.Request.Query["access_token"].ToString())
-                ? Page([.. Followers.Keys.Order(StringComparer.Ordinal)], context.Request.Query["next_openid"].ToString())
+                ? Page([.. AllFollowers.Order(StringComparer.Ordinal)], context.Request.Query["next_openid"].ToString())
                 : Error(40001, "invalid credential");
             context.Response.ContentType = "application/json; charset=utf-8";
             await context.Response.WriteAsync(answer.ToJsonString(), Encoding.UTF8);
@@ -201,7 +204,7 @@ public sealed class FakeBroadcasts(FakeAccount account)
                 return Error(40050, "invalid tag id");
             }
 
-            recipients = [.. Followers.Keys.Where(o => all || account.TagsOf(o).Contains(tagId))];
+            recipients = [.. AllFollowers.Where(o => all || account.TagsOf(o).Contains(tagId))];
             scope = all ? "all" : "tag:" + tagId;
         }
 
@@ -233,7 +236,7 @@ public sealed class FakeBroadcasts(FakeAccount account)
         var delivered = new List<string>();
         foreach (var openId in recipients)
         {
-            if (!Followers.ContainsKey(openId))
+            if (!Followers.ContainsKey(openId) && account.TagsOf(openId).Count == 0)
             {
                 continue;
             }
