@@ -16,6 +16,8 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
     private readonly ILogger _log = logs.CreateLogger("BrandBot.Broadcasts.BroadcastService");
 
     /// <summary>This instance, as a lease owner.</summary>
+    private bool _paused;
+
     private readonly string _owner = $"server:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():n}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,11 +42,21 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
                 try
                 {
                     await scheduler.TickAsync(_owner, stoppingToken);
+                    if (_paused)
+                    {
+                        _paused = false;
+                        _log.LogInformation("broadcasts resumed");
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Redis or WeChat away: the broadcast's state says where it stands; the next tick goes on.
-                    _log.LogWarning("broadcasts paused: {Reason}", ex.Message);
+                    // Told once per outage, not every second.
+                    if (!_paused)
+                    {
+                        _paused = true;
+                        _log.LogWarning("broadcasts paused: {Reason}", ex.Message);
+                    }
                 }
             }
         }
