@@ -134,6 +134,28 @@ public sealed class BroadcastExactlyOnceTests : RedisAndFakeWeChat
         Assert.Equal((4, 2), (job.Total, job.Filter));
     }
 
+    [Fact]
+    public async Task SubscriptionAccount_OneSendADay_PlanRefusesTheSecond_AndNoOpenIdLists()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var rig = await BroadcastRig.StartAsync(Redis, Api, time, kind: AccountKind.Subscription);
+        Api.Broadcasts.Subscription = true;
+        var followers = BroadcastRig.Followers(Api, "s", 3);
+        await TagAsync("fans", followers);
+        Assert.Equal(BroadcastStates.Sent, (await rig.SendAsync(BroadcastRig.File("id: day-1\naudience: { tag: fans }\ncontent: { text: \"hello\" }\n"))).Record!.State);
+
+        var second = BroadcastRig.File("id: day-2\naudience: { tag: fans }\ncontent: { text: \"again\" }\n");
+        var plan = await rig.Planner.PlanAsync(rig.Api, rig.Account, second, default);
+        Assert.Contains(plan.Refusals, r => r.Contains("once a day", StringComparison.Ordinal) && r.Contains("day-1", StringComparison.Ordinal));
+        var sent = await rig.SendAsync(second);
+        Assert.Equal(BroadcastStates.Failed, sent.Record!.State);
+        Assert.Single(Api.Broadcasts.Jobs);
+
+        var named = await rig.SendAsync(BroadcastRig.File($"id: list-1\naudience: {{ openids: {BroadcastRig.OpenIds(followers)} }}\ncontent: {{ text: \"x\" }}\n"));
+        Assert.True(named.Refused);
+        Assert.Single(Api.Broadcasts.Jobs);
+    }
+
     private async Task TagAsync(string name, IReadOnlyList<string> openIds)
     {
         using var http = new HttpClient { BaseAddress = new Uri(Api.BaseUrl) };
