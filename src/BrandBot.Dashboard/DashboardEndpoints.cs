@@ -36,6 +36,7 @@ public static class DashboardEndpoints
 
         var api = admin.MapGroup("/api").AddEndpointFilter(RequireSession);
         DashboardApi.Map(api);
+        DashboardBroadcasts.MapReads(api);
         api.MapPost("/logout", DashboardSignIn.SignOutAsync).AddEndpointFilter(RequireSameOriginAndToken);
 
         if (!options.ReadOnly)
@@ -43,6 +44,7 @@ public static class DashboardEndpoints
             var writes = api.MapGroup("").AddEndpointFilter(RequireEditor).AddEndpointFilter(RequireSameOriginAndToken)
                 .WithMetadata(new BodyLimit(DashboardOptions.MaxWriteBodyBytes));
             DashboardWrites.Map(writes);
+            DashboardBroadcasts.MapWrites(writes);
         }
     }
 

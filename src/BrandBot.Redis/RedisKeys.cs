@@ -127,4 +127,10 @@ public static class RedisKeys
     /// window), <c>grants:{OpenID}</c> (hash template → grants), <c>day:{yyyyMMdd}</c> (hash status → count).
     /// </summary>
     public static string OutboundPrefix(string account) => AccountPrefix(account) + "out:";
+    /// Broadcasts (docs/broadcasts.md): every key below starts <c>brandbot:{acct}:bcast:</c> — <c>record:{id}</c> string (JSON),
+    /// <c>ids</c> sorted set by creation time, <c>active</c> set, <c>lease:{id}</c> / <c>fence:{id}</c> the sender's lease and
+    /// fencing number, <c>list:{id}:{name}</c> OpenID lists, <c>jobs</c> hash msg_id → id, <c>finish</c> hash msg_id → result,
+    /// <c>recv</c> hash OpenID → "id@unix;…" (31 days), <c>unfollows</c> hash, <c>media</c> hash content hash → id, <c>previews</c> hash.
+    /// </summary>
+    public static RedisKey Broadcast(string account, string part) => AccountPrefix(account) + "bcast:" + part;
 }

@@ -40,6 +40,7 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton(sp => new RedisFlowStore(redis, sp.GetRequiredService<FlowFollowers>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<RedisFlowStore>());
         services.AddSingleton<Outbound.Store.IOutboundStore>(_ => new RedisOutboundStore(redis, statsUtcOffset));
+        services.AddSingleton<BrandBot.Broadcasts.Store.IBroadcastStore>(_ => new RedisBroadcastStore(redis));
         return services;
     }
 }

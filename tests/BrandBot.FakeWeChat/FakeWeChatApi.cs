@@ -49,6 +49,10 @@ public sealed class FakeWeChatApi : IAsyncDisposable
 
     /// <summary>Template messages, subscription notifications, the customer-service window (docs/outbound-messages.md).</summary>
     public FakeMessages Messages { get; } = new();
+    /// <summary>Mass sends, drafts, material and follower lists (docs/broadcasts.md), over <see cref="Account"/>'s tags.</summary>
+    public FakeBroadcasts Broadcasts => _broadcasts ??= new FakeBroadcasts(Account);
+
+    private FakeBroadcasts? _broadcasts;
 
     /// <param name="url">Where to listen; by default a port the OS picks.</param>
     public static async Task<FakeWeChatApi> StartAsync(string url = "http://127.0.0.1:0")
@@ -60,6 +64,7 @@ public sealed class FakeWeChatApi : IAsyncDisposable
             app.MapPost("/cgi-bin/message/custom/send", api.SendAsync);
             api.Messages.Map(app);
             DemoFlightBackend.Map(app, api.FlightCalls);
+            api.Broadcasts.Map(app, token => token.StartsWith("TOKEN-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var n) && n <= api.TokenCalls);
             api.Account.Map(app, token => token.StartsWith("TOKEN-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var n) && n <= api.TokenCalls);
         }, url);
         return api;

@@ -5,6 +5,7 @@
 const PAGES = [
   ['overview', 'Overview'], ['growth', 'Growth'], ['channels', 'Channels'], ['keywords', 'Keywords'],
   ['unanswered', 'Unanswered'], ['rules', 'Rules'], ['health', 'Health'], ['audit', 'Audit'],
+  ['broadcasts', 'Broadcasts'],
 ];
 const REFRESH_MS = 5000;
 const page = document.body.dataset.page;
@@ -531,7 +532,52 @@ async function audit(content) {
       ['why', r => r.reasons]], data.refusals, r => ({ 'data-client': r.client }))));
 }
 
-const RENDERERS = { overview, growth, channels, keywords, unanswered, rules, health, audit };
+// Broadcasts (docs/broadcasts.md): state, WeChat's counts, and the unfollow rate within 7 days beside
+// the account's baseline daily rate; an editor may cancel one that has not reached WeChat.
+async function broadcasts(content) {
+  const data = await api('/admin/api/broadcasts');
+  const rate = r => (r === null || r === undefined ? '–' : `${(r * 100).toFixed(3)} %`);
+  const count = n => (n === null || n === undefined ? '?' : n);
+  const cancel = b => {
+    if (!b.cancellable || session.role !== 'editor' || session.readOnly) return '';
+    const button = el('button', { type: 'button', class: 'cancel', 'data-cancel': b.id, text: 'Cancel' });
+    button.addEventListener('click', async () => {
+      if (!confirm(`Cancel broadcast ${b.id}?`)) return;
+      try {
+        await api(`/admin/api/broadcasts/${encodeURIComponent(b.id)}/cancel`, { body: {} });
+      } catch (error) {
+        alert(error.message);
+      }
+      await render();
+    });
+    return button;
+  };
+  const list = data.broadcasts;
+  content.replaceChildren(section('Unfollow rate within 7 days, against the baseline',
+    chartBox('broadcasts-chart', 'unfollow rate per broadcast against the account baseline')),
+  section('Broadcasts',
+    list.length === 0 ? el('p', { text: 'No broadcasts yet: brandbot broadcast send FILE --account A' }) :
+    broadcastTable([['id', b => b.id], ['state', b => b.state, () => ({ class: 'state' })], ['audience', b => b.audience], ['what', b => b.summary],
+      ['due', b => new Date(b.dueAt).toLocaleString()], ['recipients', b => count(b.recipients)], ['total', b => count(b.total)], ['after filters', b => count(b.filtered)],
+      ['sent', b => count(b.sent)], ['errors', b => count(b.errors)], ['unfollows 24 h', b => b.unfollows24h], ['unfollows 7 d', b => b.unfollows7d],
+      ['rate 7 d', b => rate(b.unfollowRate7d)], ['baseline / day', b => rate(b.baselineDailyUnfollowRate)], ['', cancel]], list, b => ({ 'data-id': b.id, 'data-state': b.state }))));
+  const shown = list.filter(b => b.sentAt).reverse();
+  function broadcastTable(columns, rows, rowAttrs) {
+    // Like table(), but a cell may hold an element (the Cancel button).
+    return el('table', { id: 'broadcasts-table', class: 'data' },
+      el('thead', {}, el('tr', {}, columns.map(([header]) => el('th', { scope: 'col', text: header })))),
+      el('tbody', {}, rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs]) => {
+        const cell = value(row);
+        return typeof cell === 'object' ? el('td', {}, cell) : el('td', { ...(attrs ? attrs(row) : {}), text: String(cell) });
+      })))));
+  }
+  chart('broadcasts-chart', 'bar', shown.map(b => b.id), [
+    { label: 'unfollow rate within 7 d (%)', data: shown.map(b => (b.unfollowRate7d ?? 0) * 100), backgroundColor: '#e64340' },
+    { label: 'baseline daily rate (%)', data: shown.map(b => (b.baselineDailyUnfollowRate ?? 0) * 100), backgroundColor: '#999' },
+  ], { scales: { y: { ticks: { precision: 3 } } } });
+}
+
+const RENDERERS = { overview, growth, channels, keywords, unanswered, rules, health, audit, broadcasts };
 const LIVE_PAGES = new Set(['overview', 'health']);
 
 async function render() {

@@ -17,7 +17,7 @@ public static class Cli
     public const int Usage = 2;
 
     /// <summary>The first words that make a command line a verb rather than the server's own arguments.</summary>
-    public static bool IsVerb(string? first) => first is "rules" or "account" or "messages" or "simulate" or "probe" or "dashboard" or "help" or "--help" or "-h" or "-?";
+    public static bool IsVerb(string? first) => first is "rules" or "account" or "messages" or "broadcast" or "simulate" or "probe" or "dashboard" or "help" or "--help" or "-h" or "-?";
 
     /// <param name="input">Where a verb reads an operator's answer (rollback's confirmation); the console's by default.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null)
@@ -66,6 +66,7 @@ public static class Cli
         };
         root.Subcommands.Add(RulesCommands.Build(output, error, input));
         root.Subcommands.Add(AccountCommands.Build(output, error));
+        root.Subcommands.Add(BroadcastCommands.Build(output, error));
         root.Subcommands.Add(SimulateCommand.Build(output, error));
         root.Subcommands.Add(ProbeCommand.Build(output, error));
         root.Subcommands.Add(MessagesCommands.Build(output, error));

@@ -2,6 +2,7 @@ using BrandBot.Account;
 using BrandBot.Api;
 using BrandBot.Outbound;
 using BrandBot.Account.Tagging;
+using BrandBot.Broadcasts;
 using BrandBot.Delivery;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
@@ -46,6 +47,7 @@ public static class BrandBotServiceCollectionExtensions
         // Always, so /metrics declares the outbound series (alerts and the board name them) even with the API off.
         services.AddSingleton<OutboundEvents>();
         services.AddSingleton<IOutboundObserver>(sp => sp.GetRequiredService<OutboundEvents>());
+        services.AddBroadcasts(options.BroadcastAccounts(), options.Broadcasts, statsOffset);
 
         services.AddTelemetry(options);
         services.AddSingleton<RejectionLog>();

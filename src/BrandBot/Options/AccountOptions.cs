@@ -19,6 +19,9 @@ public sealed class AccountOptions
 
     public string? AppSecret { get; set; }
 
+    /// <summary><c>service</c> (服务号, the default) or <c>subscription</c> (订阅号): decides broadcast quotas and whether OpenID-list sends exist.</summary>
+    public string Kind { get; set; } = "service";
+
     /// <summary>Relative paths resolve against the working directory.</summary>
     public string? RulesFile { get; set; }
 }

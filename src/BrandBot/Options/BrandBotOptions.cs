@@ -9,6 +9,9 @@ public sealed class BrandBotOptions
 
     public List<AccountOptions> Accounts { get; set; } = [];
 
+    /// <summary>Broadcast timings (docs/broadcasts.md, docs/configuration.md#broadcasts).</summary>
+    public BrandBot.Broadcasts.BroadcastOptions Broadcasts { get; set; } = new();
+
     /// <summary>StackExchange.Redis configuration string; empty means the embedded in-memory store.</summary>
     public string? Redis { get; set; }
 

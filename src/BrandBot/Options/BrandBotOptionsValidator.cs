@@ -37,6 +37,11 @@ public static partial class BrandBotOptionsValidator
             yield return problem;
         }
 
+        foreach (var problem in options.Broadcasts.Problems($"{root}:Broadcasts"))
+        {
+            yield return problem;
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Accounts.Count; i++)
         {
@@ -150,6 +155,11 @@ public static partial class BrandBotOptionsValidator
         else if (!seen.Add(account.Name))
         {
             yield return $"{at}:Name '{account.Name}' is used by another account";
+        }
+
+        if (account.Kind is not ("service" or "subscription"))
+        {
+            yield return $"{at}:Kind must be service or subscription (got '{account.Kind}')";
         }
 
         if (string.IsNullOrWhiteSpace(account.Token))

@@ -23,4 +23,9 @@ public static class LibraryOptions
     /// <summary>The configured accounts, their secrets decoded once.</summary>
     public static IEnumerable<WeChatAccount> WeChatAccounts(this BrandBotOptions options) =>
         options.Accounts.Select(a => new WeChatAccount(a.Name, a.AppId, a.Token, a.EncodingAESKey, a.PreviousEncodingAESKey, a.AppSecret, a.RulesFile));
+
+    /// <summary>The accounts as broadcasts see them: kind and credentials.</summary>
+    public static IEnumerable<BrandBot.Broadcasts.BroadcastAccount> BroadcastAccounts(this BrandBotOptions options) =>
+        options.WeChatAccounts().Zip(options.Accounts).Select(pair => new BrandBot.Broadcasts.BroadcastAccount(
+            pair.First.Name, pair.Second.Kind == "subscription" ? BrandBot.Broadcasts.AccountKind.Subscription : BrandBot.Broadcasts.AccountKind.Service, pair.First.Credentials));
 }

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using BrandBot.Account;
+using BrandBot.WeChatApi;
+using BrandBot.WeChatApi.Tokens;
+
+namespace BrandBot.Broadcasts;
+
+/// <summary>WeChat's answer to one call: errcode, errmsg and the whole answer.</summary>
+public sealed record WeChatAnswer(int Code, string Message, JsonElement Root)
+{
+    public string? String(string name) => Root.ValueKind == JsonValueKind.Object && Root.TryGetProperty(name, out var value)
+        ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ValueKind == JsonValueKind.Number ? value.GetRawText() : null
+        : null;
+}
+
+/// <summary>
+/// One account's broadcast calls with its access token. A token WeChat rejects (40001/40014/42001) is
+/// discarded and the same body sent once more — safe even for a mass send, because WeChat refuses those
+/// before looking at the message, and the body keeps its clientmsgid.
+/// </summary>
+public sealed class BroadcastApi(AccessTokens tokens, MassSendClient client, ApiCredentials credentials)
+{
+    public string Account => credentials.Account;
+
+    /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>: WeChat may or may not have acted.</exception>
+    /// <exception cref="HttpRequestException">No JSON answer (connection lost, HTTP error).</exception>
+    public async Task<WeChatAnswer> CallAsync(string path, byte[]? body, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var token = await tokens.GetAsync(credentials, cancellationToken);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (timeout is { } within)
+            {
+                limit.CancelAfter(within);
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = await client.CallAsync(path, token, body, limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{path}: no answer within {timeout?.TotalSeconds:0.#} s");
+            }
+
+            using (document)
+            {
+                var (code, message) = WeChatApiClient.Error(document.RootElement);
+                if (new ApiAnswer(code, message).IsTokenRejected && attempt == 0)
+                {
+                    await tokens.DiscardAsync(credentials, token);
+                    continue;
+                }
+
+                return new WeChatAnswer(code, message, document.RootElement.Clone());
+            }
+        }
+    }
+
+    /// <summary>A call that must succeed: a non-zero errcode throws <see cref="WeChatApiException"/>.</summary>
+    public async Task<WeChatAnswer> CallOkAsync(string path, byte[]? body, CancellationToken cancellationToken)
+    {
+        var answer = await CallAsync(path, body, null, cancellationToken);
+        return answer.Code == 0 ? answer : throw new WeChatApiException(path, answer.Code, answer.Message);
+    }
+
+    /// <summary>An upload (material/add_material, media/uploadimg); a non-zero errcode throws.</summary>
+    public async Task<WeChatAnswer> UploadAsync(string path, string fileName, byte[] bytes, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var token = await tokens.GetAsync(credentials, cancellationToken);
+            using var document = await client.UploadAsync(path, token, fileName, bytes, cancellationToken);
+            var (code, message) = WeChatApiClient.Error(document.RootElement);
+            if (new ApiAnswer(code, message).IsTokenRejected && attempt == 0)
+            {
+                await tokens.DiscardAsync(credentials, token);
+                continue;
+            }
+
+            return code == 0 ? new WeChatAnswer(code, message, document.RootElement.Clone()) : throw new WeChatApiException(path, code, message);
+        }
+    }
+}
