@@ -19,7 +19,7 @@ public abstract class AesCbc : IDisposable
 
     /// <summary>Which implementation <see cref="Create"/> picks on this process: "x86-aes", "arm64-aes" or "dotnet".</summary>
     public static string Preferred =>
-        X86AesCbc.IsSupported ? X86AesCbc.Name : ArmAesCbc.IsSupported ? ArmAesCbc.Name : DotNetAesCbc.Name;
+        X86AesRounds.IsSupported ? X86AesRounds.Name : ArmAesRounds.IsSupported ? ArmAesRounds.Name : DotNetAesCbc.Name;
 
     /// <summary>The name of this instance's implementation (see <see cref="Preferred"/>).</summary>
     public abstract string Implementation { get; }
@@ -28,8 +28,8 @@ public abstract class AesCbc : IDisposable
     public static AesCbc Create(ReadOnlySpan<byte> key)
     {
         CheckKey(key);
-        return X86AesCbc.IsSupported ? new X86AesCbc(key)
-            : ArmAesCbc.IsSupported ? new ArmAesCbc(key)
+        return X86AesRounds.IsSupported ? new IntrinsicAesCbc<X86AesRounds>(key)
+            : ArmAesRounds.IsSupported ? new IntrinsicAesCbc<ArmAesRounds>(key)
             : new DotNetAesCbc(key);
     }
 
