@@ -5,8 +5,8 @@ namespace BrandBot.Protocol.Crypto;
 /// <summary>
 /// One account's envelope keys: the current EncodingAESKey and, during a rotation, the previous one
 /// (docs/protocol.md §2.7). Opening tries the current key first, then the previous; the reply must be
-/// sealed with whichever key worked, so <see cref="Open(string)"/> reports it. Each key's schedule is
-/// made once, here, for the life of the account.
+/// sealed with whichever key worked, so <see cref="Open(string)"/> reports it. Each key is made ready
+/// once (<see cref="EnvelopeKey"/>), here, for the life of the account.
 /// </summary>
 public sealed class AccountCrypto : IDisposable
 {

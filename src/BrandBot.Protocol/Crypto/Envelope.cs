@@ -12,8 +12,9 @@ namespace BrandBot.Protocol.Crypto;
 /// WeChat's own PKCS#7 padding to 32 bytes, and a plaintext laid out as
 /// random(16) | msg_len (uint32, big-endian) | msg | AppId.
 /// Pure functions: the random prefix is an argument so the official fixed-random vectors are plain tests.
-/// The push path uses the <see cref="EnvelopeKey"/> forms (key schedule made once, UTF-8 spans in and out);
-/// the forms over a raw key and strings are for tools and tests.
+/// The push path uses the <see cref="EnvelopeKey"/> forms (UTF-8 spans in and out; on CPUs with AES
+/// instructions the key schedule is made once per key, while the fallback, .NET's <c>Aes</c>, expands it
+/// again on every call: see <see cref="AesCbc"/>); the forms over a raw key and strings are for tools and tests.
 /// </summary>
 public static class Envelope
 {

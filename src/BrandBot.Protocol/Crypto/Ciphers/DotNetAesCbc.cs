@@ -5,7 +5,8 @@ namespace BrandBot.Protocol.Crypto.Ciphers;
 /// <summary>
 /// The fallback where the CPU has no AES instructions (or the runtime is told not to use them):
 /// .NET's <see cref="System.Security.Cryptography.Aes"/>, OpenSSL on Linux. An <c>Aes</c> instance is not
-/// documented as safe to share, so each thread gets its own, made once per thread and key.
+/// documented as safe to share, so each thread gets its own, made once per thread and key; OpenSSL still
+/// sets a cipher context up and expands the key on every call (docs/performance.md, "The envelope's AES").
 /// </summary>
 internal sealed class DotNetAesCbc : AesCbc
 {
