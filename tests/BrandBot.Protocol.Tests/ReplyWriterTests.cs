@@ -95,10 +95,12 @@ public class ReplyWriterTests
     }
 
     [Fact]
-    public void WriteEncrypted_HasOfficialElementOrder()
+    public void WriteSealed_HasOfficialElementOrder()
     {
-        var xml = Encoding.UTF8.GetString(ReplyWriter.WriteEncrypted("E+/=", "sig", "1713424427", "415670741"));
-        Assert.Equal("<xml><Encrypt><![CDATA[E+/=]]></Encrypt><MsgSignature><![CDATA[sig]]></MsgSignature><TimeStamp>1713424427</TimeStamp><Nonce><![CDATA[415670741]]></Nonce></xml>", xml);
+        using var key = new BrandBot.Protocol.Crypto.EnvelopeKey(new byte[32]);
+        var xml = Encoding.UTF8.GetString(ReplyWriter.WriteSealed(
+            key, "wx1"u8, "token", "push"u8, "openid", "gh_1", 1713424427, ReplyBody.Prepare(new TextReply("hi"))));
+        Assert.Matches(@"^<xml><Encrypt><!\[CDATA\[[A-Za-z0-9+/]+=*\]\]></Encrypt><MsgSignature><!\[CDATA\[[0-9a-f]{40}\]\]></MsgSignature><TimeStamp>1713424427</TimeStamp><Nonce><!\[CDATA\[[0-9]{10}\]\]></Nonce></xml>$", xml);
     }
 
     [Property(MaxTest = 300)]

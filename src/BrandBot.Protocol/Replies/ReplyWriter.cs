@@ -26,23 +26,6 @@ public static class ReplyWriter
     }
 
     /// <summary>
-    /// The safe/compatible-mode envelope: Encrypt, MsgSignature, TimeStamp, Nonce, in that order.
-    /// The signature must be computed over exactly the strings written here.
-    /// </summary>
-    public static byte[] WriteEncrypted(string encrypt, string msgSignature, string timeStamp, string nonce)
-    {
-        var xml = new StringBuilder(encrypt.Length + 200);
-        xml.Append("<xml><Encrypt>");
-        XmlText.AppendCdata(xml, encrypt);
-        xml.Append("</Encrypt><MsgSignature>");
-        XmlText.AppendCdata(xml, msgSignature);
-        xml.Append("</MsgSignature><TimeStamp>").Append(timeStamp).Append("</TimeStamp><Nonce>");
-        XmlText.AppendCdata(xml, nonce);
-        xml.Append("</Nonce></xml>");
-        return Encoding.UTF8.GetBytes(xml.ToString());
-    }
-
-    /// <summary>
     /// The reply sealed for safe or compatible mode, written straight into its final bytes: the reply XML
     /// (into a pooled buffer), encrypted, base64 and signature written in place in the envelope. The
     /// random prefix and the <c>Nonce</c> are derived from <paramref name="pushIdentity"/> and the reply
