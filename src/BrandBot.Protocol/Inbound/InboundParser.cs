@@ -6,7 +6,7 @@ namespace BrandBot.Protocol.Inbound;
 public static class InboundParser
 {
     /// <exception cref="InboundXmlException">The XML itself is unacceptable. Unknown types are not errors.</exception>
-    public static InboundMessage Parse(ReadOnlyMemory<byte> xml) => FromFields(PushXmlReader.Read(xml));
+    public static InboundMessage Parse(ReadOnlyMemory<byte> xml) => Parse(xml.Span);
 
     /// <inheritdoc cref="Parse(ReadOnlyMemory{byte})"/>
     public static InboundMessage Parse(ReadOnlySpan<byte> xml) => FromFields(PushXmlReader.Read(xml));

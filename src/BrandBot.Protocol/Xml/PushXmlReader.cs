@@ -25,27 +25,13 @@ public static class PushXmlReader
     public const int MaxLeaves = 512;
 
     /// <exception cref="InboundXmlException">The body is not well-formed, uses a DTD, or exceeds the caps.</exception>
-    public static PushFields Read(ReadOnlyMemory<byte> body)
-    {
-        var span = body.Span;
-        if (!Utf8.IsValid(span))
-        {
-            throw new InboundXmlException("malformed XML: not UTF-8");
-        }
-
-        var reader = new Scanner(span);
-        return reader.ReadDocument();
-    }
+    public static PushFields Read(ReadOnlyMemory<byte> body) => Read(body.Span);
 
     /// <summary>Reads a push body from a span (e.g. a decrypted message in a pooled buffer).</summary>
+    /// <inheritdoc cref="Read(ReadOnlyMemory{byte})"/>
     public static PushFields Read(ReadOnlySpan<byte> body)
     {
-        if (!Utf8.IsValid(body))
-        {
-            throw new InboundXmlException("malformed XML: not UTF-8");
-        }
-
-        var reader = new Scanner(body);
+        var reader = new Scanner(CheckedUtf8(body));
         return reader.ReadDocument();
     }
 
@@ -58,19 +44,16 @@ public static class PushXmlReader
     /// <returns>The envelope's other fields; <paramref name="encrypt"/> is empty when there is no <c>Encrypt</c>.</returns>
     public static PushFields ReadEnvelope(ReadOnlyMemory<byte> body, out ReadOnlyMemory<byte> encrypt)
     {
-        var span = body.Span;
-        if (!Utf8.IsValid(span))
-        {
-            throw new InboundXmlException("malformed XML: not UTF-8");
-        }
-
-        var reader = new Scanner(span, captureEncrypt: true);
+        var reader = new Scanner(CheckedUtf8(body.Span), captureEncrypt: true);
         var fields = reader.ReadDocument();
         encrypt = reader.HasCaptured ? body[reader.Captured]
             : fields["Encrypt"] is { } text ? Encoding.UTF8.GetBytes(text)
             : ReadOnlyMemory<byte>.Empty;
         return fields;
     }
+
+    private static ReadOnlySpan<byte> CheckedUtf8(ReadOnlySpan<byte> body) =>
+        Utf8.IsValid(body) ? body : throw new InboundXmlException("malformed XML: not UTF-8");
 
     private ref struct Scanner(ReadOnlySpan<byte> xml, bool captureEncrypt = false)
     {
@@ -294,6 +277,7 @@ public static class PushXmlReader
             return true;
         }
 
+        /// <summary>A CDATA section's text, checked, as where it lies in the body.</summary>
         private Range ReadCDataRange()
         {
             var start = _at + "<![CDATA["u8.Length;
@@ -330,15 +314,10 @@ public static class PushXmlReader
         /// </summary>
         private string? ReadCharData()
         {
-            var start = _at;
-            var end = _xml[start..].IndexOfAny((byte)'<', (byte)'&');
-            end = end < 0 ? _xml.Length : start + end;
-            if (end >= _xml.Length || _xml[end] == (byte)'<')
+            if (TryReadPlainRun(out var run))
             {
                 // The common case: no references, one slice.
-                var slice = _xml[start..end];
-                _at = end;
-                CheckCharData(slice, start);
+                var slice = _xml[run];
                 return IsAllSpace(slice) ? null : Decode(slice);
             }
 
@@ -364,21 +343,7 @@ public static class PushXmlReader
             return allSpace ? null : text.ToString();
         }
 
-        private string ReadCData()
-        {
-            var start = _at + "<![CDATA["u8.Length;
-            var length = _xml[start..].IndexOf("]]>"u8);
-            if (length < 0)
-            {
-                _at = _xml.Length;
-                throw Malformed();
-            }
-
-            var slice = _xml.Slice(start, length);
-            CheckChars(slice, start);
-            _at = start + length + 3;
-            return Decode(slice);
-        }
+        private string ReadCData() => Decode(_xml[ReadCDataRange()]);
 
         private void AppendReference(StringBuilder text)
         {
