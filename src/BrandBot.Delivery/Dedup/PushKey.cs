@@ -16,15 +16,6 @@ public static class PushKey
     /// <summary>The bytes of the stored form: the first 20 bytes of the SHA-256 of the identity.</summary>
     public const int DigestLength = 20;
 
-    /// <summary>The identity in clear text; it contains the OpenID, so only its <see cref="Hash"/> is ever stored.</summary>
-    public static string IdentityOf(InboundMessage message) => message switch
-    {
-        UserMessage user => $"m\n{message.FromUserName}\n{user.MsgId}",
-        JobFinishedEvent job => $"e\n{message.FromUserName}\n{message.CreateTime}\n{job.Event}\n{job.EventKey}\n{job.MsgID}",
-        EventMessage @event => $"e\n{message.FromUserName}\n{message.CreateTime}\n{@event.Event}\n{@event.EventKey}",
-        _ => $"u\n{message.FromUserName}\n{message.CreateTime}\n{message.MsgType}\n{message.Fields["MsgId"] ?? message.Fields["MsgID"]}",
-    };
-
     /// <summary>The stored form: 40 hex digits of SHA-256, the same on every instance.</summary>
     public static string Of(InboundMessage message)
     {
@@ -34,65 +25,24 @@ public static class PushKey
     }
 
     /// <summary>
-    /// The stored form's bytes (what <see cref="Of"/> writes as hex), hashed piece by piece: the same
-    /// bytes as <see cref="Hash"/>(<see cref="IdentityOf"/>), without the identity string.
+    /// The stored form's bytes (what <see cref="Of"/> writes as hex): the first <see cref="DigestLength"/> bytes
+    /// of the SHA-256 of the identity's UTF-8, its pieces written straight into a buffer, no string made.
     /// </summary>
     public static void Digest(InboundMessage message, Span<byte> digest)
     {
         // The identity's pieces laid end to end, then one call into OpenSSL for the data and one for the
         // digest: each call clears OpenSSL's error queue, which costs more than hashing the few bytes.
-        var longest = message switch
-        {
-            UserMessage user => Max(message.FromUserName) + Max(user.MsgId),
-            JobFinishedEvent job => Max(message.FromUserName) + Max(job.Event) + Max(job.EventKey) + Max(job.MsgID),
-            EventMessage @event => Max(message.FromUserName) + Max(@event.Event) + Max(@event.EventKey),
-            _ => Max(message.FromUserName) + Max(message.MsgType) + Max(message.Fields["MsgId"] ?? message.Fields["MsgID"] ?? ""),
-        } + 64;
+        var identity = new IdentityWriter(stackalloc byte[512]);
+        WriteIdentity(message, ref identity);
         byte[]? rented = null;
-        var buffer = longest <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(longest));
         try
         {
-            var identity = new IdentityWriter(buffer);
-            switch (message)
+            if (identity.Overflowed)
             {
-                case UserMessage user:
-                    identity.Append("m\n"u8);
-                    identity.Append(message.FromUserName);
-                    identity.Append("\n"u8);
-                    identity.Append(user.MsgId);
-                    break;
-                case JobFinishedEvent job:
-                    identity.Append("e\n"u8);
-                    identity.Append(message.FromUserName);
-                    identity.Append("\n"u8);
-                    identity.Append(message.CreateTime);
-                    identity.Append("\n"u8);
-                    identity.Append(job.Event);
-                    identity.Append("\n"u8);
-                    identity.Append(job.EventKey);
-                    identity.Append("\n"u8);
-                    identity.Append(job.MsgID);
-                    break;
-                case EventMessage @event:
-                    identity.Append("e\n"u8);
-                    identity.Append(message.FromUserName);
-                    identity.Append("\n"u8);
-                    identity.Append(message.CreateTime);
-                    identity.Append("\n"u8);
-                    identity.Append(@event.Event);
-                    identity.Append("\n"u8);
-                    identity.Append(@event.EventKey);
-                    break;
-                default:
-                    identity.Append("u\n"u8);
-                    identity.Append(message.FromUserName);
-                    identity.Append("\n"u8);
-                    identity.Append(message.CreateTime);
-                    identity.Append("\n"u8);
-                    identity.Append(message.MsgType);
-                    identity.Append("\n"u8);
-                    identity.Append(message.Fields["MsgId"] ?? message.Fields["MsgID"] ?? "");
-                    break;
+                // A very long EventKey (or a forged OpenID): written again into a buffer of the size measured.
+                rented = ArrayPool<byte>.Shared.Rent(identity.Needed);
+                identity = new IdentityWriter(rented);
+                WriteIdentity(message, ref identity);
             }
 
             var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -127,31 +77,95 @@ public static class PushKey
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
-    private static int Max(string text) => Encoding.UTF8.GetMaxByteCount(text.Length);
+    /// <summary>
+    /// What stays the same when a push is re-sent, as lines: a kind, then the fields that identify the push.
+    /// Stored keys are hashes of exactly these bytes, so the layout never changes.
+    /// </summary>
+    private static void WriteIdentity(InboundMessage message, ref IdentityWriter identity)
+    {
+        switch (message)
+        {
+            case UserMessage user:
+                identity.Kind("m"u8);
+                identity.Field(message.FromUserName);
+                identity.Field(user.MsgId);
+                break;
+            case EventMessage @event:
+                identity.Kind("e"u8);
+                identity.Field(message.FromUserName);
+                identity.Field(message.CreateTime);
+                identity.Field(@event.Event);
+                identity.Field(@event.EventKey);
+                if (@event is JobFinishedEvent job)
+                {
+                    identity.Field(job.MsgID);
+                }
 
-    /// <summary>Appends UTF-8 pieces and decimal numbers to a buffer sized for them.</summary>
+                break;
+            default:
+                identity.Kind("u"u8);
+                identity.Field(message.FromUserName);
+                identity.Field(message.CreateTime);
+                identity.Field(message.MsgType);
+                identity.Field(message.Fields["MsgId"] ?? message.Fields["MsgID"] ?? "");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Writes the identity's lines as UTF-8 into a buffer. When they do not fit it stops writing and only
+    /// measures, so the caller can retry with <see cref="Needed"/> bytes.
+    /// </summary>
     private ref struct IdentityWriter(Span<byte> buffer)
     {
         private readonly Span<byte> _buffer = buffer;
         private int _at;
+        private int _needed;
+
+        public readonly bool Overflowed => _needed > _at;
+
+        public readonly int Needed => _needed;
 
         public readonly ReadOnlySpan<byte> Written => _buffer[.._at];
 
-        public void Append(scoped ReadOnlySpan<byte> bytes)
+        private readonly Span<byte> Free => Overflowed ? default : _buffer[_at..];
+
+        public void Kind(scoped ReadOnlySpan<byte> tag)
         {
-            bytes.CopyTo(_buffer[_at..]);
-            _at += bytes.Length;
+            if (tag.TryCopyTo(Free))
+            {
+                _at += tag.Length;
+            }
+
+            _needed += tag.Length;
         }
 
-        public void Append(string text)
+        public void Field(string text)
         {
-            _at += Encoding.UTF8.GetBytes(text, _buffer[_at..]);
+            Kind("\n"u8);
+            if (Encoding.UTF8.TryGetBytes(text, Free, out var written))
+            {
+                _at += written;
+                _needed += written;
+            }
+            else
+            {
+                _needed += Encoding.UTF8.GetByteCount(text);
+            }
         }
 
-        public void Append(long number)
+        public void Field(long number)
         {
-            Utf8Formatter.TryFormat(number, _buffer[_at..], out var written);
-            _at += written;
+            Kind("\n"u8);
+            if (Utf8Formatter.TryFormat(number, Free, out var written))
+            {
+                _at += written;
+                _needed += written;
+            }
+            else
+            {
+                _needed += 20;
+            }
         }
     }
 }
