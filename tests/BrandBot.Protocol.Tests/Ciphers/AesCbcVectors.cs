@@ -10,10 +10,6 @@ public static class AesCbcVectors
     public static VectorFile File { get; } = JsonSerializer.Deserialize<VectorFile>(
         System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Vectors", "aes-cbc-256.json")), Options)!;
 
-    public static TheoryData<string> KnownAnswerIds() => [.. File.KnownAnswers.Select(v => v.Id)];
-
-    public static TheoryData<string> MonteCarloIds() => [.. File.MonteCarlo.Select(v => v.Id)];
-
     public sealed record VectorFile(List<KnownAnswer> KnownAnswers, List<MonteCarloSeed> MonteCarlo);
 
     public sealed record KnownAnswer(string Id, string Key, string Iv, string Plaintext, string Ciphertext);
