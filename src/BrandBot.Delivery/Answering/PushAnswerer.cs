@@ -45,14 +45,19 @@ public sealed class PushAnswerer(
     /// <param name="arrived">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>): the budget runs from there.</param>
     /// <param name="acceptedUntil">When the push's signature leaves the replay window (Unix seconds), or null when the window is off.</param>
     /// <remarks>A <see cref="ValueTask{T}"/>: a fixed reply is answered without waiting, and a task per push was garbage.</remarks>
-    public async ValueTask<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
+    public ValueTask<PushOutcome> AnswerAsync(WeChatAccount account, InboundMessage message, long arrived, long? acceptedUntil, CancellationToken cancellationToken) =>
+        AnswerAsync(account, message, PushKey.Of(message), arrived, acceptedUntil, cancellationToken);
+
+    /// <param name="pushKey"><see cref="PushKey.Of"/>(<paramref name="message"/>), from a caller that needs it too (a sealed reply's randomness derives from it).</param>
+    /// <inheritdoc cref="AnswerAsync(WeChatAccount, InboundMessage, long, long?, CancellationToken)"/>
+    public async ValueTask<PushOutcome> AnswerAsync(
+        WeChatAccount account, InboundMessage message, string pushKey, long arrived, long? acceptedUntil, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var keep = KeepFor(acceptedUntil, now);
         var ruleSet = rules.Get(account.Name, now, out var settled);
         var text = CompiledRuleSet.NormalizedTextOf(message);
         var route = ruleSet.Route(message, text);
-        var pushKey = PushKey.Of(message);
         // A push that starts a flow, or of a follower in one, is the flow's (docs/flows.md); everyone else never touches its store.
         if (flows.Concerns(account.Name, ruleSet, route, message)
             && await flows.AnswerAsync(account, message, ruleSet, route, text, pushKey, arrived, cancellationToken) is { } flowOutcome)

@@ -28,7 +28,7 @@ public static class PushKey
     /// The stored form's bytes (what <see cref="Of"/> writes as hex): the first <see cref="DigestLength"/> bytes
     /// of the SHA-256 of the identity's UTF-8, its pieces written straight into a buffer, no string made.
     /// </summary>
-    public static void Digest(InboundMessage message, Span<byte> digest)
+    private static void Digest(InboundMessage message, Span<byte> digest)
     {
         // The identity's pieces laid end to end, then one call into OpenSSL for the data and one for the
         // digest: each call clears OpenSSL's error queue, which costs more than hashing the few bytes.

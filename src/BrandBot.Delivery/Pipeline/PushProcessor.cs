@@ -53,9 +53,11 @@ public sealed class PushProcessor(
 
         try
         {
-            var outcome = await answerer.AnswerAsync(account, message, arrived, acceptedUntil, cancellationToken);
+            // Computed once: the answerer keys the push's record with it, and a sealed reply derives its randomness from it.
+            var pushKey = PushKey.Of(message);
+            var outcome = await answerer.AnswerAsync(account, message, pushKey, arrived, acceptedUntil, cancellationToken);
             LogAnswer(account, message, outcome);
-            return Render(account, message, sealKey, outcome);
+            return Render(account, message, pushKey, sealKey, outcome);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -80,7 +82,7 @@ public sealed class PushProcessor(
         var route = rules.Route(message, CompiledRuleSet.NormalizedTextOf(message));
         var reply = route.Replies is { CallsBackend: false, Replies.Count: > 0 } group ? group.Replies[0].BodyFor(message.IsUserMessage) : null;
         var answer = reply is null ? RememberedAnswer.Nothing : new RememberedAnswer(PushAnswerer.ReplyCreateTime(message), reply);
-        return Render(account, message, sealKey, new PushOutcome(answer, route));
+        return Render(account, message, PushKey.Of(message), sealKey, new PushOutcome(answer, route));
     }
 
     /// <summary>
@@ -183,7 +185,8 @@ public sealed class PushProcessor(
     /// The answer on the wire: the remembered reply with this push's header, sealed in encrypted modes.
     /// Every byte follows from the push and the answer (docs/exactly-once.md), so a retry gets the same bytes.
     /// </summary>
-    private static WebhookAnswer Render(WeChatAccount account, InboundMessage message, EnvelopeKey? sealKey, PushOutcome outcome)
+    /// <param name="pushKey"><see cref="PushKey.Of"/>(<paramref name="message"/>): its bytes are the push's identity for the reply's randomness.</param>
+    private static WebhookAnswer Render(WeChatAccount account, InboundMessage message, string pushKey, EnvelopeKey? sealKey, PushOutcome outcome)
     {
         var answer = outcome.Answer;
         if (answer.IsNothing)
@@ -199,7 +202,7 @@ public sealed class PushProcessor(
         else
         {
             Span<byte> identity = stackalloc byte[PushKey.DigestLength];
-            PushKey.Digest(message, identity);
+            Convert.FromHexString(pushKey, identity, out _, out _);
             wire = ReplyWriter.WriteSealed(
                 sealKey, account.Crypto!.AppIdBytes, account.Token, identity, message.FromUserName, message.ToUserName, answer.CreateTime, answer.Body!);
         }
