@@ -345,9 +345,6 @@ public static class DashboardApi
         });
     }
 
-    /// <summary>A time as every page and verb shows it (docs/dashboard.md#times): UTC, saying so.</summary>
-    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
-
     private sealed record AuditRow(DateTimeOffset At, string Who, string Action, string? Account, string Detail, string Client);
 
     /// <summary>
@@ -369,7 +366,7 @@ public static class DashboardApi
         {
             await context.AuditAsync(context.Session().Who, "export", null, "audit");
             return Csv.File("audit.csv", ["at", "who", "action", "account", "detail", "client"],
-                rows.Select(r => (IReadOnlyList<object?>)[Utc(r.At), r.Who, r.Action, r.Account, r.Detail, r.Client]));
+                rows.Select(r => (IReadOnlyList<object?>)[r.At, r.Who, r.Action, r.Account, r.Detail, r.Client]));
         }
 
         return Results.Json(new

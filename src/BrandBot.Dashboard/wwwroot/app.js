@@ -37,7 +37,7 @@ function percent(share) {
   return share === null || share === undefined ? '–' : `${Math.round(share * 100)}%`;
 }
 
-/** Every time on the pages, like every time the CLI prints (docs/dashboard.md#times): UTC, saying so. */
+/** Every time on the pages, like every time the CLI prints (docs/dashboard.md#times-and-ranges): UTC, saying so; UtcTime.Format is its twin on the server. */
 function utc(value) {
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? '–' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
