@@ -121,12 +121,7 @@ function chartBox(id, label) {
 
 function rangeQuery() {
   if (params.get('from') && params.get('to')) return `from=${params.get('from')}&to=${params.get('to')}`;
-  return `days=${params.get('days') || defaultDays()}`;
-}
-
-/** The same range on every page unless the operator picks another (the server's default too). */
-function defaultDays() {
-  return session.defaultDays;
+  return `days=${params.get('days') || session.defaultDays}`;
 }
 
 function rangePicker() {
@@ -136,7 +131,7 @@ function rangePicker() {
     for (const [key, value] of Object.entries(next)) url.searchParams.set(key, value);
     location.assign(url);
   };
-  const current = params.get('from') ? null : Number(params.get('days') || defaultDays());
+  const current = params.get('from') ? null : Number(params.get('days') || session.defaultDays);
   const from = el('input', { type: 'date', id: 'range-from', value: params.get('from') || '' });
   const to = el('input', { type: 'date', id: 'range-to', value: params.get('to') || '' });
   return el('div', { class: 'range', id: 'range' },
