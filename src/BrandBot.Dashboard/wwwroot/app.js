@@ -48,12 +48,18 @@ function signed(n) {
 }
 
 /** A table from rows; columns are [header, row => value, attrs?(row)]. */
+/** A count, a share, a duration or a dash for none: what lines up on the right of a column. */
+const FIGURE = /^(?:[-+]?\d[\d.,]*\s?(?:%|ms|s)?|[–?-])$/;
+
 function table(id, columns, rows, rowAttrs = () => ({})) {
-  return el('table', { id, class: 'data' },
-    el('thead', {}, el('tr', {}, columns.map(([header]) => el('th', { scope: 'col', text: header })))),
+  // Figures line up on the right, words (names, times, messages) read from the left.
+  const figures = columns.map(([, value]) => rows.length > 0 && rows.every(row => FIGURE.test(String(value(row)))));
+  const aligned = (i, attrs = {}) => (figures[i] ? { ...attrs, class: [attrs.class, 'figure'].filter(Boolean).join(' ') } : attrs);
+  return el('table', { id, class: 'data by-column' },
+    el('thead', {}, el('tr', {}, columns.map(([header], i) => el('th', aligned(i, { scope: 'col', text: header }))))),
     el('tbody', {}, rows.length === 0
       ? el('tr', {}, el('td', { colspan: columns.length, class: 'empty', text: 'nothing yet' }))
-      : rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs]) => el('td', { ...(attrs ? attrs(row) : {}), text: value(row) }))))));
+      : rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs], i) => el('td', aligned(i, { ...(attrs ? attrs(row) : {}), text: value(row) })))))));
 }
 
 // ---- talking to the API ------------------------------------------------------------------------
@@ -457,7 +463,7 @@ async function rules(content) {
     input.focus();
   };
   const history = table('history-table', [
-    ['version', h => h.version], ['when', h => utc(h.at)], ['by', h => h.by || '–'], ['action', h => h.action],
+    ['version', h => h.version], ['when', h => utc(h.at), () => ({ class: 'time' })], ['by', h => h.by || '–'], ['action', h => h.action],
     ['message', h => h.message || ''], ['added', h => h.added.join(', ')], ['changed', h => h.changed.join(', ')], ['removed', h => h.removed.join(', ')],
   ], data.history, h => ({ 'data-version': h.version }));
   if (session.canWrite) {
@@ -520,10 +526,10 @@ async function audit(content) {
   const data = await api('/admin/api/audit');
   content.replaceChildren(section('Audit (sign-ins, refused writes, exports, rule changes)',
     csvLink('/admin/api/audit'),
-    table('audit-table', [['when', e => utc(e.at)], ['who', e => e.who], ['action', e => e.action, () => ({ class: 'action' })],
+    table('audit-table', [['when', e => utc(e.at), () => ({ class: 'time' })], ['who', e => e.who], ['action', e => e.action, () => ({ class: 'action' })],
       ['account', e => e.account || ''], ['what', e => e.detail], ['client', e => e.client]], data.entries, e => ({ 'data-action': e.action }))),
   section('Refused sign-ins (this instance, per client per minute)',
-    table('refusals-table', [['minute', r => utc(r.minute)], ['client', r => r.client], ['refused', r => r.count],
+    table('refusals-table', [['minute', r => utc(r.minute), () => ({ class: 'time' })], ['client', r => r.client], ['refused', r => r.count],
       ['why', r => r.reasons]], data.refusals, r => ({ 'data-client': r.client }))));
 }
 
