@@ -518,7 +518,11 @@ async function health(content) {
     backgroundColor: ['#07c160', '#07c160', '#fa9d3b', '#e64340', '#999', '#555'],
   }], {
     indexAxis: 'y',
-    scales: { x: { type: 'logarithmic', min: 0.1, max: Math.max(10000, data.deadlineMs * 2), title: { display: true, text: 'milliseconds (log scale)' } } },
+    scales: { x: {
+      type: 'logarithmic', min: 0.1, max: Math.max(10000, data.deadlineMs * 2), title: { display: true, text: 'milliseconds (log scale)' },
+      // Chart.js picks which ticks carry a label; written as plain numbers (1, 1,000), not "1,000.0".
+      ticks: { callback(value, index, ticks) { return window.Chart.Ticks.formatters.logarithmic.call(this, value, index, ticks) === '' ? '' : Number(value).toLocaleString('en'); } },
+    } },
   });
 }
 
