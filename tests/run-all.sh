@@ -31,7 +31,7 @@ ensure_packages() {
 
 # The dashboard's front-end libraries ship vendored in src/BrandBot.Dashboard/wwwroot; npm ci fetches
 # the pinned packages and each vendored file must be byte for byte the package's own.
-check_vendored_chart_library() {
+check_vendored_libraries() {
   local vendor=src/BrandBot.Dashboard/vendor wwwroot=src/BrandBot.Dashboard/wwwroot pair
   (cd "$vendor" && npm ci --silent --no-audit --no-fund >/dev/null)
   for pair in \
@@ -51,7 +51,7 @@ check_vendored_chart_library() {
 # dpkg needs the sbin folders, and redis-server and nginx live there: a login without them still works.
 export PATH="$PATH:/usr/sbin:/sbin"
 ensure_packages
-check_vendored_chart_library
+check_vendored_libraries
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -31,6 +31,7 @@ public static class Csv
             null => "",
             double d => d.ToString("0.####", CultureInfo.InvariantCulture),
             DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateTimeOffset at => UtcTime.Format(at),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };

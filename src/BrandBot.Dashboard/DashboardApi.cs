@@ -46,7 +46,7 @@ public static class DashboardApi
     }
 
     /// <summary>The account and days a statistics page asks about, or the answer refusing them (404, 400).</summary>
-    private static IResult? AccountAndWindow(HttpContext context, int defaultDays, out WeChatAccount account, out StatsWindow window)
+    private static IResult? AccountAndWindow(HttpContext context, out WeChatAccount account, out StatsWindow window)
     {
         window = null!;
         if (AccountOf(context) is not { } found)
@@ -56,7 +56,7 @@ public static class DashboardApi
         }
 
         account = found;
-        return StatsWindow.TryParse(context.Request, Today(context), defaultDays, out window, out var error)
+        return StatsWindow.TryParse(context.Request, Today(context), out window, out var error)
             ? null
             : DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, error!);
     }
@@ -132,7 +132,7 @@ public static class DashboardApi
 
     private static async Task<IResult> GrowthAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -149,7 +149,7 @@ public static class DashboardApi
 
     private static async Task<IResult> ChannelsAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -209,7 +209,7 @@ public static class DashboardApi
 
     private static async Task<IResult> KeywordsAsync(HttpContext context, IHitStats stats, LiveDefinition live, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -239,7 +239,7 @@ public static class DashboardApi
 
     private static async Task<IResult> UnansweredAsync(HttpContext context, IHitStats stats, CancellationToken cancellationToken)
     {
-        if (AccountAndWindow(context, StatsWindow.DefaultDays, out var account, out var window) is { } refused)
+        if (AccountAndWindow(context, out var account, out var window) is { } refused)
         {
             return refused;
         }
@@ -345,9 +345,6 @@ public static class DashboardApi
         });
     }
 
-    /// <summary>A time as every page and verb shows it (docs/dashboard.md#times): UTC, saying so.</summary>
-    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
-
     private sealed record AuditRow(DateTimeOffset At, string Who, string Action, string? Account, string Detail, string Client);
 
     /// <summary>
@@ -369,7 +366,7 @@ public static class DashboardApi
         {
             await context.AuditAsync(context.Session().Who, "export", null, "audit");
             return Csv.File("audit.csv", ["at", "who", "action", "account", "detail", "client"],
-                rows.Select(r => (IReadOnlyList<object?>)[Utc(r.At), r.Who, r.Action, r.Account, r.Detail, r.Client]));
+                rows.Select(r => (IReadOnlyList<object?>)[r.At, r.Who, r.Action, r.Account, r.Detail, r.Client]));
         }
 
         return Results.Json(new

@@ -21,9 +21,10 @@ public sealed record StatsWindow(DateOnly From, DateOnly To, DateOnly Today)
 
     public int Days => To.DayNumber - From.DayNumber + 1;
 
-    public static bool TryParse(HttpRequest request, DateOnly today, int defaultDays, out StatsWindow window, out string? error)
+    /// <summary>The window a request names; without <c>days</c> or <c>from</c>/<c>to</c>, the last <see cref="DefaultDays"/> days.</summary>
+    public static bool TryParse(HttpRequest request, DateOnly today, out StatsWindow window, out string? error)
     {
-        window = new StatsWindow(today.AddDays(1 - defaultDays), today, today);
+        window = new StatsWindow(today.AddDays(1 - DefaultDays), today, today);
         error = null;
         var query = request.Query;
         var oldest = today.AddDays(1 - KeptDays);

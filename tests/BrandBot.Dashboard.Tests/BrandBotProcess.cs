@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BrandBot.Dashboard.Tests;
@@ -99,9 +100,11 @@ public sealed class BrandBotProcess : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        // The kill(2) call itself, not the kill program: procps is not on every machine, and
+        // tests/run-all.sh installs only what the tests start.
+        if (kill(_process.Id, SigTerm) != 0 && !_process.HasExited)
         {
-            await kill.WaitForExitAsync();
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -143,4 +146,9 @@ public sealed class BrandBotProcess : IAsyncDisposable
 
         return dir?.FullName ?? throw new InvalidOperationException("no BrandBot.sln above the test folder");
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 }

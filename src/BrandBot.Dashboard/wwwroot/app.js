@@ -37,7 +37,7 @@ function percent(share) {
   return share === null || share === undefined ? '–' : `${Math.round(share * 100)}%`;
 }
 
-/** Every time on the pages, like every time the CLI prints (docs/dashboard.md#times): UTC, saying so. */
+/** Every time on the pages, like every time the CLI prints (docs/dashboard.md#times-and-ranges): UTC, saying so; UtcTime.Format is its twin on the server. */
 function utc(value) {
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? '–' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -48,12 +48,18 @@ function signed(n) {
 }
 
 /** A table from rows; columns are [header, row => value, attrs?(row)]. */
+/** A count, a share, a duration or a dash for none: what lines up on the right of a column. */
+const FIGURE = /^(?:[-+]?\d[\d.,]*\s?(?:%|ms|s)?|[–?-])$/;
+
 function table(id, columns, rows, rowAttrs = () => ({})) {
-  return el('table', { id, class: 'data' },
-    el('thead', {}, el('tr', {}, columns.map(([header]) => el('th', { scope: 'col', text: header })))),
+  // Figures line up on the right, words (names, times, messages) read from the left.
+  const figures = columns.map(([, value]) => rows.length > 0 && rows.every(row => FIGURE.test(String(value(row)))));
+  const aligned = (i, attrs = {}) => (figures[i] ? { ...attrs, class: [attrs.class, 'figure'].filter(Boolean).join(' ') } : attrs);
+  return el('table', { id, class: 'data by-column' },
+    el('thead', {}, el('tr', {}, columns.map(([header], i) => el('th', aligned(i, { scope: 'col', text: header }))))),
     el('tbody', {}, rows.length === 0
       ? el('tr', {}, el('td', { colspan: columns.length, class: 'empty', text: 'nothing yet' }))
-      : rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs]) => el('td', { ...(attrs ? attrs(row) : {}), text: value(row) }))))));
+      : rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs], i) => el('td', aligned(i, { ...(attrs ? attrs(row) : {}), text: value(row) })))))));
 }
 
 // ---- talking to the API ------------------------------------------------------------------------
@@ -121,12 +127,7 @@ function chartBox(id, label) {
 
 function rangeQuery() {
   if (params.get('from') && params.get('to')) return `from=${params.get('from')}&to=${params.get('to')}`;
-  return `days=${params.get('days') || defaultDays()}`;
-}
-
-/** The same range on every page unless the operator picks another (the server's default too). */
-function defaultDays() {
-  return session.defaultDays;
+  return `days=${params.get('days') || session.defaultDays}`;
 }
 
 function rangePicker() {
@@ -136,7 +137,7 @@ function rangePicker() {
     for (const [key, value] of Object.entries(next)) url.searchParams.set(key, value);
     location.assign(url);
   };
-  const current = params.get('from') ? null : Number(params.get('days') || defaultDays());
+  const current = params.get('from') ? null : Number(params.get('days') || session.defaultDays);
   const from = el('input', { type: 'date', id: 'range-from', value: params.get('from') || '' });
   const to = el('input', { type: 'date', id: 'range-to', value: params.get('to') || '' });
   return el('div', { class: 'range', id: 'range' },
@@ -462,7 +463,7 @@ async function rules(content) {
     input.focus();
   };
   const history = table('history-table', [
-    ['version', h => h.version], ['when', h => utc(h.at)], ['by', h => h.by || '–'], ['action', h => h.action],
+    ['version', h => h.version], ['when', h => utc(h.at), () => ({ class: 'time' })], ['by', h => h.by || '–'], ['action', h => h.action],
     ['message', h => h.message || ''], ['added', h => h.added.join(', ')], ['changed', h => h.changed.join(', ')], ['removed', h => h.removed.join(', ')],
   ], data.history, h => ({ 'data-version': h.version }));
   if (session.canWrite) {
@@ -517,7 +518,11 @@ async function health(content) {
     backgroundColor: ['#07c160', '#07c160', '#fa9d3b', '#e64340', '#999', '#555'],
   }], {
     indexAxis: 'y',
-    scales: { x: { type: 'logarithmic', min: 0.1, max: Math.max(10000, data.deadlineMs * 2), title: { display: true, text: 'milliseconds (log scale)' } } },
+    scales: { x: {
+      type: 'logarithmic', min: 0.1, max: Math.max(10000, data.deadlineMs * 2), title: { display: true, text: 'milliseconds (log scale)' },
+      // Chart.js picks which ticks carry a label; written as plain numbers (1, 1,000), not "1,000.0".
+      ticks: { callback(value, index, ticks) { return window.Chart.Ticks.formatters.logarithmic.call(this, value, index, ticks) === '' ? '' : Number(value).toLocaleString('en'); } },
+    } },
   });
 }
 
@@ -525,10 +530,10 @@ async function audit(content) {
   const data = await api('/admin/api/audit');
   content.replaceChildren(section('Audit (sign-ins, refused writes, exports, rule changes)',
     csvLink('/admin/api/audit'),
-    table('audit-table', [['when', e => utc(e.at)], ['who', e => e.who], ['action', e => e.action, () => ({ class: 'action' })],
+    table('audit-table', [['when', e => utc(e.at), () => ({ class: 'time' })], ['who', e => e.who], ['action', e => e.action, () => ({ class: 'action' })],
       ['account', e => e.account || ''], ['what', e => e.detail], ['client', e => e.client]], data.entries, e => ({ 'data-action': e.action }))),
   section('Refused sign-ins (this instance, per client per minute)',
-    table('refusals-table', [['minute', r => utc(r.minute)], ['client', r => r.client], ['refused', r => r.count],
+    table('refusals-table', [['minute', r => utc(r.minute), () => ({ class: 'time' })], ['client', r => r.client], ['refused', r => r.count],
       ['why', r => r.reasons]], data.refusals, r => ({ 'data-client': r.client }))));
 }
 

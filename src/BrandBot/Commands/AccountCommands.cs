@@ -5,6 +5,7 @@ using BrandBot.Account;
 using BrandBot.Account.Import;
 using BrandBot.Account.Planning;
 using BrandBot.Account.QrCodes;
+using BrandBot.Dashboard;
 using BrandBot.Rules.Loading;
 using BrandBot.Rules.Model;
 using BrandBot.WeChatApi.Tokens;
@@ -106,7 +107,7 @@ internal static class AccountCommands
 
             foreach (var record in records)
             {
-                output.WriteLine($"{record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC  {record.By}  {record.ContentHash[..12]}  {record.Changes.Count} changes{(record.Error is null ? "" : "  stopped: " + record.Error)}");
+                output.WriteLine($"{UtcTime.Format(record.At)}  {record.By}  {record.ContentHash[..12]}  {record.Changes.Count} changes{(record.Error is null ? "" : "  stopped: " + record.Error)}");
                 foreach (var change in record.Changes)
                 {
                     output.WriteLine($"    {change}");

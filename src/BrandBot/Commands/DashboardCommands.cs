@@ -52,7 +52,7 @@ internal static class DashboardCommands
             token = Prompt("token (not shown): ", error);
             if (token is not null && Prompt("the same token again: ", error) != token)
             {
-                error.WriteLine("error: the two tokens differ; nothing printed");
+                error.WriteLine("error: the two tokens differ; nothing printed: run it again, or pipe the token in (brandbot dashboard hash-token < token-file)");
                 return Cli.Usage;
             }
         }

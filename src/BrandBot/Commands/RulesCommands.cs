@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BrandBot.Dashboard;
 using BrandBot.Options;
 using BrandBot.Rules.Import;
 using BrandBot.Rules.Loading;
@@ -183,7 +184,7 @@ internal static class RulesCommands
         foreach (var record in history)
         {
             var marker = record.Version == live ? "*" : " ";
-            output.WriteLine($"{record.Version,6}{marker}  {record.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC  {Short(record.By, 24),-24}  {record.Action,-8}  {record.ContentHash[..12]}  +{record.Added.Count} ~{record.Changed.Count} -{record.Removed.Count}  {record.Message}");
+            output.WriteLine($"{record.Version,6}{marker}  {UtcTime.Format(record.At)}  {Short(record.By, 24),-24}  {record.Action,-8}  {record.ContentHash[..12]}  +{record.Added.Count} ~{record.Changed.Count} -{record.Removed.Count}  {record.Message}");
         }
 
         if (history.Count == 0)

@@ -53,10 +53,13 @@ public static class BrandBotApp
         builder.Configuration.GetSection(BrandBotOptions.Section).Bind(options);
         options.OtlpEndpoint ??= builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var webhookUrls = DashboardListener.WebhookUrls(builder.Configuration);
+        // Each listener's validator is told the ports of the listeners before it, so no two share one.
+        int[] webhookPorts = [.. Ports(webhookUrls)];
+        int[] dashboardPorts = [.. Ports(options.Dashboard.UrlList)];
         var problems = BrandBotOptionsValidator.Problems(options)
-            .Concat(DashboardOptionsValidator.Problems(options.Dashboard, [.. webhookUrls.Select(DashboardListener.PortOf).Where(p => p > 0)]))
-            .Concat(MetricsOptionsValidator.Problems(options.Metrics, [.. webhookUrls.Select(DashboardListener.PortOf).Where(p => p > 0)], [.. options.Dashboard.UrlList.Select(DashboardListener.PortOf)]))
-            .Concat(ApiOptionsValidator.Problems(options.Api, [.. webhookUrls.Concat(options.Dashboard.UrlList).Concat(options.Metrics.UrlList).Select(DashboardListener.PortOf).Where(p => p > 0)], [.. options.Accounts.Select(a => a.Name)]))
+            .Concat(DashboardOptionsValidator.Problems(options.Dashboard, webhookPorts))
+            .Concat(MetricsOptionsValidator.Problems(options.Metrics, webhookPorts, dashboardPorts))
+            .Concat(ApiOptionsValidator.Problems(options.Api, [.. webhookPorts, .. dashboardPorts, .. Ports(options.Metrics.UrlList)], [.. options.Accounts.Select(a => a.Name)]))
             .Concat(options.Api.Enabled ? options.Outbound.Problems() : [])
             .ToList();
         ConnectionMultiplexer? redis = null;
@@ -163,8 +166,11 @@ public static class BrandBotApp
         }
     }
 
-    /// <summary>Every address the host will listen on: the webhook's, the dashboard's, the metrics listener's.</summary>
+    /// <summary>Every address the host will listen on: the webhook's, the dashboard's, the metrics listener's, the API's.</summary>
     private sealed record ListenerUrls(IReadOnlyList<string> Urls);
+
+    /// <summary>The ports of listener URLs that parse (a URL that does not is its own validator's problem).</summary>
+    private static IEnumerable<int> Ports(IEnumerable<string> urls) => urls.Select(DashboardListener.PortOf).Where(port => port > 0);
 
     private static Func<StoreState> StoreStateOf(IConnectionMultiplexer? redis) =>
         redis is null ? () => StoreState.Embedded : () => redis.IsConnected ? StoreState.Redis : StoreState.RedisUnreachable;
@@ -173,6 +179,7 @@ public static class BrandBotApp
     private static void SeedMetrics(IServiceProvider services, BrandBotOptions options, bool redis)
     {
         var metrics = services.GetRequiredService<BrandBotMetrics>();
+        // Made now, not at the first send: its constructor declares the outbound series.
         services.GetRequiredService<OutboundEvents>();
         foreach (var account in options.Accounts)
         {

@@ -1,13 +1,13 @@
 using BrandBot.Account;
-using BrandBot.Api;
-using BrandBot.Outbound;
 using BrandBot.Account.Tagging;
+using BrandBot.Api;
 using BrandBot.Broadcasts;
 using BrandBot.Delivery;
 using BrandBot.Delivery.Pipeline;
 using BrandBot.Logging;
 using BrandBot.Metrics;
 using BrandBot.Options;
+using BrandBot.Outbound;
 using BrandBot.Redis;
 using BrandBot.Rules;
 using BrandBot.Services;
@@ -44,9 +44,6 @@ public static class BrandBotServiceCollectionExtensions
             services.AddApi(options.Api);
         }
 
-        // Always, so /metrics declares the outbound series (alerts and the board name them) even with the API off.
-        services.AddSingleton<OutboundEvents>();
-        services.AddSingleton<IOutboundObserver>(sp => sp.GetRequiredService<OutboundEvents>());
         services.AddBroadcasts(options.BroadcastAccounts(), options.Broadcasts, statsOffset);
 
         services.AddTelemetry(options);
@@ -55,6 +52,9 @@ public static class BrandBotServiceCollectionExtensions
         services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryEvents>());
         services.AddSingleton<IWeChatApiObserver>(sp => sp.GetRequiredService<DeliveryEvents>());
         services.AddSingleton<ITaggingObserver, TaggingEvents>();
+        // Even with the API off, so /metrics declares the outbound series (the alerts and the board name them).
+        services.AddSingleton<OutboundEvents>();
+        services.AddSingleton<IOutboundObserver>(sp => sp.GetRequiredService<OutboundEvents>());
 
         services.AddHostedServices(options, redis is not null);
         return services;

@@ -31,6 +31,7 @@ public static class HostedServices
         {
             services.AddHostedService<OutboundService>();
         }
+
         services.AddHostedService<BroadcastService>();
         // Last, so it stops first: queued push records are written before the statistics' last flush.
         services.AddHostedService(sp => new WriteBehindService(
