@@ -1,5 +1,6 @@
 using BrandBot.Broadcasts.Sending;
 using BrandBot.Broadcasts.Store;
+using BrandBot.Rules.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -39,7 +40,11 @@ public sealed class BroadcastsPageTests(BrowserFixture browser) : BrowserTest(br
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await scheduled.Locator("[data-cancel]").ClickAsync();
         await ExpectTextAsync(page.Locator("#broadcasts-table tr[data-id='spring-sale'] td.state"), "cancelled");
-        Assert.Equal(BroadcastStates.Cancelled, (await store.GetAsync("acme", "spring-sale"))!.State);
+        var cancelled = (await store.GetAsync("acme", "spring-sale"))!;
+        Assert.Equal(BroadcastStates.Cancelled, cancelled.State);
+        Assert.Equal("dashboard:editor", cancelled.CancelledBy);
+        var audit = await host.Server.Services.GetRequiredService<IOperatorAudit>().ReadAsync(500, default);
+        Assert.Contains(audit, e => e is { Action: "broadcast_cancel", Who: "editor", Account: "acme" } && e.Detail.StartsWith("spring-sale", StringComparison.Ordinal));
     });
 
     private static BroadcastRecord Record(string id, string state, DateTimeOffset due, DateTimeOffset? sentAt) => new()
