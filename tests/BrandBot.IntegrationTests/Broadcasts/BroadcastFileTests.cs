@@ -77,6 +77,8 @@ public sealed class BroadcastFileTests
         Assert.Contains("BrandBot:Accounts:0:Kind must be service or subscription (got 'channel')", BrandBotOptionsValidator.Problems(options));
         options.Broadcasts.StuckAfterHours = 30;
         Assert.Contains(BrandBotOptionsValidator.Problems(options), p => p.StartsWith("BrandBot:Broadcasts:StuckAfterHours", StringComparison.Ordinal));
+        options.Broadcasts.RetryAfterTooFastSeconds = 30;
+        Assert.Contains("BrandBot:Broadcasts:RetryAfterTooFastSeconds must be between 60 and 3600: 45066 asks for a minute between two attempts (got 30)", BrandBotOptionsValidator.Problems(options));
     }
 
     private static string Folder()
