@@ -18,61 +18,57 @@ public sealed record WeChatAnswer(int Code, string Message, JsonElement Root)
 /// discarded and the same body sent once more — safe even for a mass send, because WeChat refuses those
 /// before looking at the message, and the body keeps its clientmsgid.
 /// </summary>
-public sealed class BroadcastApi(AccessTokens tokens, MassSendClient client, ApiCredentials credentials)
+public sealed class BroadcastApi(AccessTokens tokens, WeChatApiClient client, ApiCredentials credentials)
 {
     public string Account => credentials.Account;
 
+    /// <param name="maxAnswerBytes"><see cref="WeChatApiClient.MaxFollowerListAnswerBytes"/> for a follower list.</param>
     /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>: WeChat may or may not have acted.</exception>
     /// <exception cref="HttpRequestException">No JSON answer (connection lost, HTTP error).</exception>
-    public async Task<WeChatAnswer> CallAsync(string path, byte[]? body, TimeSpan? timeout, CancellationToken cancellationToken)
+    public async Task<WeChatAnswer> CallAsync(string path, byte[]? body, TimeSpan? timeout, CancellationToken cancellationToken, int maxAnswerBytes = WeChatApiClient.MaxAnswerBytes)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            var token = await tokens.GetAsync(credentials, cancellationToken);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (timeout is { } within)
-            {
-                limit.CancelAfter(within);
-            }
-
-            JsonDocument document;
-            try
-            {
-                document = await client.CallAsync(path, token, body, limit.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{path}: no answer within {timeout?.TotalSeconds:0.#} s");
-            }
-
-            using (document)
-            {
-                var (code, message) = WeChatApiClient.Error(document.RootElement);
-                if (new ApiAnswer(code, message).IsTokenRejected && attempt == 0)
+            return await WithTokenAsync(
+                async token =>
                 {
-                    await tokens.DiscardAsync(credentials, token);
-                    continue;
-                }
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    if (timeout is { } within)
+                    {
+                        limit.CancelAfter(within);
+                    }
 
-                return new WeChatAnswer(code, message, document.RootElement.Clone());
-            }
+                    return await client.CallAsync(path, token, body, limit.Token, maxAnswerBytes);
+                },
+                cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{path}: no answer within {timeout?.TotalSeconds:0.#} s");
         }
     }
 
     /// <summary>A call that must succeed: a non-zero errcode throws <see cref="WeChatApiException"/>.</summary>
-    public async Task<WeChatAnswer> CallOkAsync(string path, byte[]? body, CancellationToken cancellationToken)
+    public async Task<WeChatAnswer> CallOkAsync(string path, byte[]? body, CancellationToken cancellationToken, int maxAnswerBytes = WeChatApiClient.MaxAnswerBytes)
     {
-        var answer = await CallAsync(path, body, null, cancellationToken);
+        var answer = await CallAsync(path, body, null, cancellationToken, maxAnswerBytes);
         return answer.Code == 0 ? answer : throw new WeChatApiException(path, answer.Code, answer.Message);
     }
 
     /// <summary>An upload (material/add_material, media/uploadimg); a non-zero errcode throws.</summary>
     public async Task<WeChatAnswer> UploadAsync(string path, string fileName, byte[] bytes, CancellationToken cancellationToken)
     {
+        var answer = await WithTokenAsync(token => client.UploadAsync(path, token, fileName, bytes, cancellationToken), cancellationToken);
+        return answer.Code == 0 ? answer : throw new WeChatApiException(path, answer.Code, answer.Message);
+    }
+
+    /// <summary>Makes <paramref name="call"/> with the account's token, once more with a fresh one if WeChat rejects it.</summary>
+    private async Task<WeChatAnswer> WithTokenAsync(Func<string, Task<JsonDocument>> call, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             var token = await tokens.GetAsync(credentials, cancellationToken);
-            using var document = await client.UploadAsync(path, token, fileName, bytes, cancellationToken);
+            using var document = await call(token);
             var (code, message) = WeChatApiClient.Error(document.RootElement);
             if (new ApiAnswer(code, message).IsTokenRejected && attempt == 0)
             {
@@ -80,7 +76,7 @@ public sealed class BroadcastApi(AccessTokens tokens, MassSendClient client, Api
                 continue;
             }
 
-            return code == 0 ? new WeChatAnswer(code, message, document.RootElement.Clone()) : throw new WeChatApiException(path, code, message);
+            return new WeChatAnswer(code, message, document.RootElement.Clone());
         }
     }
 }

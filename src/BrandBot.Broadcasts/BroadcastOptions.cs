@@ -50,9 +50,14 @@ public sealed class BroadcastOptions
             yield return $"{section}:SubmitTimeoutSeconds must be between 0.2 and 120 (got {SubmitTimeoutSeconds})";
         }
 
-        if (RetryAfterTimeoutSeconds is < 0 or > 3600 || RetryAfterTooFastSeconds is < 60 or > 3600)
+        if (RetryAfterTimeoutSeconds is < 0 or > 3600)
         {
-            yield return $"{section}:RetryAfterTimeoutSeconds must be 0 to 3600 and RetryAfterTooFastSeconds 60 to 3600 (45066 asks for a minute)";
+            yield return $"{section}:RetryAfterTimeoutSeconds must be between 0 and 3600 (got {RetryAfterTimeoutSeconds})";
+        }
+
+        if (RetryAfterTooFastSeconds is < 60 or > 3600)
+        {
+            yield return $"{section}:RetryAfterTooFastSeconds must be between 60 and 3600: 45066 asks for a minute between two attempts (got {RetryAfterTooFastSeconds})";
         }
 
         if (StuckAfterHours is < 1 or > 23.5)
@@ -60,9 +65,14 @@ public sealed class BroadcastOptions
             yield return $"{section}:StuckAfterHours must be between 1 and 23.5: WeChat's clientmsgid protects 24 hours (got {StuckAfterHours})";
         }
 
-        if (PollAfterMinutes is < 1 or > 1440 || MissedGraceMinutes is < 0 or > 1440)
+        if (PollAfterMinutes is < 1 or > 1440)
         {
-            yield return $"{section}:PollAfterMinutes must be 1 to 1440 and MissedGraceMinutes 0 to 1440";
+            yield return $"{section}:PollAfterMinutes must be between 1 and 1440 (got {PollAfterMinutes})";
+        }
+
+        if (MissedGraceMinutes is < 0 or > 1440)
+        {
+            yield return $"{section}:MissedGraceMinutes must be between 0 and 1440 (got {MissedGraceMinutes})";
         }
 
         if (LeaseSeconds is < 30 or > 3600)

@@ -23,7 +23,6 @@ public static class BroadcastsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBroadcastStore>(sp => new InMemoryBroadcastStore(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<MassSendClient>();
         services.AddSingleton(options);
         services.AddSingleton(new BroadcastAccounts(accounts));
         services.AddSingleton(new BroadcastStatsOffset(statsUtcOffset));

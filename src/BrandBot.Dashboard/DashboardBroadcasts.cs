@@ -44,9 +44,15 @@ public static class DashboardBroadcasts
             return DashboardApi.UnknownAccount(context, request.Account);
         }
 
-        var result = await desk.CancelAsync(broadcasting, id, $"dashboard:{context.Session().Role}", $"dashboard:{Environment.ProcessId}", cancellationToken);
-        return result.Refused
-            ? DashboardEndpoints.Problem(StatusCodes.Status409Conflict, result.Message)
-            : Results.Json(new { id, state = result.Record?.State, message = result.Message });
+        // Recorded as the rules writes are: by the operator's name (the role for a shared token), and in the operator audit.
+        var who = context.Session().Who;
+        var result = await desk.CancelAsync(broadcasting, id, $"dashboard:{who}", $"dashboard:{Environment.ProcessId}", cancellationToken);
+        if (result.Refused)
+        {
+            return DashboardEndpoints.Problem(StatusCodes.Status409Conflict, result.Message);
+        }
+
+        await context.AuditAsync(who, "broadcast_cancel", account.Name, $"{id}: {result.Message}");
+        return Results.Json(new { id, state = result.Record?.State, message = result.Message });
     }
 }

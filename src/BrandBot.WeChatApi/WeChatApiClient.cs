@@ -4,24 +4,30 @@ using System.Text.Json;
 namespace BrandBot.WeChatApi;
 
 /// <summary>
-/// The two WeChat API calls BrandBot makes: <c>stable_token</c> in normal mode (never force_refresh)
-/// and the customer-service send. The base address is <c>BrandBot:WeChatApiBaseUrl</c>, so tests
-/// point it at a fake API on loopback. Nothing here retries: the callers decide what is safe.
+/// The one client for WeChat's API: <c>stable_token</c> in normal mode (never force_refresh), the
+/// customer-service send, JSON calls of the account, message and broadcast APIs, and multipart uploads
+/// of material. The base address is <c>BrandBot:WeChatApiBaseUrl</c>, so tests point it at a fake API on
+/// loopback. Nothing here retries: the callers decide what is safe (a mass send may only be repeated
+/// with its clientmsgid, docs/broadcasts.md#wechats-calls).
 /// </summary>
 public sealed class WeChatApiClient(IHttpClientFactory clients)
 {
     /// <summary>The named client; the host gives it the base address and a timeout.</summary>
     public const string HttpClientName = "brandbot-wechat";
 
-    /// <summary>Answers larger than this are not WeChat's.</summary>
-    private const int MaxAnswerBytes = 64 * 1024;
+    /// <summary>Answers larger than this are not WeChat's, except a follower list's.</summary>
+    public const int MaxAnswerBytes = 64 * 1024;
+
+    /// <summary>user/get and user/tag/get answer up to 10,000 OpenIDs a page (about 350 KB).</summary>
+    public const int MaxFollowerListAnswerBytes = 2 * 1024 * 1024;
 
     public async Task<TokenAnswer> GetStableTokenAsync(string appId, string appSecret, CancellationToken cancellationToken)
     {
         var body = new RawJsonWriter().BeginObject()
             .String("grant_type", "client_credential").String("appid", appId).String("secret", appSecret)
             .EndObject().ToUtf8();
-        using var document = await PostAsync("cgi-bin/stable_token", body, cancellationToken);
+        using var content = Json(body);
+        using var document = await SendAsync("cgi-bin/stable_token", content, MaxAnswerBytes, cancellationToken);
         var root = document.RootElement;
         var (code, message) = Error(root);
         var token = root.TryGetProperty("access_token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
@@ -31,31 +37,53 @@ public sealed class WeChatApiClient(IHttpClientFactory clients)
 
     public async Task<ApiAnswer> SendCustomMessageAsync(string accessToken, byte[] json, CancellationToken cancellationToken)
     {
-        using var document = await PostAsync("cgi-bin/message/custom/send?access_token=" + Uri.EscapeDataString(accessToken), json, cancellationToken);
+        using var document = await CallAsync("cgi-bin/message/custom/send", accessToken, json, cancellationToken);
         var (code, message) = Error(document.RootElement);
         return new ApiAnswer(code, message);
     }
 
     /// <summary>
-    /// One call of the account APIs (menus, QR codes, tags): POST when <paramref name="body"/> is given,
-    /// else GET; the answer parsed. Throws <see cref="HttpRequestException"/> when no JSON answer came.
+    /// One JSON call (menus, QR codes, tags, sends, broadcasts): POST when <paramref name="body"/> is
+    /// given, else GET; the answer parsed. <paramref name="path"/> may carry its own query.
     /// </summary>
-    public Task<JsonDocument> CallAsync(string path, string accessToken, byte[]? body, CancellationToken cancellationToken) =>
-        SendAsync(path + "?access_token=" + Uri.EscapeDataString(accessToken), body, cancellationToken);
-
-    private Task<JsonDocument> PostAsync(string path, byte[] body, CancellationToken cancellationToken) => SendAsync(path, body, cancellationToken);
-
-    private async Task<JsonDocument> SendAsync(string path, byte[]? body, CancellationToken cancellationToken)
+    /// <param name="maxAnswerBytes"><see cref="MaxAnswerBytes"/>, or <see cref="MaxFollowerListAnswerBytes"/> for a follower list.</param>
+    /// <exception cref="HttpRequestException">No JSON answer came (HTTP error, too large, not JSON, connection lost).</exception>
+    public async Task<JsonDocument> CallAsync(string path, string accessToken, byte[]? body, CancellationToken cancellationToken, int maxAnswerBytes = MaxAnswerBytes)
     {
-        using var content = body is null ? null : new ByteArrayContent(body);
-        if (content is not null)
+        using var content = Json(body);
+        return await SendAsync(WithToken(path, accessToken), content, maxAnswerBytes, cancellationToken);
+    }
+
+    /// <summary>A multipart upload with the file in the form field <c>media</c>, as material/add_material and media/uploadimg take it.</summary>
+    /// <exception cref="HttpRequestException">No JSON answer came (HTTP error, too large, not JSON, connection lost).</exception>
+    public async Task<JsonDocument> UploadAsync(string path, string accessToken, string fileName, byte[] bytes, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(MediaTypeOf(fileName));
+        form.Add(file, "media", fileName);
+        return await SendAsync(WithToken(path, accessToken), form, MaxAnswerBytes, cancellationToken);
+    }
+
+    /// <summary>A JSON body, or null for a GET.</summary>
+    private static ByteArrayContent? Json(byte[]? body)
+    {
+        if (body is null)
         {
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return null;
         }
 
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    /// <summary>POSTs <paramref name="content"/> (GETs when null) and parses the answer, read up to <paramref name="maxAnswerBytes"/>.</summary>
+    private async Task<JsonDocument> SendAsync(string pathAndQuery, HttpContent? content, int maxAnswerBytes, CancellationToken cancellationToken)
+    {
         var client = clients.CreateClient(HttpClientName);
-        using var response = content is null ? await client.GetAsync(path, cancellationToken) : await client.PostAsync(path, content, cancellationToken);
-        var bytes = await BoundedBody.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken);
+        using var response = content is null ? await client.GetAsync(pathAndQuery, cancellationToken) : await client.PostAsync(pathAndQuery, content, cancellationToken);
+        var bytes = await BoundedBody.ReadAsync(response.Content, maxAnswerBytes, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"WeChat API answered HTTP {(int)response.StatusCode}", null, response.StatusCode);
@@ -70,6 +98,18 @@ public sealed class WeChatApiClient(IHttpClientFactory clients)
             throw new HttpRequestException("WeChat API answered with something that is not JSON");
         }
     }
+
+    private static string WithToken(string path, string accessToken) =>
+        path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "access_token=" + Uri.EscapeDataString(accessToken);
+
+    private static string MediaTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".png" => "image/png",
+        ".gif" => "image/gif",
+        ".bmp" => "image/bmp",
+        ".jpg" or ".jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    };
 
     /// <summary>The errcode (0 when absent) and errmsg of an answer.</summary>
     public static (int Code, string Message) Error(JsonElement root) =>

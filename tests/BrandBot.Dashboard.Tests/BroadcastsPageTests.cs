@@ -1,5 +1,6 @@
 using BrandBot.Broadcasts.Sending;
 using BrandBot.Broadcasts.Store;
+using BrandBot.Rules.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -30,6 +31,8 @@ public sealed class BroadcastsPageTests(BrowserFixture browser) : BrowserTest(br
         var scheduled = page.Locator("#broadcasts-table tr[data-id='spring-sale']");
         var done = page.Locator("#broadcasts-table tr[data-id='welcome-back']");
         await ExpectTextAsync(scheduled.Locator("td.state"), "scheduled");
+        // docs/dashboard.md#times: every time on the pages is UTC and says so.
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", await scheduled.Locator("td.due").InnerTextAsync());
         await Assertions.Expect(done).ToContainTextAsync("0.100 %");
         await Assertions.Expect(done).ToContainTextAsync("2000");
         Assert.Equal(0, await done.Locator("[data-cancel]").CountAsync());
@@ -39,7 +42,11 @@ public sealed class BroadcastsPageTests(BrowserFixture browser) : BrowserTest(br
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await scheduled.Locator("[data-cancel]").ClickAsync();
         await ExpectTextAsync(page.Locator("#broadcasts-table tr[data-id='spring-sale'] td.state"), "cancelled");
-        Assert.Equal(BroadcastStates.Cancelled, (await store.GetAsync("acme", "spring-sale"))!.State);
+        var cancelled = (await store.GetAsync("acme", "spring-sale"))!;
+        Assert.Equal(BroadcastStates.Cancelled, cancelled.State);
+        Assert.Equal("dashboard:editor", cancelled.CancelledBy);
+        var audit = await host.Server.Services.GetRequiredService<IOperatorAudit>().ReadAsync(500, default);
+        Assert.Contains(audit, e => e is { Action: "broadcast_cancel", Who: "editor", Account: "acme" } && e.Detail.StartsWith("spring-sale", StringComparison.Ordinal));
     });
 
     private static BroadcastRecord Record(string id, string state, DateTimeOffset due, DateTimeOffset? sentAt) => new()

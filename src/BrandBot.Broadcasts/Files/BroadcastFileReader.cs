@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using BrandBot.Rules.Loading;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace BrandBot.Broadcasts.Files;
 
@@ -13,8 +12,10 @@ public sealed record BroadcastFileResult(BroadcastFile? File, IReadOnlyList<Rule
 }
 
 /// <summary>
-/// Reads and checks a broadcast file in one pass, reporting every mistake with its YAML line the way the
-/// rules file does (docs/broadcasts.md#the-file): a bad file is refused before any call to WeChat.
+/// Reads and checks a broadcast file in one pass, reporting every mistake with its YAML line through the
+/// rules file's own reader (<see cref="YamlTree"/>, <see cref="YamlReader"/>), so both files mean the same
+/// by a null, a duplicate key or an unknown key (docs/broadcasts.md#the-file): a bad file is refused
+/// before any call to WeChat.
 /// </summary>
 public static partial class BroadcastFileReader
 {
@@ -33,28 +34,27 @@ public static partial class BroadcastFileReader
     /// <param name="folder">Where relative paths resolve: the file's own folder.</param>
     public static BroadcastFileResult Parse(string yaml, string folder)
     {
-        var problems = new List<RuleProblem>();
-        var stream = new YamlStream();
+        YamlRoot root;
         try
         {
-            stream.Load(new StringReader(yaml));
+            root = YamlTree.ReadRoot(yaml);
         }
         catch (YamlException ex)
         {
-            return new(null, [new RuleProblem((int)Math.Max(1, ex.Start.Line), ProblemSeverity.Error, "not valid YAML: " + ex.Message)]);
+            return new(null, [new RuleProblem((int)Math.Max(1, ex.Start.Line), ProblemSeverity.Error, "not valid YAML: " + (ex.InnerException?.Message ?? ex.Message))]);
         }
 
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (root.Whole is not YamlMappingNode mapping || root.ExtraDocumentLine is not null)
         {
-            return new(null, [new RuleProblem(1, ProblemSeverity.Error, "a broadcast file is one mapping (id, audience, content, …)")]);
+            return new(null, [new RuleProblem(root.ExtraDocumentLine ?? 1, ProblemSeverity.Error, "a broadcast file is one mapping (id, audience, content, …)")]);
         }
 
-        var reader = new Reader(problems, folder);
-        var file = reader.Broadcast(root);
+        var problems = new List<RuleProblem>();
+        var file = new Reader(new YamlReader(problems), folder).Broadcast(mapping);
         return new(problems.Any(p => p.Severity == ProblemSeverity.Error) ? null : file, problems);
     }
 
-    private sealed class Reader(List<RuleProblem> problems, string folder)
+    private sealed class Reader(YamlReader yaml, string folder)
     {
         public BroadcastFile? Broadcast(YamlMappingNode root)
         {
@@ -142,9 +142,8 @@ public static partial class BroadcastFileReader
 
         private Audience? ReadAudience(YamlNode node)
         {
-            if (node is not YamlMappingNode map)
+            if (Mapping(node, "audience must be one of { all: true }, { tag: NAME }, { scene: NAME }, { openids: [...] }") is not { } map)
             {
-                Error(node, "audience must be one of { all: true }, { tag: NAME }, { scene: NAME }, { openids: [...] }");
                 return null;
             }
 
@@ -198,9 +197,8 @@ public static partial class BroadcastFileReader
 
         private BroadcastContent? Content(YamlNode node)
         {
-            if (node is not YamlMappingNode map)
+            if (Mapping(node, "content must be one of text, image, articles") is not { } map)
             {
-                Error(node, "content must be one of text, image, articles");
                 return null;
             }
 
@@ -400,9 +398,8 @@ public static partial class BroadcastFileReader
 
         private int? Caps(YamlNode node)
         {
-            if (node is not YamlMappingNode map)
+            if (Mapping(node, "caps must be a mapping like { perFollowerPer30Days: 2 }") is not { } map)
             {
-                Error(node, "caps must be a mapping like { perFollowerPer30Days: 2 }");
                 return null;
             }
 
@@ -451,13 +448,7 @@ public static partial class BroadcastFileReader
         private List<string> Strings(YamlNode node, string what, Regex pattern, string kind)
         {
             var values = new List<string>();
-            if (node is not YamlSequenceNode list)
-            {
-                Error(node, $"{what} must be a list");
-                return values;
-            }
-
-            foreach (var item in list.Children)
+            foreach (var item in yaml.Sequence(node, what))
             {
                 var value = Scalar(item, what);
                 if (value is null || !pattern.IsMatch(value))
@@ -472,39 +463,25 @@ public static partial class BroadcastFileReader
             return values;
         }
 
-        private string? Scalar(YamlNode node, string what)
+        private string? Scalar(YamlNode node, string what) => yaml.Scalar(node, what);
+
+        private List<(string Key, YamlNode Value)> Entries(YamlMappingNode map, string where, params string[] known) => [.. yaml.Entries(map, where, known)];
+
+        private void Error(YamlNode node, string message) => yaml.Error(node, message);
+
+        private void Warning(YamlNode node, string message) => yaml.Warning(node.Line, message);
+
+        /// <summary>The node as a mapping, or null with <paramref name="message"/> (which names the shapes it may take) recorded.</summary>
+        private YamlMappingNode? Mapping(YamlNode node, string message)
         {
-            if (node is YamlScalarNode scalar)
+            if (node is YamlMappingNode map)
             {
-                return scalar.Value ?? "";
+                return map;
             }
 
-            Error(node, $"{what} must be a single value");
+            Error(node, message);
             return null;
         }
-
-        private List<(string Key, YamlNode Value)> Entries(YamlMappingNode map, string where, params string[] known)
-        {
-            var entries = new List<(string, YamlNode)>();
-            foreach (var (keyNode, value) in map.Children)
-            {
-                var key = (keyNode as YamlScalarNode)?.Value ?? "";
-                if (known.Contains(key, StringComparer.Ordinal))
-                {
-                    entries.Add((key, value));
-                }
-                else
-                {
-                    Error(keyNode, $"unknown key '{key}' in {where} (expected one of: {string.Join(", ", known)})");
-                }
-            }
-
-            return entries;
-        }
-
-        private void Error(YamlNode node, string message) => problems.Add(new((int)node.Start.Line, ProblemSeverity.Error, message));
-
-        private void Warning(YamlNode node, string message) => problems.Add(new((int)node.Start.Line, ProblemSeverity.Warning, message));
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]

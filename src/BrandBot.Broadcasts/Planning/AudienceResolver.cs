@@ -57,7 +57,7 @@ public sealed class AudienceResolver(IRuleStore rules)
         while (true)
         {
             var body = new RawJsonWriter().BeginObject().Number("tagid", tagId).String("next_openid", next).EndObject().ToUtf8();
-            var answer = await api.CallOkAsync("cgi-bin/user/tag/get", body, cancellationToken);
+            var answer = await api.CallOkAsync("cgi-bin/user/tag/get", body, cancellationToken, WeChatApiClient.MaxFollowerListAnswerBytes);
             var page = OpenIds(answer.Root);
             members.AddRange(page);
             next = answer.String("next_openid") ?? "";
@@ -76,7 +76,7 @@ public sealed class AudienceResolver(IRuleStore rules)
         long total = 0;
         while (true)
         {
-            var answer = await api.CallOkAsync("cgi-bin/user/get?next_openid=" + Uri.EscapeDataString(next), null, cancellationToken);
+            var answer = await api.CallOkAsync("cgi-bin/user/get?next_openid=" + Uri.EscapeDataString(next), null, cancellationToken, WeChatApiClient.MaxFollowerListAnswerBytes);
             total = answer.Root.TryGetProperty("total", out var t) && t.TryGetInt64(out var n) ? n : total;
             var page = OpenIds(answer.Root);
             followers.AddRange(page);

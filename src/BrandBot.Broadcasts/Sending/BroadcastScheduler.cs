@@ -10,7 +10,7 @@ namespace BrandBot.Broadcasts.Sending;
 /// them act on it at a time (docs/broadcasts.md#one-sender).
 /// </summary>
 public sealed class BroadcastScheduler(
-    BrandBot.Rules.Store.IRuleStore rules, IBroadcastStore store, BroadcastRunner runner, BroadcastAccounts accounts, AccessTokens tokens, MassSendClient client, BroadcastOptions options, TimeProvider time)
+    BrandBot.Rules.Store.IRuleStore rules, IBroadcastStore store, BroadcastRunner runner, BroadcastAccounts accounts, AccessTokens tokens, WeChatApiClient client, BroadcastOptions options, TimeProvider time)
 {
     /// <summary>The live rules, for a scene's tag.</summary>
     public BrandBot.Rules.Store.IRuleStore Rules => rules;

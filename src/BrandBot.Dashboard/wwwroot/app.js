@@ -563,7 +563,7 @@ async function broadcasts(content) {
   section('Broadcasts',
     list.length === 0 ? el('p', { text: 'No broadcasts yet: brandbot broadcast send FILE --account A' }) :
     broadcastTable([['id', b => b.id], ['state', b => b.state, () => ({ class: 'state' })], ['audience', b => b.audience], ['what', b => b.summary],
-      ['due', b => new Date(b.dueAt).toLocaleString()], ['recipients', b => count(b.recipients)], ['total', b => count(b.total)], ['after filters', b => count(b.filtered)],
+      ['due', b => utc(b.dueAt), () => ({ class: 'due' })], ['recipients', b => count(b.recipients)], ['total', b => count(b.total)], ['after filters', b => count(b.filtered)],
       ['sent', b => count(b.sent)], ['errors', b => count(b.errors)], ['unfollows 24 h', b => b.unfollows24h], ['unfollows 7 d', b => b.unfollows7d],
       ['rate 7 d', b => rate(b.unfollowRate7d)], ['baseline / day', b => rate(b.baselineDailyUnfollowRate)], ['', cancel]], list, b => ({ 'data-id': b.id, 'data-state': b.state }))));
   const shown = list.filter(b => b.sentAt).reverse();

@@ -5,7 +5,7 @@ namespace BrandBot.Rules.Loading;
 /// Small helpers over YamlDotNet's node model that record a located problem instead of throwing,
 /// so one pass over a file reports every mistake with its line.
 /// </summary>
-internal sealed class YamlReader(List<RuleProblem> problems)
+public sealed class YamlReader(List<RuleProblem> problems)
 {
     public static int LineOf(YamlNode node) => node.Line;
 

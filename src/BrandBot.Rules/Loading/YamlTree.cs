@@ -3,13 +3,13 @@ using YamlDotNet.Core.Events;
 
 namespace BrandBot.Rules.Loading;
 
-/// <summary>A YAML node with only what the rules loader needs: its shape, its value and its line.</summary>
-internal abstract class YamlNode(int line)
+/// <summary>A YAML node with only what the rules and broadcast files need: its shape, its value and its line.</summary>
+public abstract class YamlNode(int line)
 {
     public int Line { get; } = line;
 }
 
-internal sealed class YamlScalarNode(int line, string value, bool isPlain) : YamlNode(line)
+public sealed class YamlScalarNode(int line, string value, bool isPlain) : YamlNode(line)
 {
     public string Value { get; } = value;
 
@@ -17,12 +17,12 @@ internal sealed class YamlScalarNode(int line, string value, bool isPlain) : Yam
     public bool IsPlain { get; } = isPlain;
 }
 
-internal sealed class YamlMappingNode(int line) : YamlNode(line)
+public sealed class YamlMappingNode(int line) : YamlNode(line)
 {
     public List<KeyValuePair<YamlNode, YamlNode>> Children { get; } = [];
 }
 
-internal sealed class YamlSequenceNode(int line) : YamlNode(line)
+public sealed class YamlSequenceNode(int line) : YamlNode(line)
 {
     public List<YamlNode> Children { get; } = [];
 }
@@ -32,16 +32,17 @@ internal sealed class YamlSequenceNode(int line) : YamlNode(line)
 /// nodes; YamlDotNet's own node model keeps several objects per node (marks, tags, anchors) and made
 /// loading such a file peak at half a gigabyte — these nodes keep a line and a value.
 /// </summary>
-internal static class YamlTree
+public static class YamlTree
 {
     /// <summary>
     /// Reads a rules file without holding all of it: the root mapping's <paramref name="streamedKey"/>
     /// sequence (100,000 rules: most of the file) is handed to <paramref name="onItem"/> one item at a
     /// time, so each item's nodes become garbage as soon as it is read; every other entry comes whole.
-    /// A root that is not a plain mapping comes back whole in <see cref="YamlRoot.Whole"/>.
+    /// A root that is not a plain mapping, or any root when nothing is streamed (a small file such as a
+    /// broadcast's), comes back whole in <see cref="YamlRoot.Whole"/>.
     /// </summary>
     /// <exception cref="YamlException">Syntax errors, unknown aliases and duplicate keys, with their position.</exception>
-    public static YamlRoot ReadRoot(string yaml, string streamedKey, Action<YamlNode> onItem)
+    public static YamlRoot ReadRoot(string yaml, string? streamedKey = null, Action<YamlNode>? onItem = null)
     {
         var parser = new Parser(new StringReader(yaml));
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -56,7 +57,7 @@ internal static class YamlTree
 
             YamlNode? whole = null;
             var entries = new List<KeyValuePair<YamlNode, YamlNode?>>();
-            if (parser.Current is MappingStart { Anchor.IsEmpty: true })
+            if (onItem is not null && parser.Current is MappingStart { Anchor.IsEmpty: true })
             {
                 parser.MoveNext();
                 ReadEntries(parser, anchors, (key, value) => entries.Add(new(key, value)), streamedKey, onItem);
@@ -168,8 +169,8 @@ internal static class YamlTree
 }
 
 /// <summary>
-/// A rules file's first document as <see cref="YamlTree.ReadRoot"/> read it: <see cref="Empty"/> without
-/// any document; <see cref="Whole"/> when the root is not a plain mapping; otherwise its entries in order
+/// A file's first document as <see cref="YamlTree.ReadRoot"/> read it: <see cref="Empty"/> without
+/// any document; <see cref="Whole"/> when the root is not a plain mapping or nothing was streamed; otherwise its entries in order
 /// (the streamed key with a null value); the line of a second document, if there is one.
 /// </summary>
-internal sealed record YamlRoot(bool Empty, YamlNode? Whole, List<KeyValuePair<YamlNode, YamlNode?>> Entries, int? ExtraDocumentLine);
+public sealed record YamlRoot(bool Empty, YamlNode? Whole, List<KeyValuePair<YamlNode, YamlNode?>> Entries, int? ExtraDocumentLine);

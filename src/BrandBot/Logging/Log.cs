@@ -57,5 +57,12 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Information, "Backend {Backend} answers again: its circuit is closed")]
     public static partial void BackendCircuitClosed(ILogger logger, string backend);
 
+    [LoggerMessage(4201, LogLevel.Warning, "A broadcast result or unfollow for account {Account} was not recorded: {Reason}; a missing job result is read from mass/get later, an unfollow is not counted (check that Redis is reachable)")]
+    public static partial void BroadcastEventNotRecorded(ILogger logger, string account, string reason);
 
+    [LoggerMessage(4202, LogLevel.Warning, "Broadcasts paused: {Reason}; each broadcast keeps its state and sending resumes by itself when Redis and WeChat answer again (see `brandbot broadcast status`)")]
+    public static partial void BroadcastsPaused(ILogger logger, string reason);
+
+    [LoggerMessage(4203, LogLevel.Information, "Broadcasts resumed")]
+    public static partial void BroadcastsResumed(ILogger logger);
 }

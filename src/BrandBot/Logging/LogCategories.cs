@@ -19,4 +19,6 @@ public static class LogCategories
     public const string FlowListen = "BrandBot.Flows.FlowListenService";
 
     public const string DeliveryEvents = "BrandBot.Delivery.DeliveryEvents";
+
+    public const string Broadcasts = "BrandBot.Broadcasts.BroadcastService";
 }

@@ -1,5 +1,6 @@
 using BrandBot.Broadcasts.Results;
 using BrandBot.Broadcasts.Sending;
+using BrandBot.Logging;
 using Microsoft.Extensions.Hosting;
 
 namespace BrandBot.Services;
@@ -13,11 +14,11 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    private readonly ILogger _log = logs.CreateLogger("BrandBot.Broadcasts.BroadcastService");
+    private readonly ILogger _log = logs.CreateLogger(LogCategories.Broadcasts);
 
-    /// <summary>This instance, as a lease owner.</summary>
     private bool _paused;
 
+    /// <summary>This instance, as a lease owner.</summary>
     private readonly string _owner = $"server:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():n}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -35,7 +36,7 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        _log.LogWarning("broadcast event for account {Account} not written: {Reason}", item.Account, ex.Message);
+                        Log.BroadcastEventNotRecorded(_log, item.Account, ex.Message);
                     }
                 }
 
@@ -45,7 +46,7 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
                     if (_paused)
                     {
                         _paused = false;
-                        _log.LogInformation("broadcasts resumed");
+                        Log.BroadcastsResumed(_log);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -55,7 +56,7 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
                     if (!_paused)
                     {
                         _paused = true;
-                        _log.LogWarning("broadcasts paused: {Reason}", ex.Message);
+                        Log.BroadcastsPaused(_log, ex.Message);
                     }
                 }
             }

@@ -128,7 +128,7 @@ public sealed class BroadcastExactlyOnceTests : RedisAndFakeWeChat
         Assert.Equal([followers[2], followers[3]], Api.Broadcasts.Jobs.Last().Delivered.Order());
 
         // By tag, WeChat picks the recipients and its FilterCount shows whom the monthly rule dropped.
-        await TagAsync("vip", followers);
+        await TagAsync(rig, "vip", followers);
         await rig.SendAsync(BroadcastRig.File("id: month-6\naudience: { tag: vip }\ncontent: { text: \"news 6\" }\n"));
         var job = Api.Broadcasts.Jobs.Last();
         Assert.Equal((4, 2), (job.Total, job.Filter));
@@ -141,7 +141,7 @@ public sealed class BroadcastExactlyOnceTests : RedisAndFakeWeChat
         await using var rig = await BroadcastRig.StartAsync(Redis, Api, time, kind: AccountKind.Subscription);
         Api.Broadcasts.Subscription = true;
         var followers = BroadcastRig.Followers(Api, "s", 3);
-        await TagAsync("fans", followers);
+        await TagAsync(rig, "fans", followers);
         Assert.Equal(BroadcastStates.Sent, (await rig.SendAsync(BroadcastRig.File("id: day-1\naudience: { tag: fans }\ncontent: { text: \"hello\" }\n"))).Record!.State);
 
         var second = BroadcastRig.File("id: day-2\naudience: { tag: fans }\ncontent: { text: \"again\" }\n");
@@ -156,15 +156,13 @@ public sealed class BroadcastExactlyOnceTests : RedisAndFakeWeChat
         Assert.Single(Api.Broadcasts.Jobs);
     }
 
-    private async Task TagAsync(string name, IReadOnlyList<string> openIds)
+    /// <summary>Creates the tag on the fake and tags the followers, through the account's own client as <c>account apply</c> would.</summary>
+    private static async Task TagAsync(BroadcastRig rig, string name, IReadOnlyList<string> openIds)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(Api.BaseUrl) };
-        var token = (await (await http.PostAsync("cgi-bin/stable_token", JsonBody("{\"grant_type\":\"client_credential\",\"appid\":\"x\",\"secret\":\"y\"}"))).Content.ReadAsStringAsync()).Split('"')[3];
-        var created = await (await http.PostAsync($"cgi-bin/tags/create?access_token={token}", JsonBody($"{{\"tag\":{{\"name\":\"{name}\"}}}}"))).Content.ReadAsStringAsync();
-        var id = System.Text.Json.JsonDocument.Parse(created).RootElement.GetProperty("tag").GetProperty("id").GetInt32();
-        var tagged = await http.PostAsync($"cgi-bin/tags/members/batchtagging?access_token={token}", JsonBody($"{{\"openid_list\":[{string.Join(",", openIds.Select(o => $"\"{o}\""))}],\"tagid\":{id}}}"));
-        Assert.Contains("\"errcode\":0", await tagged.Content.ReadAsStringAsync());
+        var created = await rig.Api.CallOkAsync("cgi-bin/tags/create", Json($"{{\"tag\":{{\"name\":\"{name}\"}}}}"), default);
+        var id = created.Root.GetProperty("tag").GetProperty("id").GetInt32();
+        await rig.Api.CallOkAsync("cgi-bin/tags/members/batchtagging", Json($"{{\"openid_list\":[{string.Join(",", openIds.Select(o => $"\"{o}\""))}],\"tagid\":{id}}}"), default);
     }
 
-    private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+    private static byte[] Json(string json) => System.Text.Encoding.UTF8.GetBytes(json);
 }

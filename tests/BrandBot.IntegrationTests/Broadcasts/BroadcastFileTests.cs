@@ -33,6 +33,9 @@ public sealed class BroadcastFileTests
     [InlineData("id: a\nat: tomorrow\naudience: { all: true }\ncontent: { text: x }\n", 2, "with its offset")]
     [InlineData("id: a\naudience: { all: true }\n", 1, "'content' is required")]
     [InlineData("id: a\naudience: { all: true }\ncontent: { text: x }\ncaps: { perFollowerPer30Days: 0 }\n", 4, "from 1 to 30")]
+    [InlineData("id: a\naudience: { all: true }\ncontent: { text: ~ }\n", 3, "content.text must not be empty")]
+    [InlineData("id: a\naudience: { all: true }\ncontent: { text: x }\nid: b\n", 4, "duplicate key 'id'")]
+    [InlineData("id: a\naudience: { all: true }\ncontent: { text: x }\n---\nid: b\n", 5, "one mapping")]
     public void BadFiles_AreRefusedWithTheirLine(string yaml, int line, string message)
     {
         var result = BroadcastFileReader.Parse(yaml, Folder());
@@ -74,6 +77,8 @@ public sealed class BroadcastFileTests
         Assert.Contains("BrandBot:Accounts:0:Kind must be service or subscription (got 'channel')", BrandBotOptionsValidator.Problems(options));
         options.Broadcasts.StuckAfterHours = 30;
         Assert.Contains(BrandBotOptionsValidator.Problems(options), p => p.StartsWith("BrandBot:Broadcasts:StuckAfterHours", StringComparison.Ordinal));
+        options.Broadcasts.RetryAfterTooFastSeconds = 30;
+        Assert.Contains("BrandBot:Broadcasts:RetryAfterTooFastSeconds must be between 60 and 3600: 45066 asks for a minute between two attempts (got 30)", BrandBotOptionsValidator.Problems(options));
     }
 
     private static string Folder()
