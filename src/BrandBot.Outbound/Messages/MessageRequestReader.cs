@@ -73,11 +73,11 @@ public static class MessageRequestReader
         {
             case "template":
                 kind = MessageKind.Template;
-                templateId = Template(value, at, json, errors);
+                templateId = TemplateLike(value, at, json, errors, idField: "id", linkField: "url", linkIsUrl: true);
                 break;
             case "subscription":
                 kind = MessageKind.Subscription;
-                templateId = Subscription(value, at, json, errors);
+                templateId = TemplateLike(value, at, json, errors, idField: "templateId", linkField: "page", linkIsUrl: false);
                 break;
             case "text":
                 kind = MessageKind.Text;
@@ -116,39 +116,25 @@ public static class MessageRequestReader
         return id;
     }
 
-    private static string? Template(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors)
+    /// <summary>
+    /// A template message or a subscription notification: the same shape under different names — the id
+    /// (<paramref name="idField"/>), an optional link (<c>url</c>, an http(s) URL; or <c>page</c>, a
+    /// mini-program path), an optional mini program and the keyword data.
+    /// </summary>
+    private static string? TemplateLike(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors, string idField, string linkField, bool linkIsUrl)
     {
         if (!IsObject(value, at, errors))
         {
             return null;
         }
 
-        Known(value, at, errors, "id", "url", "miniprogram", "data");
-        var id = RequiredString(Field(value, "id"), at + ".id", errors, 128);
+        Known(value, at, errors, idField, linkField, "miniprogram", "data");
+        var id = RequiredString(Field(value, idField), at + "." + idField, errors, 128);
         json.String("template_id", id);
-        if (Field(value, "url") is { ValueKind: not JsonValueKind.Undefined } url)
+        if (Field(value, linkField) is { ValueKind: not JsonValueKind.Undefined } link)
         {
-            json.String("url", Url(url, at + ".url", errors));
-        }
-
-        MiniProgram(value, at, json, errors);
-        Data(Field(value, "data"), at + ".data", json, errors);
-        return id;
-    }
-
-    private static string? Subscription(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors)
-    {
-        if (!IsObject(value, at, errors))
-        {
-            return null;
-        }
-
-        Known(value, at, errors, "templateId", "page", "miniprogram", "data");
-        var id = RequiredString(Field(value, "templateId"), at + ".templateId", errors, 128);
-        json.String("template_id", id);
-        if (Field(value, "page") is { ValueKind: not JsonValueKind.Undefined } page)
-        {
-            json.String("page", RequiredString(page, at + ".page", errors, 1024));
+            var linkAt = at + "." + linkField;
+            json.String(linkField, linkIsUrl ? Url(link, linkAt, errors) : RequiredString(link, linkAt, errors, 1024));
         }
 
         MiniProgram(value, at, json, errors);
