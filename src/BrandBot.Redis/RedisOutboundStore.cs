@@ -117,12 +117,12 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
     public async Task<FinishOutcome> FinishAsync(string account, string msgId, string status, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var prefix = RedisKeys.OutboundPrefix(account);
-        var delivered = status == "success";
+        var after = MessageStatus.AfterJobFinish(status);
         var result = (string?)await Db.ScriptEvaluateAsync(
             RedisOutboundScripts.Finish,
             [prefix + "msgid:" + msgId, prefix + "finish:" + msgId, DayKey(prefix, now)],
-            [prefix + "msg:", status, now.ToUnixTimeMilliseconds(), delivered ? MessageStatus.Delivered : MessageStatus.Failed,
-             delivered ? "" : WeChatErrors.DescribeFinish(status), (long)MsgIdLifetime.TotalSeconds]);
+            [prefix + "msg:", status, now.ToUnixTimeMilliseconds(), after,
+             after == MessageStatus.Failed ? WeChatErrors.DescribeFinish(status) : "", (long)MsgIdLifetime.TotalSeconds]);
         return result switch
         {
             "applied" => FinishOutcome.Applied,
