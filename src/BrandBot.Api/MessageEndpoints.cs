@@ -35,7 +35,8 @@ public static class MessageEndpoints
     private static async Task SendAsync(HttpContext context, string account)
     {
         var services = context.RequestServices;
-        if (Authorize(context, account) is { } refused)
+        var (refused, name) = Authorize(context, account);
+        if (refused is not null)
         {
             await refused.WriteAsync(context);
             return;
@@ -63,7 +64,6 @@ public static class MessageEndpoints
                 return;
             }
 
-            var name = services.GetRequiredService<AccountDirectory>().Find(account)!.Name;
             var result = await services.GetRequiredService<MessageIntake>().AcceptAsync(name, key, request, context.RequestAborted);
             if (Refusal(result, request) is { } problem)
             {
@@ -92,7 +92,8 @@ public static class MessageEndpoints
     private static async Task SendBatchAsync(HttpContext context, string account)
     {
         var services = context.RequestServices;
-        if (Authorize(context, account) is { } refused)
+        var (refused, name) = Authorize(context, account);
+        if (refused is not null)
         {
             await refused.WriteAsync(context);
             return;
@@ -120,7 +121,6 @@ public static class MessageEndpoints
                 return;
             }
 
-            var name = services.GetRequiredService<AccountDirectory>().Find(account)!.Name;
             var intake = services.GetRequiredService<MessageIntake>();
             var results = new List<(int Status, string? Id, Problem? Problem)>(count);
             var index = 0;
@@ -176,14 +176,14 @@ public static class MessageEndpoints
 
     private static async Task ReadAsync(HttpContext context, string account, string id)
     {
-        if (Authorize(context, account) is { } refused)
+        var (refused, name) = Authorize(context, account);
+        if (refused is not null)
         {
             await refused.WriteAsync(context);
             return;
         }
 
         var services = context.RequestServices;
-        var name = services.GetRequiredService<AccountDirectory>().Find(account)!.Name;
         if (await services.GetRequiredService<IOutboundStore>().GetAsync(name, id, context.RequestAborted) is not { } message)
         {
             await Problem.NotFound(id).WriteAsync(context);
@@ -195,7 +195,8 @@ public static class MessageEndpoints
 
     private static async Task ListAsync(HttpContext context, string account)
     {
-        if (Authorize(context, account) is { } refused)
+        var (refused, name) = Authorize(context, account);
+        if (refused is not null)
         {
             await refused.WriteAsync(context);
             return;
@@ -222,7 +223,6 @@ public static class MessageEndpoints
         }
 
         var services = context.RequestServices;
-        var name = services.GetRequiredService<AccountDirectory>().Find(account)!.Name;
         var list = await services.GetRequiredService<IOutboundStore>().ListAsync(name, status.Length > 0 ? status : null, limit, context.RequestAborted);
         await WriteJsonAsync(context, json =>
         {
@@ -256,22 +256,25 @@ public static class MessageEndpoints
         }
     }
 
-    /// <summary>401 without a known key, 403 for an account the key may not send for, 404 for an unknown account it could.</summary>
-    private static Problem? Authorize(HttpContext context, string account)
+    /// <summary>
+    /// 401 without a known key, 403 for an account the key may not send for, 404 for an unknown account it
+    /// could; else no problem and the account's name as configured.
+    /// </summary>
+    private static (Problem? Problem, string Account) Authorize(HttpContext context, string account)
     {
         var services = context.RequestServices;
         if (services.GetRequiredService<ApiKeys>().Find(context.Request.Headers.Authorization) is not { } key)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problem.Unauthorized();
+            return (Problem.Unauthorized(), account);
         }
 
         if (!ApiKeys.Allows(key, account))
         {
-            return Problem.Forbidden(account);
+            return (Problem.Forbidden(account), account);
         }
 
-        return services.GetRequiredService<AccountDirectory>().Find(account) is null ? Problem.UnknownAccount(account) : null;
+        return services.GetRequiredService<AccountDirectory>().Find(account) is { } found ? (null, found.Name) : (Problem.UnknownAccount(account), account);
     }
 
     private static Problem? Refusal(AcceptResult result, MessageRequest request) => result.Outcome switch

@@ -17,8 +17,6 @@ public static class OpenApi
         return copy.ToArray();
     });
 
-    public static byte[] Bytes => Document.Value;
-
     public static Task WriteAsync(HttpContext context)
     {
         context.Response.ContentType = "application/json; charset=utf-8";

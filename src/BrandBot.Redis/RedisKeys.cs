@@ -124,7 +124,7 @@ public static class RedisKeys
     /// The start of every outbound-message key of an account (docs/outbound-messages.md#in-redis), all in its
     /// slot: <c>idem:{key}</c>, <c>msg:{id}</c> (hash), <c>queue</c> and <c>age</c> (sorted sets: due / accepted
     /// ms), <c>recent</c>, <c>fence</c>, <c>msgid:{MsgID}</c>, <c>finish:{MsgID}</c>, <c>win</c> (hash OpenID →
-    /// window), <c>grants:{OpenID}</c> (hash template → grants), <c>day:{yyyyMMdd}</c> (hash status → count).
+    /// window), <c>grants:{follower hash}</c> (hash template → grants), <c>day:{yyyyMMdd}</c> (hash status → count).
     /// </summary>
     public static string OutboundPrefix(string account) => AccountPrefix(account) + "out:";
     /// Broadcasts (docs/broadcasts.md): every key below starts <c>brandbot:{acct}:bcast:</c> — <c>record:{id}</c> string (JSON),

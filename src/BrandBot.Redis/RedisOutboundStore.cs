@@ -1,4 +1,5 @@
 using System.Globalization;
+using BrandBot.Delivery.Dedup;
 using BrandBot.Outbound.Messages;
 using BrandBot.Outbound.Sending;
 using BrandBot.Outbound.Store;
@@ -32,7 +33,7 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
         var (gateName, gateKey, gateField) = gate switch
         {
             WindowGate => ("window", prefix + "win", message.To),
-            GrantGate grant => ("grant", prefix + "grants:" + message.To, grant.TemplateId),
+            GrantGate grant => ("grant", GrantsKey(prefix, message.To), grant.TemplateId),
             _ => ("none", prefix + "win", ""),
         };
         var rules = (gate as WindowGate)?.Rules ?? Outbound.Windows.WindowRules.Default;
@@ -117,12 +118,12 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
     public async Task<FinishOutcome> FinishAsync(string account, string msgId, string status, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var prefix = RedisKeys.OutboundPrefix(account);
-        var delivered = status == "success";
+        var after = MessageStatus.AfterJobFinish(status);
         var result = (string?)await Db.ScriptEvaluateAsync(
             RedisOutboundScripts.Finish,
             [prefix + "msgid:" + msgId, prefix + "finish:" + msgId, DayKey(prefix, now)],
-            [prefix + "msg:", status, now.ToUnixTimeMilliseconds(), delivered ? MessageStatus.Delivered : MessageStatus.Failed,
-             delivered ? "" : WeChatErrors.DescribeFinish(status), (long)MsgIdLifetime.TotalSeconds]);
+            [prefix + "msg:", status, now.ToUnixTimeMilliseconds(), after,
+             after == MessageStatus.Failed ? WeChatErrors.DescribeFinish(status) : "", (long)MsgIdLifetime.TotalSeconds]);
         return result switch
         {
             "applied" => FinishOutcome.Applied,
@@ -194,15 +195,21 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
     {
         var prefix = RedisKeys.OutboundPrefix(account);
         var window = Db.HashDeleteAsync(prefix + "win", openId);
-        var grants = Db.KeyDeleteAsync(prefix + "grants:" + openId);
+        var grants = Db.KeyDeleteAsync(GrantsKey(prefix, openId));
         await Task.WhenAll(window, grants);
     }
 
     public Task GrantAsync(string account, string openId, string templateId, bool granted, CancellationToken cancellationToken = default)
     {
-        var key = RedisKeys.OutboundPrefix(account) + "grants:" + openId;
+        var key = GrantsKey(RedisKeys.OutboundPrefix(account), openId);
         return granted ? Db.HashIncrementAsync(key, templateId) : Db.HashDeleteAsync(key, templateId);
     }
+
+    /// <summary>
+    /// A follower's grants, named by the follower's stored form (the hash <c>PushKey.Follower</c> gives a
+    /// push's sender), never the OpenID: key names end up in Redis client errors, and those in log lines.
+    /// </summary>
+    private static string GrantsKey(string prefix, string openId) => prefix + "grants:" + PushKey.Hash("f\n" + openId);
 
     private string DayKey(string prefix, DateTimeOffset now) => prefix + "day:" + DayOf.Of(now, dayOffset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

@@ -15,8 +15,12 @@ public sealed class MessageSends(WeChatApiClient api)
     public Task<SendAnswer> SubscriptionAsync(string accessToken, byte[] body, CancellationToken cancellationToken) =>
         SendAsync("cgi-bin/message/subscribe/bizsend", accessToken, body, cancellationToken);
 
-    public Task<SendAnswer> CustomerServiceAsync(string accessToken, byte[] body, CancellationToken cancellationToken) =>
-        SendAsync("cgi-bin/message/custom/send", accessToken, body, cancellationToken);
+    /// <summary>The call the reply sender (<see cref="CustomerService"/>) makes; its answer carries no msgid.</summary>
+    public async Task<SendAnswer> CustomerServiceAsync(string accessToken, byte[] body, CancellationToken cancellationToken)
+    {
+        var answer = await api.SendCustomMessageAsync(accessToken, body, cancellationToken);
+        return new SendAnswer(answer.ErrCode, answer.ErrMsg, null);
+    }
 
     /// <summary>
     /// True when the request cannot have reached WeChat: no connection was made (refused, unreachable,
@@ -41,6 +45,6 @@ public sealed class MessageSends(WeChatApiClient api)
 /// <summary>A send's answer: <c>errcode</c>, <c>errmsg</c> and, for templates, <c>msgid</c>.</summary>
 public sealed record SendAnswer(int ErrCode, string ErrMsg, string? MsgId)
 {
-    /// <summary>40001 invalid credential, 40014 invalid token, 42001 token expired: refused before anything was sent.</summary>
-    public bool IsTokenRejected => ErrCode is 40001 or 40014 or 42001;
+    /// <summary>Refused before anything was sent, by the same codes as every other call (<see cref="ApiAnswer.IsTokenRejected"/>).</summary>
+    public bool IsTokenRejected => new ApiAnswer(ErrCode, ErrMsg).IsTokenRejected;
 }

@@ -71,7 +71,7 @@ public sealed class FakeMessages
     public TimeSpan ActionLength { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Where TEMPLATESENDJOBFINISH goes; null: not pushed.</summary>
-    public JobFinishTarget? Webhook { get; set; }
+    public JobFinishPush? Webhook { get; set; }
 
     public TimeSpan FinishDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -295,7 +295,7 @@ public sealed class FakeMessages
         await AnswerAsync(context, 0, "ok");
     }
 
-    private async Task PushFinishAsync(JobFinishTarget target, string openId, string msgId)
+    private async Task PushFinishAsync(JobFinishPush target, string openId, string msgId)
     {
         await Task.Delay(FinishBeforeAnswer ? TimeSpan.Zero : FinishDelay);
         var times = FinishTwice ? 2 : 1;
@@ -304,15 +304,13 @@ public sealed class FakeMessages
             try
             {
                 var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                var xml = $"<xml><ToUserName><![CDATA[{target.Gh}]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>"
-                    + $"<CreateTime>{now}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event>"
-                    + $"<MsgID>{msgId}</MsgID><Status><![CDATA[{FinishStatus}]]></Status></xml>";
+                var xml = SampleMessages.Build(target.Gh, openId, now, "event", ("Event", "TEMPLATESENDJOBFINISH"), ("MsgID", msgId), ("Status", FinishStatus));
                 var prefix = RandomNumberGenerator.GetBytes(16);
                 var push = SignedPush.Create(target.Token, target.AppId, target.EncodingAesKey, target.EncodingAesKey is null ? PushMode.Plain : PushMode.Safe,
                     xml, now, RandomNumberGenerator.GetInt32(1_000_000_000).ToString(CultureInfo.InvariantCulture), prefix);
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
                 using var content = new ByteArrayContent(push.Body);
-                using var answer = await http.PostAsync($"{target.WebhookUrl}?{push.Query}", content);
+                using var answer = await http.PostAsync($"{target.Url}?{push.Query}", content);
                 FinishAnswers.Enqueue(((int)answer.StatusCode, await answer.Content.ReadAsStringAsync()));
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -341,6 +339,3 @@ public sealed class FakeMessages
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }
-
-/// <summary>BrandBot's webhook for one account, as WeChat knows it: where to push and how to sign (and seal, with a key).</summary>
-public sealed record JobFinishTarget(string WebhookUrl, string Token, string AppId, string? EncodingAesKey, string Gh);

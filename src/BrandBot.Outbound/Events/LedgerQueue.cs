@@ -14,7 +14,4 @@ public sealed class LedgerQueue
     public bool TryAdd(LedgerUpdate update) => _channel.Writer.TryWrite(update);
 
     public ChannelReader<LedgerUpdate> Reader => _channel.Reader;
-
-    /// <summary>Updates waiting; the writer is idle when this is 0.</summary>
-    public int Count => _channel.Reader.Count;
 }

@@ -51,7 +51,7 @@ public sealed class LedgerWriter(LedgerQueue queue, IOutboundStore store, IOutbo
                 var outcome = await store.FinishAsync(finished.Account, finished.MsgId, finished.Status, finished.At, cancellationToken);
                 if (outcome == FinishOutcome.Applied)
                 {
-                    observer.Counted(finished.Account, "template", finished.Status == "success" ? "delivered" : "failed");
+                    observer.Counted(finished.Account, "template", Messages.MessageStatus.AfterJobFinish(finished.Status));
                 }
 
                 OutboundLog.JobFinished(_log, finished.Account, outcome.ToString().ToLowerInvariant());

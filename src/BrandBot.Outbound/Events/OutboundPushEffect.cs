@@ -24,7 +24,7 @@ public sealed class OutboundPushEffect(LedgerQueue queue, TimeProvider time, ILo
             case UserMessage:
                 Add(new WindowOpened(account.Name, follower, true, now));
                 break;
-            // KF-SEND: a follow, a QR scan and these menu clicks allow a few sends within a minute.
+            // A follow, a QR scan and these menu clicks allow a few sends within a minute (docs/outbound-messages.md#the-customer-service-window).
             case SubscribeEvent or ScanEvent or ClickEvent or ScanCodeEvent:
                 Add(new WindowOpened(account.Name, follower, false, now));
                 break;

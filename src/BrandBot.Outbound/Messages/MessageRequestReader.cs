@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BrandBot.Protocol.Replies;
 using BrandBot.WeChatApi;
 
 namespace BrandBot.Outbound.Messages;
@@ -69,27 +70,28 @@ public static class MessageRequestReader
         var json = new RawJsonWriter().BeginObject().String("touser", to ?? "");
         MessageKind kind;
         string? templateId = null;
+        Reply? reply = null; // a customer-service message, written by the reply sender's own body builder
         switch (kindName)
         {
             case "template":
                 kind = MessageKind.Template;
-                templateId = Template(value, at, json, errors);
+                templateId = TemplateLike(value, at, json, errors, idField: "id", linkField: "url", linkIsUrl: true);
                 break;
             case "subscription":
                 kind = MessageKind.Subscription;
-                templateId = Subscription(value, at, json, errors);
+                templateId = TemplateLike(value, at, json, errors, idField: "templateId", linkField: "page", linkIsUrl: false);
                 break;
             case "text":
                 kind = MessageKind.Text;
-                json.String("msgtype", "text").BeginObject("text").String("content", RequiredString(value, at, errors, 4096)).EndObject();
+                reply = RequiredString(value, at, errors, 4096) is { } content ? new TextReply(content) : null;
                 break;
             case "news":
                 kind = MessageKind.News;
-                News(value, at, json, errors);
+                reply = News(value, at, errors);
                 break;
             default:
                 kind = MessageKind.Image;
-                Image(value, at, json, errors);
+                reply = Image(value, at, errors);
                 break;
         }
 
@@ -98,7 +100,7 @@ public static class MessageRequestReader
             return (null, errors);
         }
 
-        var payload = Encoding.UTF8.GetString(json.EndObject().ToUtf8());
+        var payload = Encoding.UTF8.GetString(reply is null ? json.EndObject().ToUtf8() : CustomerServiceMessage.Json(to, reply)!);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(kind.Name() + "\n" + payload)));
         return (new MessageRequest(kind, to, payload, hash, templateId), errors);
     }
@@ -116,19 +118,25 @@ public static class MessageRequestReader
         return id;
     }
 
-    private static string? Template(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors)
+    /// <summary>
+    /// A template message or a subscription notification: the same shape under different names — the id
+    /// (<paramref name="idField"/>), an optional link (<c>url</c>, an http(s) URL; or <c>page</c>, a
+    /// mini-program path), an optional mini program and the keyword data.
+    /// </summary>
+    private static string? TemplateLike(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors, string idField, string linkField, bool linkIsUrl)
     {
         if (!IsObject(value, at, errors))
         {
             return null;
         }
 
-        Known(value, at, errors, "id", "url", "miniprogram", "data");
-        var id = RequiredString(Field(value, "id"), at + ".id", errors, 128);
+        Known(value, at, errors, idField, linkField, "miniprogram", "data");
+        var id = RequiredString(Field(value, idField), at + "." + idField, errors, 128);
         json.String("template_id", id);
-        if (Field(value, "url") is { ValueKind: not JsonValueKind.Undefined } url)
+        if (Field(value, linkField) is { ValueKind: not JsonValueKind.Undefined } link)
         {
-            json.String("url", Url(url, at + ".url", errors));
+            var linkAt = at + "." + linkField;
+            json.String(linkField, linkIsUrl ? Url(link, linkAt, errors) : RequiredString(link, linkAt, errors, 1024));
         }
 
         MiniProgram(value, at, json, errors);
@@ -136,31 +144,11 @@ public static class MessageRequestReader
         return id;
     }
 
-    private static string? Subscription(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors)
+    private static NewsReply? News(JsonElement value, string at, List<FieldError> errors)
     {
         if (!IsObject(value, at, errors))
         {
             return null;
-        }
-
-        Known(value, at, errors, "templateId", "page", "miniprogram", "data");
-        var id = RequiredString(Field(value, "templateId"), at + ".templateId", errors, 128);
-        json.String("template_id", id);
-        if (Field(value, "page") is { ValueKind: not JsonValueKind.Undefined } page)
-        {
-            json.String("page", RequiredString(page, at + ".page", errors, 1024));
-        }
-
-        MiniProgram(value, at, json, errors);
-        Data(Field(value, "data"), at + ".data", json, errors);
-        return id;
-    }
-
-    private static void News(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors)
-    {
-        if (!IsObject(value, at, errors))
-        {
-            return;
         }
 
         Known(value, at, errors, "title", "description", "url", "picUrl");
@@ -169,20 +157,18 @@ public static class MessageRequestReader
         var url = Field(value, "url") is { ValueKind: not JsonValueKind.Undefined } u ? Url(u, at + ".url", errors) : null;
         var picUrl = Field(value, "picUrl") is { ValueKind: not JsonValueKind.Undefined } p ? Url(p, at + ".picUrl", errors) : null;
         // A customer-service news message carries one article (docs/protocol.md §8.3).
-        json.String("msgtype", "news").BeginObject("news").BeginArray("articles").BeginObject()
-            .String("title", title).String("description", description).String("url", url).String("picurl", picUrl)
-            .EndObject().EndArray().EndObject();
+        return title is null ? null : new NewsReply([new Article(title, description, picUrl, url)]);
     }
 
-    private static void Image(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors)
+    private static ImageReply? Image(JsonElement value, string at, List<FieldError> errors)
     {
         if (!IsObject(value, at, errors))
         {
-            return;
+            return null;
         }
 
         Known(value, at, errors, "mediaId");
-        json.String("msgtype", "image").BeginObject("image").String("media_id", RequiredString(Field(value, "mediaId"), at + ".mediaId", errors, 256)).EndObject();
+        return RequiredString(Field(value, "mediaId"), at + ".mediaId", errors, 256) is { } mediaId ? new ImageReply(mediaId) : null;
     }
 
     private static void MiniProgram(JsonElement value, string at, RawJsonWriter json, List<FieldError> errors)

@@ -17,4 +17,7 @@ public static class MessageStatus
     public static readonly IReadOnlyList<string> All = [Queued, Sending, Sent, Delivered, Failed, Unknown];
 
     public static bool IsFinal(string status) => status is Sent or Delivered or Failed or Unknown;
+
+    /// <summary>Where a sent template goes on TEMPLATESENDJOBFINISH: <c>success</c> delivered, any other Status failed.</summary>
+    public static string AfterJobFinish(string jobStatus) => jobStatus == "success" ? Delivered : Failed;
 }

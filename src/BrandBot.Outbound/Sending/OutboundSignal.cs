@@ -14,8 +14,8 @@ public sealed class OutboundSignal
         }
     }
 
-    /// <summary>Waits for a ring or <paramref name="poll"/>, whichever comes first.</summary>
-    public async Task WaitAsync(string account, TimeSpan poll, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Waits for a ring or <paramref name="poll"/> of real time, whichever comes first (due times themselves are read from the injected clock by the claim).</summary>
+    public async Task WaitAsync(string account, TimeSpan poll, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(poll);

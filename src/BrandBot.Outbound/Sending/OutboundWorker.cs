@@ -50,7 +50,7 @@ public sealed class OutboundWorker(
                 if (claim is null)
                 {
                     slots.Release();
-                    await signal.WaitAsync(account, poll, time, stopping);
+                    await signal.WaitAsync(account, poll, stopping);
                     continue;
                 }
 

@@ -232,8 +232,8 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
     }
 
     /// <summary>The message after its job-finish status: <c>success</c> → delivered, anything else → failed with WeChat's words.</summary>
-    internal static OutboundMessage Finished(OutboundMessage message, string status, DateTimeOffset now) =>
-        status == "success"
+    private static OutboundMessage Finished(OutboundMessage message, string status, DateTimeOffset now) =>
+        MessageStatus.AfterJobFinish(status) == MessageStatus.Delivered
             ? message with { Status = MessageStatus.Delivered, FinishedAt = now }
             : message with { Status = MessageStatus.Failed, FinishedAt = now, ErrMsg = status, Error = Sending.WeChatErrors.DescribeFinish(status) };
 

@@ -2,23 +2,11 @@ namespace BrandBot.Outbound.Windows;
 
 /// <summary>
 /// What BrandBot knows of one follower's window: when they last wrote and last acted (Unix ms, 0 = never)
-/// and how much of each allowance is used. Stored as "msgAt,msgUsed,actAt,actUsed"; the Redis script
-/// applies the same rule as <see cref="TryConsume"/>.
+/// and how much of each allowance is used. The embedded store keeps this struct; Redis keeps the same four
+/// numbers as "msgAt,msgUsed,actAt,actUsed" and its script applies the rule of <see cref="TryConsume"/>.
 /// </summary>
 public readonly record struct FollowerWindow(long MessageAt, int MessageUsed, long ActionAt, int ActionUsed)
 {
-    public string Encode() => $"{MessageAt},{MessageUsed},{ActionAt},{ActionUsed}";
-
-    public static FollowerWindow Decode(string? text)
-    {
-        var parts = (text ?? "").Split(',');
-        return parts.Length == 4
-            && long.TryParse(parts[0], out var m) && int.TryParse(parts[1], out var mu)
-            && long.TryParse(parts[2], out var a) && int.TryParse(parts[3], out var au)
-            ? new FollowerWindow(m, mu, a, au)
-            : default;
-    }
-
     public FollowerWindow Wrote(long nowMs) => this with { MessageAt = nowMs, MessageUsed = 0 };
 
     public FollowerWindow Acted(long nowMs) => this with { ActionAt = nowMs, ActionUsed = 0 };

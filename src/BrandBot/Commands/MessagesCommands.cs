@@ -83,9 +83,8 @@ internal static class MessagesCommands
             }
 
             var options = CommandSettings.Load(parsed.GetValue(settings));
-            if (CommandSettings.FindAccount(options, parsed.GetValue(account)) is not { } configured)
+            if (Configured(options, parsed.GetValue(account), error) is not { } configured)
             {
-                error.WriteLine($"error: no account named '{parsed.GetValue(account)}' in the settings");
                 return Cli.Usage;
             }
 
@@ -140,13 +139,18 @@ internal static class MessagesCommands
         command.SetAction(async parsed =>
         {
             var options = CommandSettings.Load(parsed.GetValue(settings));
+            if (Configured(options, parsed.GetValue(account), error) is not { } configured)
+            {
+                return Cli.Usage;
+            }
+
             await using var store = await CommandStore.OpenAsync(options, error, WithoutRedis);
             if (store is null)
             {
                 return Cli.Usage;
             }
 
-            if (await store.Messages.GetAsync(Name(options, parsed.GetValue(account)!), parsed.GetValue(id)!) is not { } message)
+            if (await store.Messages.GetAsync(configured.Name, parsed.GetValue(id)!) is not { } message)
             {
                 error.WriteLine($"no message {parsed.GetValue(id)} in account {parsed.GetValue(account)}");
                 return Cli.Refused;
@@ -199,13 +203,18 @@ internal static class MessagesCommands
             }
 
             var options = CommandSettings.Load(parsed.GetValue(settings));
+            if (Configured(options, parsed.GetValue(account), error) is not { } configured)
+            {
+                return Cli.Usage;
+            }
+
             await using var store = await CommandStore.OpenAsync(options, error, WithoutRedis);
             if (store is null)
             {
                 return Cli.Usage;
             }
 
-            var messages = await store.Messages.ListAsync(Name(options, parsed.GetValue(account)!), parsed.GetValue(status), parsed.GetValue(limit));
+            var messages = await store.Messages.ListAsync(configured.Name, parsed.GetValue(status), parsed.GetValue(limit));
             if (parsed.GetValue(json))
             {
                 CommonOptions.WriteJson(output, messages.Select(View).ToList());
@@ -223,7 +232,17 @@ internal static class MessagesCommands
         return command;
     }
 
-    private static string Name(Options.BrandBotOptions options, string account) => CommandSettings.FindAccount(options, account)?.Name ?? account;
+    /// <summary>The account as configured, or null after saying which name is not (a typo must not read as "no messages").</summary>
+    private static Options.AccountOptions? Configured(Options.BrandBotOptions options, string? account, TextWriter error)
+    {
+        var configured = CommandSettings.FindAccount(options, account);
+        if (configured is null)
+        {
+            error.WriteLine($"error: no account named '{account}' in the settings (BrandBot:Accounts:N:Name)");
+        }
+
+        return configured;
+    }
 
     private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 

@@ -48,6 +48,21 @@ public sealed class MessagesVerbTests : OutboundFixture
         Assert.StartsWith("error: ", error);
     }
 
+    [Theory]
+    [InlineData("status", "msg_0123")]
+    [InlineData("list")]
+    public async Task AnAccountNotInTheSettings_IsOneLineAndExit2_NotAnEmptyAnswer(params string[] verb)
+    {
+        var settings = Path.Combine(Directory.CreateTempSubdirectory("brandbot-verbs-").FullName, "settings.json");
+        File.WriteAllText(settings, $$"""{ "BrandBot": { "Redis": "{{Redis.Configuration}}", "Accounts": [ { "Name": "acme", "Token": "t" } ] } }""");
+
+        var (code, output, error) = await RunAsync(["messages", .. verb, "--settings", settings, "--account", "acmee"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("error: no account named 'acmee' in the settings (BrandBot:Accounts:N:Name)", error.Trim());
+    }
+
     [Fact]
     public async Task Help_ListsTheVerbs()
     {

@@ -81,8 +81,8 @@ public abstract class OutboundFixture : RedisAndFakeWeChat
         Assert.Equal(200, response.Status);
     }
 
-    protected JobFinishTarget WebhookOf(TestServer server) =>
-        new(new Uri(server.Client.BaseAddress!, "/wechat/acme").ToString(), TestAccounts.Token, TestAccounts.AppId, TestAccounts.Key, TestAccounts.Gh);
+    protected JobFinishPush WebhookOf(TestServer server) =>
+        new(new Uri(server.Client.BaseAddress!, "/wechat/acme").ToString(), TestAccounts.Token, TestAccounts.AppId, TestAccounts.Gh, TestAccounts.Key);
 
     protected static IOutboundStore StoreOf(TestServer server) => server.Services.GetRequiredService<IOutboundStore>();
 }

@@ -67,5 +67,11 @@ public sealed class WindowTests : OutboundFixture
         var second = await PostAsync(client, "/api/v1/acme/messages", body, "s-2");
         Assert.Equal(422, second.Status);
         Assert.Single(Api.Messages.Subscriptions);
+
+        // The grant ledger is in Redis under the follower's hash: no key name carries the OpenID.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        var keys = redis.GetServers().SelectMany(s => s.Keys(pattern: "brandbot:*")).Select(k => (string)k!).ToList();
+        Assert.Contains(keys, k => k.Contains(":out:grants:", StringComparison.Ordinal));
+        Assert.DoesNotContain(keys, k => k.Contains(Follower, StringComparison.Ordinal));
     }
 }
