@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
 namespace BrandBot.Dashboard;
@@ -7,10 +6,14 @@ namespace BrandBot.Dashboard;
 /// <summary>
 /// The dashboard's own listener: its URLs are added to Kestrel's beside the webhook's, and every request
 /// is routed by the port of the connection it came in on — the dashboard's ports serve only
-/// <c>/admin</c>, every other port never does. Never by the Host header, which the client writes.
+/// <c>/admin</c>, every other port never does (the host's listener-separation step enforces it). Never
+/// by the Host header, which the client writes.
 /// </summary>
 public static class DashboardListener
 {
+    /// <summary>What belongs to the dashboard's listener: its pages and its API.</summary>
+    public const string PathPrefix = "/admin";
+
     /// <summary>The webhook's URLs as ASP.NET would take them (<c>--urls</c>, ASPNETCORE_URLS, HTTP_PORTS, or its default).</summary>
     public static IReadOnlyList<string> WebhookUrls(IConfiguration configuration)
     {
@@ -29,31 +32,4 @@ public static class DashboardListener
         Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out uri!);
 
     public static int PortOf(string url) => TryParse(url, out var uri) ? uri.Port : -1;
-
-    /// <summary>
-    /// 404 for <c>/admin</c> on any port but the dashboard's, and for anything else on the dashboard's
-    /// but <paramref name="alsoServed"/> (the host's <c>/metrics</c> and <c>/selftest</c> when they have
-    /// no listener of their own).
-    /// </summary>
-    public static void UsePortSeparation(this WebApplication app, IReadOnlySet<int> dashboardPorts, IReadOnlyCollection<string>? alsoServed = null) =>
-        app.Use((context, next) =>
-        {
-            var onDashboard = dashboardPorts.Contains(context.Connection.LocalPort);
-            var path = context.Request.Path;
-            if (onDashboard && (!path.HasValue || path == "/") && HttpMethods.IsGet(context.Request.Method))
-            {
-                // The address Dashboard:Urls names is what an operator types: it leads to the dashboard.
-                context.Response.Redirect(context.Request.PathBase + "/admin");
-                return Task.CompletedTask;
-            }
-
-            var admin = path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase);
-            if (onDashboard ? !admin && alsoServed?.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) != true : admin)
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            }
-
-            return next(context);
-        });
 }

@@ -84,7 +84,7 @@ public static class BrandBotApp
 
         builder.Services.AddBrandBot(redis, options);
         builder.Services.AddSingleton(new ListenerUrls([.. webhookUrls, .. options.Dashboard.UrlList, .. options.Metrics.UrlList, .. options.Api.UrlList]));
-        MetricsListener.Listen(builder.WebHost, webhookUrls, options);
+        Listeners.Listen(builder.WebHost, webhookUrls, options);
         if (options.Dashboard.Enabled)
         {
             builder.Services.AddDashboard(options.Dashboard, new DashboardHost(BrandBotMetrics.MeterName, StoreStateOf(redis)));
@@ -223,12 +223,8 @@ public static class BrandBotApp
         }
 
         // After the path base is stripped, so "/bot/admin" on the webhook's port is refused like "/admin".
-        // Only with a dashboard or metrics listener: without one, a webhook request pays nothing.
-        app.UseListenerSeparation(options);
-        if (options.Api.Enabled)
-        {
-            app.UseApiPortSeparation(options.Api.UrlList.Select(DashboardListener.PortOf).ToHashSet());
-        }
+        // Only with a dashboard, metrics or API listener: without one, a webhook request pays nothing.
+        Listeners.UseSeparation(app, options);
 
         app.UseRouting();
     }
