@@ -288,10 +288,11 @@ public static class MessageEndpoints
     /// <summary>The body parsed; null after answering 413 or 400.</summary>
     private static async Task<JsonDocument?> ReadJsonAsync(HttpContext context, int maxBytes)
     {
-        var body = await CappedBody.ReadAsync(context.Request, maxBytes, context.RequestAborted);
-        if (body is null)
+        var (outcome, body) = await CappedBody.ReadAsync(context.Request, maxBytes, context.RequestAborted);
+        if (outcome != CappedBody.Outcome.Read)
         {
-            await Problem.TooLarge(maxBytes).WriteAsync(context);
+            var refusal = outcome == CappedBody.Outcome.TooLarge ? Problem.TooLarge(maxBytes) : Problem.BadJson("the body's chunked framing is broken; send it again whole");
+            await refusal.WriteAsync(context);
             return null;
         }
 

@@ -103,4 +103,18 @@ public sealed class BadInputTests : OutboundFixture
 
         return Task.CompletedTask;
     }
+
+    [Fact]
+    public async Task ABrokenChunkedBody_Is400_NotAServerError()
+    {
+        var port = Ports.Free();
+        await using var server = await TestServer.StartAsync(ApiSettings(port, redis: false), realClock: true);
+        var request = "POST /api/v1/acme/messages HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + Key
+            + "\r\nIdempotency-Key: broken-1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+
+        var answer = await RawHttp.SendAsync(new Uri($"http://127.0.0.1:{port}"), request);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Empty(await StoreOf(server).ListAsync("acme", null, 100));
+    }
 }
