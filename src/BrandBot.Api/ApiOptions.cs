@@ -2,7 +2,7 @@ namespace BrandBot.Api;
 
 /// <summary>
 /// <c>BrandBot:Api</c>: the outbound-messages API on its own listener. Off unless <see cref="Urls"/> is
-/// set; then at least one key must be (docs/configuration.md#outbound-messages-api).
+/// set; then at least one key must be (docs/configuration.md#settings).
 /// </summary>
 public sealed class ApiOptions
 {

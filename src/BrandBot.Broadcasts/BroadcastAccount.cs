@@ -3,7 +3,7 @@ using BrandBot.WeChatApi.Tokens;
 namespace BrandBot.Broadcasts;
 
 /// <summary>
-/// An account as broadcasts see it: its kind decides the quotas (docs/broadcasts.md#wechats-rules) and
+/// An account as broadcasts see it: its kind decides the quotas (docs/broadcasts.md#wechats-rules-in-short) and
 /// whether OpenID-list sends exist; without credentials it cannot broadcast.
 /// </summary>
 public sealed record BroadcastAccount(string Name, AccountKind Kind, ApiCredentials? Credentials);

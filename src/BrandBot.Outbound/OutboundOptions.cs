@@ -3,7 +3,7 @@ using BrandBot.Outbound.Windows;
 namespace BrandBot.Outbound;
 
 /// <summary>
-/// <c>BrandBot:Outbound</c>: how messages are sent (docs/configuration.md#outbound-messages). The host
+/// <c>BrandBot:Outbound</c>: how messages are sent (docs/configuration.md#settings). The host
 /// validates these at start-up; defaults follow WeChat's current rules.
 /// </summary>
 public sealed class OutboundOptions

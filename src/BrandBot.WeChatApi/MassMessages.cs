@@ -1,7 +1,7 @@
 namespace BrandBot.WeChatApi;
 
 /// <summary>
-/// The bodies of WeChat's mass-send calls (docs/broadcasts.md#wechats-calls). <paramref name="content"/>
+/// The bodies of WeChat's mass-send calls (docs/broadcasts.md#wechats-rules-in-short). <paramref name="content"/>
 /// arguments are the message's own object as JSON (<c>{"content":"…"}</c> for text,
 /// <c>{"media_id":"…"}</c> for mpnews, <c>{"media_ids":[…]}</c> for images), written once when the
 /// broadcast is prepared.

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BrandBot.WeChatApi;
 
 /// <summary>
-/// The three calls that send one message to one follower (docs/outbound-messages.md#what-wechat-does):
+/// The three calls that send one message to one follower (docs/outbound-messages.md#sending):
 /// a template message, a subscription notification (<c>bizsend</c>) and a customer-service message.
 /// Nothing here retries; the outbound sender decides what is safe to repeat.
 /// </summary>

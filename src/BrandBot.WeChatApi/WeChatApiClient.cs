@@ -8,7 +8,7 @@ namespace BrandBot.WeChatApi;
 /// customer-service send, JSON calls of the account, message and broadcast APIs, and multipart uploads
 /// of material. The base address is <c>BrandBot:WeChatApiBaseUrl</c>, so tests point it at a fake API on
 /// loopback. Nothing here retries: the callers decide what is safe (a mass send may only be repeated
-/// with its clientmsgid, docs/broadcasts.md#wechats-calls).
+/// with its clientmsgid, docs/broadcasts.md#exactly-once).
 /// </summary>
 public sealed class WeChatApiClient(IHttpClientFactory clients)
 {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BrandBot.Dashboard.Tests;
@@ -100,12 +99,7 @@ public sealed class BrandBotProcess : IAsyncDisposable
             return;
         }
 
-        // The kill(2) call itself, not the kill program: procps is not on every machine, and
-        // tests/run-all.sh installs only what the tests start.
-        if (kill(_process.Id, SigTerm) != 0 && !_process.HasExited)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
+        Signals.Terminate(_process);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(timeout.Token);
@@ -146,9 +140,4 @@ public sealed class BrandBotProcess : IAsyncDisposable
 
         return dir?.FullName ?? throw new InvalidOperationException("no BrandBot.sln above the test folder");
     }
-
-    private const int SigTerm = 15;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }

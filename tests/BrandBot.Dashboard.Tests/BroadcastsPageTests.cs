@@ -31,7 +31,7 @@ public sealed class BroadcastsPageTests(BrowserFixture browser) : BrowserTest(br
         var scheduled = page.Locator("#broadcasts-table tr[data-id='spring-sale']");
         var done = page.Locator("#broadcasts-table tr[data-id='welcome-back']");
         await ExpectTextAsync(scheduled.Locator("td.state"), "scheduled");
-        // docs/dashboard.md#times: every time on the pages is UTC and says so.
+        // docs/dashboard.md#times-and-ranges: every time on the pages is UTC and says so.
         Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", await scheduled.Locator("td.due").InnerTextAsync());
         await Assertions.Expect(done).ToContainTextAsync("0.100 %");
         await Assertions.Expect(done).ToContainTextAsync("2000");

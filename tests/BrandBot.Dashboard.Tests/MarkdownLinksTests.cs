@@ -50,6 +50,77 @@ public sealed partial class MarkdownLinksTests
         Assert.True(broken.Count == 0, string.Join('\n', broken));
     }
 
+    /// <summary>
+    /// Comments in code (*.cs, *.js, *.sh, *.yml under src/, tests/ and deploy/) cite a page of docs/ by name, alone,
+    /// with a #heading or with a §N section; each citation must name a page that exists and a heading (or numbered
+    /// section) it has, so a reworded heading breaks this test rather than leaving the code pointing at nothing.
+    /// </summary>
+    [Fact]
+    public void EveryDocsCitation_InCodeAndScripts_ResolvesToAFileAndHeading()
+    {
+        var root = BrandBotProcess.RepoRoot;
+        var files = new[] { "src", "tests", "deploy" }
+            .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(root, dir), "*", SearchOption.AllDirectories))
+            .Where(file => CodeExtensions.Contains(Path.GetExtension(file)) && !IsBuildOutput(Path.GetRelativePath(root, file)))
+            .ToList();
+        var broken = new List<string>();
+        var checkedCitations = 0;
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                foreach (Match citation in Citation().Matches(lines[i]))
+                {
+                    checkedCitations++;
+                    var page = citation.Groups["page"].Value;
+                    var where = $"{Path.GetRelativePath(root, file)}:{i + 1}: {citation.Value}";
+                    var resolved = Path.Combine(root, "docs", page);
+                    if (!File.Exists(resolved))
+                    {
+                        broken.Add($"{where} names no file");
+                    }
+                    else if (citation.Groups["anchor"].Success && !Anchors(resolved).Contains(citation.Groups["anchor"].Value))
+                    {
+                        broken.Add($"{where} names no heading of {page}");
+                    }
+                    else if (citation.Groups["section"].Success && !Sections(resolved).Contains(citation.Groups["section"].Value))
+                    {
+                        broken.Add($"{where} names no numbered section of {page}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedCitations > 100, $"only {checkedCitations} citations found: the pattern no longer reads the code");
+        Assert.True(broken.Count == 0, string.Join('\n', broken));
+    }
+
+    [Theory]
+    [InlineData("counted (docs/broadcasts.md#results-and-the-unfollow-cost).", "broadcasts.md", "results-and-the-unfollow-cost", null)]
+    [InlineData("// docs/protocol.md §2.4.", "protocol.md", null, "2.4")]
+    [InlineData("# see docs/operations.md, then", "operations.md", null, null)]
+    public void Citation_ReadsPageAnchorAndSection(string line, string page, string? anchor, string? section)
+    {
+        var citation = Citation().Match(line);
+        Assert.Equal(page, citation.Groups["page"].Value);
+        Assert.Equal(anchor, citation.Groups["anchor"].Success ? citation.Groups["anchor"].Value : null);
+        Assert.Equal(section, citation.Groups["section"].Success ? citation.Groups["section"].Value : null);
+    }
+
+    private static readonly HashSet<string> CodeExtensions = new(StringComparer.Ordinal) { ".cs", ".js", ".sh", ".yml" };
+
+    private static bool IsBuildOutput(string relative) =>
+        relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules");
+
+    /// <summary>The section numbers of a Markdown file's numbered headings: <c>## 2. POST…</c> gives 2, <c>### 2.4 The AES…</c> gives 2.4.</summary>
+    private static HashSet<string> Sections(string file) =>
+        Heading().Matches(Fences().Replace(File.ReadAllText(file), ""))
+            .Select(heading => SectionNumber().Match(heading.Groups["text"].Value))
+            .Where(number => number.Success)
+            .Select(number => number.Groups["number"].Value)
+            .ToHashSet(StringComparer.Ordinal);
+
     [Theory]
     [InlineData("Times and ranges", "times-and-ranges")]
     [InlineData("WeChat's rules, in short", "wechats-rules-in-short")]
@@ -95,4 +166,10 @@ public sealed partial class MarkdownLinksTests
 
     [GeneratedRegex(@"`[^`\n]*`")]
     private static partial Regex CodeSpan();
+
+    [GeneratedRegex(@"\bdocs/(?<page>[A-Za-z0-9_-]+\.md)(?:#(?<anchor>[\p{L}\p{N}_-]+)|[ \t]*§[ \t]*(?<section>\d+(?:\.\d+)*))?")]
+    private static partial Regex Citation();
+
+    [GeneratedRegex(@"^(?<number>\d+(?:\.\d+)*)\.?[ \t]")]
+    private static partial Regex SectionNumber();
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace BrandBot.FakeWeChat;
 
 /// <summary>
-/// WeChat's mass-send side (docs/broadcasts.md#wechats-rules), on loopback: the 24-hour clientmsgid
+/// WeChat's mass-send side (docs/broadcasts.md#wechats-rules-in-short), on loopback: the 24-hour clientmsgid
 /// table (45065 with the first msg_id, 45066 within a minute of the first attempt, 45067 over 64 bytes),
 /// single-use drafts, the subscription account's one send a day, a service account's four a month per
 /// follower (shown in FilterCount), 60 calls a minute, material and uploadimg, follower lists, and the

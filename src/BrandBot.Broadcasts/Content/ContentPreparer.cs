@@ -14,9 +14,10 @@ public sealed record Upload(string Kind, string Path, string Hash, bool Known)
 }
 
 /// <summary>
-/// Turns a file's content into what WeChat sends (docs/broadcasts.md#content): an image becomes
-/// permanent material; articles get their covers as permanent material, their bodies' images through
-/// uploadimg, and one draft per broadcast. Each file is uploaded once per content hash, remembered in
+/// Turns a file's content into what WeChat sends
+/// (docs/broadcasts.md#decisions-where-wechat-or-the-issue-is-silent): an image becomes permanent material;
+/// articles get their covers as permanent material, their bodies' images through uploadimg, and one draft
+/// per broadcast. Each file is uploaded once per content hash, remembered in
 /// the store; the draft once per broadcast and content.
 /// </summary>
 public sealed class ContentPreparer(IBroadcastStore store)

@@ -1,6 +1,6 @@
 namespace BrandBot.Broadcasts.Files;
 
-/// <summary>WeChat's limits a broadcast file is checked against before any call (docs/broadcasts.md#wechats-rules).</summary>
+/// <summary>WeChat's limits a broadcast file is checked against before any call (docs/broadcasts.md#wechats-rules-in-short).</summary>
 public static class BroadcastLimits
 {
     /// <summary>The id goes into every clientmsgid, which WeChat caps at 64 bytes (45067).</summary>

@@ -9,7 +9,7 @@ namespace BrandBot.Broadcasts.Planning;
 /// <summary>
 /// Who a broadcast reaches, as far as BrandBot can tell: a scene means the tag the live rules give its
 /// followers; a tag's members and the whole follower list are read from WeChat (user/tag/get, user/get)
-/// at send time, so each unfollow afterwards can be attributed (docs/broadcasts.md#the-unfollow-cost).
+/// at send time, so each unfollow afterwards can be attributed (docs/broadcasts.md#results-and-the-unfollow-cost).
 /// </summary>
 public sealed class AudienceResolver(IRuleStore rules)
 {

@@ -6,7 +6,7 @@ using BrandBot.Broadcasts.Store;
 namespace BrandBot.Broadcasts.Planning;
 
 /// <summary>
-/// Plans a broadcast without writing anything (docs/broadcasts.md#plan): the audience's size, the batches
+/// Plans a broadcast without writing anything (docs/broadcasts.md#verbs): the audience's size, the batches
 /// and their clientmsgids, the uploads by content hash, the quota it uses — refusing a second send today on
 /// a subscription account and telling what a service account's 4-a-month rule will drop.
 /// </summary>

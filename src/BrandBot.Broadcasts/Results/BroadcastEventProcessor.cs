@@ -5,7 +5,7 @@ namespace BrandBot.Broadcasts.Results;
 /// <summary>
 /// Writes what <see cref="BroadcastEvents"/> queued: a job's result once per MsgID, and each unfollow
 /// counted against the latest broadcast that reached that follower within 7 days — in its 24-hour window
-/// too when it came within a day (docs/broadcasts.md#the-unfollow-cost).
+/// too when it came within a day (docs/broadcasts.md#results-and-the-unfollow-cost).
 /// </summary>
 public sealed class BroadcastEventProcessor(IBroadcastStore store)
 {

@@ -7,7 +7,7 @@ namespace BrandBot.Broadcasts.Status;
 /// <summary>
 /// Builds <see cref="BroadcastStatus"/>: the record, its jobs' results, its attributed unfollows, and the
 /// account's baseline — unfollows a day over the 30 days before the send, divided by the followers it
-/// had then (the trade's daily unfollow rate; docs/broadcasts.md#the-unfollow-cost).
+/// had then (the trade's daily unfollow rate; docs/broadcasts.md#results-and-the-unfollow-cost).
 /// </summary>
 public sealed class BroadcastStatusReader(IBroadcastStore store, IHitStats stats, BroadcastStatsOffset offset)
 {

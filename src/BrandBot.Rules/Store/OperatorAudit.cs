@@ -4,10 +4,10 @@ namespace BrandBot.Rules.Store;
 
 /// <summary>
 /// One thing an operator did outside the rules history: a sign-in (or a failed one), a sign-out, a
-/// refused write, an export. Rule publishes and rollbacks are in the rules history itself
-/// (<see cref="AuditRecord"/>), with the operator in <see cref="AuditRecord.By"/>.
+/// refused write, an export, a broadcast cancelled from the dashboard. Rule publishes and rollbacks are in
+/// the rules history itself (<see cref="AuditRecord"/>), with the operator in <see cref="AuditRecord.By"/>.
 /// </summary>
-/// <param name="Action">A fixed vocabulary: authn_login_success, authn_login_fail, authn_logout, authz_fail, csrf_fail, rules_publish, rules_rollback, export.</param>
+/// <param name="Action">A fixed vocabulary: authn_login_success, authn_login_fail, authn_logout, authz_fail, csrf_fail, rules_publish, rules_rollback, export, broadcast_cancel.</param>
 /// <param name="Who">The role that acted (viewer, editor), or "-" before sign-in. Never a token.</param>
 /// <param name="Client">The client address as the dashboard saw it.</param>
 public sealed record OperatorAuditEntry(DateTimeOffset At, string Who, string Action, string? Account, string Detail, string Client);

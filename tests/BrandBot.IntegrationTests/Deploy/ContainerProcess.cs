@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 
 namespace BrandBot.IntegrationTests.Deploy;
 
@@ -64,13 +63,7 @@ public sealed class ContainerProcess : IAsyncDisposable
     }
 
     /// <summary>What <c>docker stop</c> and Kubernetes send.</summary>
-    public void Terminate()
-    {
-        if (kill(_process.Id, 15) != 0)
-        {
-            throw new InvalidOperationException("kill(SIGTERM) failed");
-        }
-    }
+    public void Terminate() => Signals.Terminate(_process);
 
     /// <summary>Waits until the process answers /readyz with 200; fails the test if it exits or never does.</summary>
     public static async Task WaitUntilReadyAsync(Process process, int port)
@@ -112,9 +105,6 @@ public sealed class ContainerProcess : IAsyncDisposable
 
         _process.Dispose();
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }
 
 /// <summary>A real nginx (from Debian's package; tests/run-all.sh installs it) serving the project's site template.</summary>
