@@ -7,8 +7,8 @@ namespace BrandBot.Rules.Store;
 /// refused write, an export, a broadcast cancelled from the dashboard. Rule publishes and rollbacks are in
 /// the rules history itself (<see cref="AuditRecord"/>), with the operator in <see cref="AuditRecord.By"/>.
 /// </summary>
-/// <param name="Action">A fixed vocabulary: authn_login_success, authn_login_fail, authn_logout, authz_fail, csrf_fail, rules_publish, rules_rollback, export, broadcast_cancel.</param>
-/// <param name="Who">The role that acted (viewer, editor), or "-" before sign-in. Never a token.</param>
+/// <param name="Action">A fixed vocabulary: authn_login_success, authn_logout, authz_fail, csrf_fail, rules_publish, rules_rollback, export, broadcast_cancel. Refused sign-ins are not rows: they are summarised apart (docs/dashboard.md).</param>
+/// <param name="Who">The named operator who acted, or the role of a shared token (viewer, editor), or "-" before sign-in. Never a token.</param>
 /// <param name="Client">The client address as the dashboard saw it.</param>
 public sealed record OperatorAuditEntry(DateTimeOffset At, string Who, string Action, string? Account, string Detail, string Client);
 
