@@ -47,10 +47,10 @@ function signed(n) {
   return n > 0 ? `+${n}` : String(n);
 }
 
-/** A table from rows; columns are [header, row => value, attrs?(row)]. */
 /** A count, a share, a duration or a dash for none: what lines up on the right of a column. */
 const FIGURE = /^(?:[-+]?\d[\d.,]*\s?(?:%|ms|s)?|[–?-])$/;
 
+/** A table from rows; columns are [header, row => value, attrs?(row)], a value text or an element (a button). */
 function table(id, columns, rows, rowAttrs = () => ({})) {
   // Figures line up on the right, words (names, times, messages) read from the left.
   const figures = columns.map(([, value]) => rows.length > 0 && rows.every(row => FIGURE.test(String(value(row)))));
@@ -59,7 +59,11 @@ function table(id, columns, rows, rowAttrs = () => ({})) {
     el('thead', {}, el('tr', {}, columns.map(([header], i) => el('th', aligned(i, { scope: 'col', text: header }))))),
     el('tbody', {}, rows.length === 0
       ? el('tr', {}, el('td', { colspan: columns.length, class: 'empty', text: 'nothing yet' }))
-      : rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs], i) => el('td', aligned(i, { ...(attrs ? attrs(row) : {}), text: value(row) })))))));
+      : rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs], i) => {
+        const cell = value(row);
+        const cellAttrs = aligned(i, attrs ? attrs(row) : {});
+        return cell instanceof Node ? el('td', cellAttrs, cell) : el('td', { ...cellAttrs, text: cell });
+      })))));
 }
 
 // ---- talking to the API ------------------------------------------------------------------------
@@ -562,20 +566,12 @@ async function broadcasts(content) {
     chartBox('broadcasts-chart', 'unfollow rate per broadcast against the account baseline')),
   section('Broadcasts',
     list.length === 0 ? el('p', { text: 'No broadcasts yet: brandbot broadcast send FILE --account A' }) :
-    broadcastTable([['id', b => b.id], ['state', b => b.state, () => ({ class: 'state' })], ['audience', b => b.audience], ['what', b => b.summary],
-      ['due', b => utc(b.dueAt), () => ({ class: 'due' })], ['recipients', b => count(b.recipients)], ['total', b => count(b.total)], ['after filters', b => count(b.filtered)],
-      ['sent', b => count(b.sent)], ['errors', b => count(b.errors)], ['unfollows 24 h', b => b.unfollows24h], ['unfollows 7 d', b => b.unfollows7d],
-      ['rate 7 d', b => rate(b.unfollowRate7d)], ['baseline / day', b => rate(b.baselineDailyUnfollowRate)], ['', cancel]], list, b => ({ 'data-id': b.id, 'data-state': b.state }))));
+    table('broadcasts-table', [['id', b => b.id], ['state', b => b.state, () => ({ class: 'state' })], ['', cancel], ['audience', b => b.audience],
+      ['due', b => utc(b.dueAt), () => ({ class: 'due time' })], ['recipients', b => count(b.recipients)],
+      // The unfollow cost first, WeChat's own counts after it: the page's question is what each push cost.
+      ['unfollows 24 h', b => b.unfollows24h], ['unfollows 7 d', b => b.unfollows7d], ['rate 7 d', b => rate(b.unfollowRate7d)], ['baseline / day', b => rate(b.baselineDailyUnfollowRate)],
+      ['total', b => count(b.total)], ['after filters', b => count(b.filtered)], ['sent', b => count(b.sent)], ['errors', b => count(b.errors)], ['what', b => b.summary]], list, b => ({ 'data-id': b.id, 'data-state': b.state }))));
   const shown = list.filter(b => b.sentAt).reverse();
-  function broadcastTable(columns, rows, rowAttrs) {
-    // Like table(), but a cell may hold an element (the Cancel button).
-    return el('table', { id: 'broadcasts-table', class: 'data' },
-      el('thead', {}, el('tr', {}, columns.map(([header]) => el('th', { scope: 'col', text: header })))),
-      el('tbody', {}, rows.map(row => el('tr', rowAttrs(row), columns.map(([, value, attrs]) => {
-        const cell = value(row);
-        return typeof cell === 'object' ? el('td', {}, cell) : el('td', { ...(attrs ? attrs(row) : {}), text: String(cell) });
-      })))));
-  }
   chart('broadcasts-chart', 'bar', shown.map(b => b.id), [
     { label: 'unfollow rate within 7 d (%)', data: shown.map(b => (b.unfollowRate7d ?? 0) * 100), backgroundColor: '#e64340' },
     { label: 'baseline daily rate (%)', data: shown.map(b => (b.baselineDailyUnfollowRate ?? 0) * 100), backgroundColor: '#999' },
