@@ -28,6 +28,12 @@ public sealed record OutboundMessage
     /// <summary>WeChat calls made for it (0 while none was).</summary>
     public int Attempts { get; init; }
 
+    /// <summary>
+    /// Access-token fetches that failed for it since its last WeChat call: they set its back-off as
+    /// <see cref="Attempts"/> do, but never count towards <c>MaxAttempts</c> (nothing was sent).
+    /// </summary>
+    public int TokenFailures { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? SentAt { get; init; }
