@@ -3,7 +3,7 @@ namespace BrandBot.Outbound.Messages;
 /// <summary>
 /// One message as stored: what to send (the WeChat body, built once at acceptance, so every attempt sends
 /// the same bytes) and what became of it. OpenIDs live here because the sender needs them; everything
-/// shown to people masks them (<see cref="OpenIdMask"/>).
+/// shown to people masks them (<see cref="Delivery.Pipeline.OpenIdMask"/>).
 /// </summary>
 public sealed record OutboundMessage
 {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Outbound.Messages;
 using BrandBot.Outbound.Store;
 using BrandBot.WeChatApi;

@@ -1,4 +1,4 @@
-namespace BrandBot.Outbound.Messages;
+namespace BrandBot.Delivery.Pipeline;
 
 /// <summary>How an OpenID appears to people (API answers, CLI, dashboard): its first 4 and last 2 characters.</summary>
 public static class OpenIdMask
