@@ -256,7 +256,7 @@ internal static class BroadcastCommands
         await using var services = new ServiceCollection()
             .AddRedisStores(connection, statsOffset, TimeSpan.Zero)
             .AddRules(statsOffset)
-            .AddSingleton<IWeChatApiObserver>(new QuietObserver(error))
+            .AddSingleton<IWeChatApiObserver>(new ReportTokenFailures(error))
             .AddWeChatApi(options.WeChatApiBaseUrl)
             .AddBroadcasts(options.BroadcastAccounts(), options.Broadcasts, statsOffset)
             .BuildServiceProvider();
@@ -275,20 +275,5 @@ internal static class BroadcastCommands
     private sealed record BroadcastSession(IServiceProvider Services, BroadcastAccount Account, BroadcastApi Api)
     {
         public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
-    }
-
-    private sealed class QuietObserver(TextWriter error) : IWeChatApiObserver
-    {
-        public void TokenRefreshed(string account, string outcome, string? detail = null)
-        {
-            if (outcome != "ok")
-            {
-                error.WriteLine($"access token for '{account}': {outcome}{(detail is null ? "" : $" ({detail})")}");
-            }
-        }
-
-        public void CustomerServiceSent(string account, string outcome, string? detail = null)
-        {
-        }
     }
 }

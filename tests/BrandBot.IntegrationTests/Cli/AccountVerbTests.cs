@@ -306,6 +306,17 @@ public sealed class AccountVerbTests : IAsyncLifetime
         Assert.Contains("AppSecret", error);
     }
 
+    [Fact]
+    public async Task RefusedToken_IsToldOnTheErrorWriter_WithWeChatsReason()
+    {
+        _api.TokenError = (40125, "invalid appsecret");
+
+        var (code, _, error) = await RunAsync("plan", TestAccounts.WriteRules(Rules));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("access token for 'acme': error_40125 (invalid appsecret)", error);
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(string verb, params string[] args)
     {
         var output = new StringWriter();
