@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Outbound.Messages;
 
 namespace BrandBot.Api;

@@ -39,4 +39,10 @@ internal static partial class OutboundLog
 
     [LoggerMessage(4110, LogLevel.Warning, "The outbound ledger queue is full; a window or grant update for {Account} was dropped")]
     public static partial void LedgerFull(ILogger logger, string account);
+
+    [LoggerMessage(4111, LogLevel.Warning, "No access token for {Account}, so its outbound messages stay queued and are tried again with back-off (1 s doubling, at most 5 min): {Reason}. Check the account's AppSecret (BrandBot:Accounts:N:AppSecret) and that WeChat's token endpoint (stable_token) is reachable and allows this server's IP. Logged once until a token is had again")]
+    public static partial void TokenUnavailable(ILogger logger, string account, string reason);
+
+    [LoggerMessage(4112, LogLevel.Information, "An access token for {Account} was had again after {Seconds:F0} s without one; its queued outbound messages are being sent")]
+    public static partial void TokenAvailable(ILogger logger, string account, double seconds);
 }

@@ -219,7 +219,7 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
         return
         [
             "id", m.Id, "kind", m.Kind.Name(), "to", m.To, "payload", m.Payload, "key", m.IdempotencyKey, "hash", m.BodyHash,
-            "status", m.Status, "attempts", m.Attempts, "created", Ms(m.CreatedAt), "sent", Ms(m.SentAt), "finished", Ms(m.FinishedAt),
+            "status", m.Status, "attempts", m.Attempts, "tokenfails", m.TokenFailures, "created", Ms(m.CreatedAt), "sent", Ms(m.SentAt), "finished", Ms(m.FinishedAt),
             "msgid", m.WeChatMsgId ?? "", "errcode", m.ErrCode?.ToString(CultureInfo.InvariantCulture) ?? "", "errmsg", m.ErrMsg ?? "",
             "error", m.Error ?? "", "incall", m.InCall ? "1" : "0",
         ];
@@ -251,6 +251,7 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
             BodyHash = Text("hash") ?? "",
             Status = Text("status") ?? MessageStatus.Queued,
             Attempts = int.TryParse(Text("attempts"), CultureInfo.InvariantCulture, out var a) ? a : 0,
+            TokenFailures = int.TryParse(Text("tokenfails"), CultureInfo.InvariantCulture, out var t) ? t : 0,
             CreatedAt = At("created") ?? DateTimeOffset.UnixEpoch,
             SentAt = At("sent"),
             FinishedAt = At("finished"),

@@ -2,6 +2,7 @@ using System.Text;
 using BrandBot.Broadcasts.Content;
 using BrandBot.Broadcasts.Files;
 using BrandBot.Broadcasts.Store;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.WeChatApi;
 
 namespace BrandBot.Broadcasts.Sending;
@@ -143,7 +144,7 @@ public sealed class BroadcastDesk(IBroadcastStore store, ContentPreparer content
         foreach (var (who, openId, name) in recipients)
         {
             var key = ContentHash.Hex(Encoding.UTF8.GetBytes($"{file.Id}\n{hash}\n{who}"));
-            var shown = name ?? Mask(openId!);
+            var shown = name ?? OpenIdMask.Mask(openId!);
             if (!await store.ClaimPreviewAsync(api.Account, key, cancellationToken))
             {
                 lines.Add($"{shown}: already previewed this content; not sent again");
@@ -172,9 +173,6 @@ public sealed class BroadcastDesk(IBroadcastStore store, ContentPreparer content
 
         return lines;
     }
-
-    /// <summary>An OpenID as people may see it: its ends only.</summary>
-    public static string Mask(string openId) => openId.Length <= 8 ? "o…" : openId[..4] + "…" + openId[^4..];
 
     private static void Resume(BroadcastRecord record)
     {

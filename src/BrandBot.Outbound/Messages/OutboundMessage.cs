@@ -3,7 +3,7 @@ namespace BrandBot.Outbound.Messages;
 /// <summary>
 /// One message as stored: what to send (the WeChat body, built once at acceptance, so every attempt sends
 /// the same bytes) and what became of it. OpenIDs live here because the sender needs them; everything
-/// shown to people masks them (<see cref="OpenIdMask"/>).
+/// shown to people masks them (<see cref="Delivery.Pipeline.OpenIdMask"/>).
 /// </summary>
 public sealed record OutboundMessage
 {
@@ -27,6 +27,12 @@ public sealed record OutboundMessage
 
     /// <summary>WeChat calls made for it (0 while none was).</summary>
     public int Attempts { get; init; }
+
+    /// <summary>
+    /// Access-token fetches that failed for it since its last WeChat call: they set its back-off as
+    /// <see cref="Attempts"/> do, but never count towards <c>MaxAttempts</c> (nothing was sent).
+    /// </summary>
+    public int TokenFailures { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

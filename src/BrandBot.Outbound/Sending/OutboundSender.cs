@@ -13,7 +13,8 @@ namespace BrandBot.Outbound.Sending;
 /// written, the message is marked in-call under its fence; so whoever claims it next knows a call may
 /// have gone out. Then a customer-service or subscription message becomes <c>unknown</c> (never sent
 /// again blindly), while a template is sent again with the same <c>client_msg_id</c>, which WeChat keeps
-/// once. Refusals before sending (−1, 45011, a rejected token, no connection) are tried again later.
+/// once. Refusals before sending (−1, 45011, a rejected token, no connection) are tried again later;
+/// so is a message for which no token could be had, without ever failing it for that.
 /// </summary>
 public sealed class OutboundSender(
     IOutboundStore store,
@@ -27,6 +28,9 @@ public sealed class OutboundSender(
     ILoggerFactory logs)
 {
     private readonly ILogger _log = logs.CreateLogger(OutboundLog.Category);
+
+    /// <summary>Accounts this instance could not get a token for, since when: their warning is logged once per outage.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _tokenOutages = new(StringComparer.Ordinal);
 
     public async Task ProcessAsync(Claim claim, CancellationToken stopping)
     {
@@ -55,11 +59,16 @@ public sealed class OutboundSender(
         }
         catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            await RetryAsync(claim, message, "no access token: " + e.Message);
+            await WaitForTokenAsync(claim, message, e.Message);
             return;
         }
 
-        var calling = message with { InCall = true, Attempts = message.Attempts + 1, Status = MessageStatus.Sending };
+        if (_tokenOutages.TryRemove(message.Account, out var since))
+        {
+            OutboundLog.TokenAvailable(_log, message.Account, (time.GetUtcNow() - since).TotalSeconds);
+        }
+
+        var calling = message with { InCall = true, Attempts = message.Attempts + 1, TokenFailures = 0, Status = MessageStatus.Sending };
         if (!await store.UpdateAsync(calling, claim.Fence, null, time.GetUtcNow(), stopping))
         {
             OutboundLog.LeaseLost(_log, message.Id, message.Account);
@@ -155,6 +164,29 @@ public sealed class OutboundSender(
         payload.AsSpan(0, payload.Length - 1).CopyTo(body);
         tail.CopyTo(body.AsSpan(payload.Length - 1));
         return body;
+    }
+
+    /// <summary>
+    /// No token, so nothing was sent: the message waits with the back-off of a transient refusal, counted by
+    /// its own token failures (never by <c>MaxAttempts</c>: a token outage does not fail messages). The
+    /// operator is told once per outage per account, not once per message per try.
+    /// </summary>
+    private async Task WaitForTokenAsync(Claim claim, OutboundMessage message, string reason)
+    {
+        var waiting = message with { Status = MessageStatus.Queued, TokenFailures = message.TokenFailures + 1, Error = "no access token: " + reason };
+        var wait = Backoff.After(waiting.TokenFailures, random);
+        var now = time.GetUtcNow();
+        if (!await store.UpdateAsync(waiting, claim.Fence, now + wait, now))
+        {
+            OutboundLog.LeaseLost(_log, message.Id, message.Account);
+            return;
+        }
+
+        observer.Counted(message.Account, message.Kind.Name(), "retried");
+        if (_tokenOutages.TryAdd(message.Account, now))
+        {
+            OutboundLog.TokenUnavailable(_log, message.Account, reason);
+        }
     }
 
     private async Task RetryAsync(Claim claim, OutboundMessage message, string reason, TimeSpan? delay = null)

@@ -211,13 +211,13 @@ internal static class AccountCommands
 
         if (code.IsExpired(DateTimeOffset.UtcNow))
         {
-            error.WriteLine($"the code for scene '{scene}' expired on {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC; run account apply to mint a new one");
+            error.WriteLine($"the code for scene '{scene}' expired on {UtcTime.Format(code.ExpiresAt!.Value)}; run account apply to mint a new one");
             return Cli.Refused;
         }
 
         var svg = QrImage.IsSvg(path);
         await File.WriteAllBytesAsync(path, QrImage.Render(code.Url, svg, size));
-        var life = code.Permanent ? "permanent" : $"valid until {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC";
+        var life = code.Permanent ? "permanent" : $"valid until {UtcTime.Format(code.ExpiresAt!.Value)}";
         output.WriteLine($"wrote {path} ({(svg ? "SVG" : "PNG")}) for scene '{scene}', {life}: {code.Url}");
         return Cli.Done;
     }

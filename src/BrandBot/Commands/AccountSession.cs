@@ -49,20 +49,4 @@ internal sealed class AccountSession : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>A verb has no metrics: a failed token call is told to the operator, the rest is quiet.</summary>
-    private sealed class ReportTokenFailures(TextWriter error) : IWeChatApiObserver
-    {
-        public void TokenRefreshed(string account, string outcome, string? detail = null)
-        {
-            if (outcome != "ok")
-            {
-                error.WriteLine($"access token for '{account}': {outcome}{(detail is null ? "" : $" ({detail})")}");
-            }
-        }
-
-        public void CustomerServiceSent(string account, string outcome, string? detail = null)
-        {
-        }
-    }
 }

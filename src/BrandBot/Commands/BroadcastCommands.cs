@@ -6,6 +6,7 @@ using BrandBot.Broadcasts.Files;
 using BrandBot.Broadcasts.Planning;
 using BrandBot.Broadcasts.Sending;
 using BrandBot.Broadcasts.Status;
+using BrandBot.Dashboard;
 using BrandBot.Options;
 using BrandBot.Redis;
 using BrandBot.Rules;
@@ -189,16 +190,16 @@ internal static class BroadcastCommands
         return command;
     }
 
-    private static void WriteStatus(TextWriter output, BroadcastStatus s)
+    internal static void WriteStatus(TextWriter output, BroadcastStatus s)
     {
         static string N(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "?";
         static string P(double? rate) => rate is { } r ? (r * 100).ToString("0.###", CultureInfo.InvariantCulture) + " %" : "?";
-        output.WriteLine($"{s.Id}  {s.State}  {s.Audience}  \"{s.Summary}\"  due {s.DueAt:yyyy-MM-dd HH:mm zzz}{(s.SentAt is { } at ? $"  sent {at:yyyy-MM-dd HH:mm zzz}" : "")}  by {s.By}");
+        output.WriteLine($"{s.Id}  {s.State}  {s.Audience}  \"{s.Summary}\"  due {UtcTime.Format(s.DueAt)}{(s.SentAt is { } at ? $"  sent {UtcTime.Format(at)}" : "")}  by {s.By}");
         output.WriteLine($"    recipients {N(s.Recipients)}{(s.Excluded > 0 ? $" ({s.Excluded} left out by caps)" : "")}; WeChat: total {N(s.Total)}, after filters {N(s.Filtered)}, sent {N(s.Sent)}, errors {N(s.Errors)}");
         output.WriteLine($"    unfollows: {s.Unfollows24h} within 24 h, {s.Unfollows7d} within 7 d ({P(s.UnfollowRate7d)} of recipients); account baseline {P(s.BaselineDailyUnfollowRate)} a day");
         foreach (var b in s.Batches)
         {
-            output.WriteLine($"    batch {b.Index} {b.State} {b.ClientMsgId}{(b.Size > 0 ? $" {b.Size} followers" : "")}{(b.MsgId is null ? "" : $" msg_id {b.MsgId}")}{(b.Adopted ? " (adopted from 45065)" : "")}{(b.Result is null ? "" : $" result: {b.Result}")}{(b.RetryAt is { } r ? $" retry at {r:HH:mm:ss}" : "")}{(b.Error is null ? "" : $" ({b.Error})")}");
+            output.WriteLine($"    batch {b.Index} {b.State} {b.ClientMsgId}{(b.Size > 0 ? $" {b.Size} followers" : "")}{(b.MsgId is null ? "" : $" msg_id {b.MsgId}")}{(b.Adopted ? " (adopted from 45065)" : "")}{(b.Result is null ? "" : $" result: {b.Result}")}{(b.RetryAt is { } r ? $" retry at {UtcTime.Format(r)}" : "")}{(b.Error is null ? "" : $" ({b.Error})")}");
         }
 
         if (s.Note is not null)
@@ -255,7 +256,7 @@ internal static class BroadcastCommands
         await using var services = new ServiceCollection()
             .AddRedisStores(connection, statsOffset, TimeSpan.Zero)
             .AddRules(statsOffset)
-            .AddSingleton<IWeChatApiObserver>(new QuietObserver(error))
+            .AddSingleton<IWeChatApiObserver>(new ReportTokenFailures(error))
             .AddWeChatApi(options.WeChatApiBaseUrl)
             .AddBroadcasts(options.BroadcastAccounts(), options.Broadcasts, statsOffset)
             .BuildServiceProvider();
@@ -274,20 +275,5 @@ internal static class BroadcastCommands
     private sealed record BroadcastSession(IServiceProvider Services, BroadcastAccount Account, BroadcastApi Api)
     {
         public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
-    }
-
-    private sealed class QuietObserver(TextWriter error) : IWeChatApiObserver
-    {
-        public void TokenRefreshed(string account, string outcome, string? detail = null)
-        {
-            if (outcome != "ok")
-            {
-                error.WriteLine($"access token for '{account}': {outcome}{(detail is null ? "" : $" ({detail})")}");
-            }
-        }
-
-        public void CustomerServiceSent(string account, string outcome, string? detail = null)
-        {
-        }
     }
 }

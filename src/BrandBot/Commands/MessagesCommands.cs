@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using BrandBot.Dashboard;
+using BrandBot.Delivery.Pipeline;
 using BrandBot.Outbound.Messages;
 using BrandBot.Outbound.Store;
 using BrandBot.WeChatApi;
@@ -221,10 +223,10 @@ internal static class MessagesCommands
                 return Cli.Done;
             }
 
-            output.WriteLine($"{"ID",-28} {"KIND",-12} {"TO",-10} {"STATUS",-9} {"TRIES",5}  CREATED (UTC)        ERROR");
+            output.WriteLine($"{"ID",-28} {"KIND",-12} {"TO",-10} {"STATUS",-9} {"TRIES",5}  {"CREATED",-23} ERROR");
             foreach (var m in messages)
             {
-                output.WriteLine($"{m.Id,-28} {m.Kind.Name(),-12} {OpenIdMask.Mask(m.To),-10} {m.Status,-9} {m.Attempts,5}  {Time(m.CreatedAt),-20} {m.Error}");
+                output.WriteLine($"{m.Id,-28} {m.Kind.Name(),-12} {OpenIdMask.Mask(m.To),-10} {m.Status,-9} {m.Attempts,5}  {Time(m.CreatedAt),-23} {m.Error}");
             }
 
             return Cli.Done;
@@ -244,7 +246,7 @@ internal static class MessagesCommands
         return configured;
     }
 
-    private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+    private static string Time(DateTimeOffset? at) => at is { } t ? UtcTime.Format(t) : "-";
 
     private static object View(OutboundMessage m) => new
     {

@@ -183,8 +183,9 @@ public sealed class BroadcastResultTests : RedisAndFakeWeChat
         var again = await rig.Desk.PreviewAsync(rig.Api, file, file.Preview, null, TextWriter.Null, default);
         var byName = await rig.Desk.PreviewAsync(rig.Api, file, [], "brand_tester", TextWriter.Null, default);
 
-        Assert.Contains("preview sent", first.Single());
+        Assert.Equal("oTes…d1: preview sent", first.Single()); // masked as everywhere else: first 4 and last 2
         Assert.Contains("already previewed", again.Single());
+        Assert.StartsWith("oTes…d1: ", again.Single());
         Assert.Contains("preview sent", byName.Single());
         Assert.Equal(["oTesterOpenId1", "wx:brand_tester"], Api.Broadcasts.Previews.Select(p => p.To));
         Assert.Empty(Api.Broadcasts.Jobs);

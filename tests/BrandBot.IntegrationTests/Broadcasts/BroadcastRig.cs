@@ -61,7 +61,7 @@ internal sealed class BroadcastRig : IAsyncDisposable
             .AddSingleton<TimeProvider>(time)
             .AddRedisStores(connection, TimeSpan.FromHours(8), TimeSpan.Zero)
             .AddRules(TimeSpan.FromHours(8))
-            .AddSingleton<IWeChatApiObserver, NoObserver>()
+            .AddSingleton<IWeChatApiObserver, NoWeChatApiEvents>()
             .AddWeChatApi(api.BaseUrl)
             .AddBroadcasts([account], options ?? new BroadcastOptions(), TimeSpan.FromHours(8))
             .BuildServiceProvider();
@@ -100,15 +100,4 @@ internal sealed class BroadcastRig : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
-
-    private sealed class NoObserver : IWeChatApiObserver
-    {
-        public void TokenRefreshed(string account, string outcome, string? detail = null)
-        {
-        }
-
-        public void CustomerServiceSent(string account, string outcome, string? detail = null)
-        {
-        }
-    }
 }

@@ -174,14 +174,16 @@ public sealed class AccountVerbTests : IAsyncLifetime
 
         var (exit, _, error) = await RunAsync("qr", "--scene", "store-12", "--out", Temp("store.png"));
         Assert.Equal(1, exit);
-        Assert.Contains("expired on 2026-01-02 03:04 UTC", error);
+        Assert.Contains("expired on 2026-01-02 03:04:00 UTC", error);
 
         var (_, plan, _) = await RunAsync("plan", file);
         Assert.Contains("+ code for scene 'store-12': temporary, 7 days; the last one expired 2026-01-02 03:04 UTC", plan);
         Assert.Contains("1 changes", plan);
         await RunAsync("apply", file);
         Assert.Equal(3, _api.Account.Codes.Count);
-        Assert.Equal(0, (await RunAsync("qr", "--scene", "store-12", "--out", Temp("store.png"))).Code);
+        var minted = await RunAsync("qr", "--scene", "store-12", "--out", Temp("store.png"));
+        Assert.Equal(0, minted.Code);
+        Assert.Matches(@"valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC:", minted.Output);
     }
 
     [Theory]
@@ -302,6 +304,17 @@ public sealed class AccountVerbTests : IAsyncLifetime
 
         Assert.Equal(2, code);
         Assert.Contains("AppSecret", error);
+    }
+
+    [Fact]
+    public async Task RefusedToken_IsToldOnTheErrorWriter_WithWeChatsReason()
+    {
+        _api.TokenError = (40125, "invalid appsecret");
+
+        var (code, _, error) = await RunAsync("plan", TestAccounts.WriteRules(Rules));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("access token for 'acme': error_40125 (invalid appsecret)", error);
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(string verb, params string[] args)

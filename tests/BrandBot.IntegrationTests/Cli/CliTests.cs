@@ -154,6 +154,22 @@ public class CliTests
         Assert.Contains("from the override", output);
     }
 
+    [Fact]
+    public void BroadcastStatus_WritesTimesInUtc_SayingSo()
+    {
+        var due = DateTimeOffset.Parse("2026-12-07T00:30:05+08:00", System.Globalization.CultureInfo.InvariantCulture);
+        var status = new BrandBot.Broadcasts.Status.BroadcastStatus(
+            "spring-1", "sending", "text", "tag spring", due, due.AddMinutes(1), 10, 0, null, null, null, null, 0, 0, null, null, null, "ops",
+            [new(0, "bb-1", "failed", 10, 1, null, false, null, due.AddSeconds(90), "system busy")]);
+        var output = new StringWriter();
+
+        BroadcastCommands.WriteStatus(output, status);
+
+        var text = output.ToString();
+        Assert.Contains("due 2026-12-06 16:30:05 UTC  sent 2026-12-06 16:31:05 UTC", text);
+        Assert.Contains("retry at 2026-12-06 16:31:35 UTC (system busy)", text);
+    }
+
     private static async Task<(int Code, string Output, string Error)> CliAsync(string[] args)
     {
         var output = new StringWriter();

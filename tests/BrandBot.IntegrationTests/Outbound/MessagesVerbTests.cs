@@ -28,10 +28,13 @@ public sealed class MessagesVerbTests : OutboundFixture
         Assert.Equal("sent", state.GetProperty("status").GetString());
         Assert.Equal("o9Ag…01", state.GetProperty("to").GetString());
         Assert.DoesNotContain(Follower, status.Output);
+        var plain = await RunAsync("messages", "status", id, "--settings", settings, "--account", "acme");
+        Assert.Matches(@"created \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC  sent \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", plain.Output);
 
         var list = await RunAsync("messages", "list", "--settings", settings, "--account", "acme", "--status", "sent");
         Assert.Equal(0, list.Code);
         Assert.Contains(id, list.Output);
+        Assert.Matches(@" \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC ", list.Output);
         Assert.DoesNotContain(Follower, list.Output);
         Assert.Single(Api.Messages.TemplateMessages);
     }

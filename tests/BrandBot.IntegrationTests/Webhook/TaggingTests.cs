@@ -164,7 +164,7 @@ public sealed class TaggingTests : RedisAndFakeWeChat
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T00:00:00Z"));
         var http = new ServiceCollection().AddHttpClient(WeChatApiClient.HttpClientName, c => c.BaseAddress = new Uri(Api.BaseUrl + "/")).Services.BuildServiceProvider();
         var client = new WeChatApiClient(http.GetRequiredService<IHttpClientFactory>());
-        var tokens = new AccessTokens(new InMemoryTokenStore(time), client, time, new NoDeliveryEvents());
+        var tokens = new AccessTokens(new InMemoryTokenStore(time), client, time, new NoWeChatApiEvents());
         var queue = new InMemoryTagQueue();
         var seen = new Observed();
         return Task.FromResult((new Tagger(queue, seen, time), queue, new AccountApi(tokens, client, new ApiCredentials("acme", TestAccounts.AppId, "secret")), time, seen));
@@ -221,16 +221,5 @@ public sealed class TaggingTests : RedisAndFakeWeChat
         public int Count(string outcome) => _counts.GetValueOrDefault(outcome);
 
         public void Tagging(string account, string outcome, int followers) => _counts.AddOrUpdate(outcome, followers, (_, n) => n + followers);
-    }
-
-    private sealed class NoDeliveryEvents : BrandBot.WeChatApi.IWeChatApiObserver
-    {
-        public void TokenRefreshed(string account, string outcome, string? detail = null)
-        {
-        }
-
-        public void CustomerServiceSent(string account, string outcome, string? detail = null)
-        {
-        }
     }
 }

@@ -1,6 +1,6 @@
-namespace BrandBot.Outbound.Messages;
+namespace BrandBot.Delivery.Pipeline;
 
-/// <summary>How an OpenID appears to people (API answers, CLI, dashboard): its first 4 and last 2 characters.</summary>
+/// <summary>How an OpenID appears to people (outbound API answers, CLI, dashboard, broadcast previews): its first 4 and last 2 characters.</summary>
 public static class OpenIdMask
 {
     public static string Mask(string openId) =>
