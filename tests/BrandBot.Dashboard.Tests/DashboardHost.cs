@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BrandBot.Delivery;
 using BrandBot.Protocol.Simulation;
+using BrandBot.Rules.Stats;
+using BrandBot.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace BrandBot.Dashboard.Tests;
@@ -81,8 +85,18 @@ public sealed class DashboardHost : IAsyncDisposable
     public Task EventAsync(string openId, string name, string? key = null) =>
         SendAsync(SampleMessages.Event(TestAccounts.Gh, openId, Now.ToUnixTimeSeconds() + (Wire.Unique() % 1000), name, key));
 
-    public Task TextAsync(string openId, string text) =>
-        SendAsync(SampleMessages.Text(TestAccounts.Gh, openId, Now.ToUnixTimeSeconds(), text, Wire.Unique()));
+    /// <summary>
+    /// A follower's text, returned once the statistics store has counted it. Counting is written behind
+    /// the push (every second), so a page opened straight after the push could otherwise miss it.
+    /// </summary>
+    public async Task TextAsync(string openId, string text)
+    {
+        var stats = Server.Services.GetRequiredService<IHitStats>();
+        var day = StatsDay.Of(Now, TimeSpan.FromHours(Server.Services.GetRequiredService<DeliveryOptions>().StatsUtcOffsetHours));
+        var before = (await stats.ReadAsync("acme", day)).Messages;
+        await SendAsync(SampleMessages.Text(TestAccounts.Gh, openId, Now.ToUnixTimeSeconds(), text, Wire.Unique()));
+        await TestHelpers.EventuallyAsync(async () => (await stats.ReadAsync("acme", day)).Messages > before, TimeSpan.FromSeconds(10));
+    }
 
     private async Task SendAsync(string xml)
     {
