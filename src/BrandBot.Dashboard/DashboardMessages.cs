@@ -14,12 +14,30 @@ namespace BrandBot.Dashboard;
 /// </summary>
 public static class DashboardMessages
 {
+    private static readonly Action<ILogger, string, Exception?> StoreUnreadable =
+        LoggerMessage.Define<string>(LogLevel.Warning, new EventId(3301, "MessagesPageStoreUnreadable"), "Messages page: the outbound store could not be read ({Error})");
+
     /// <summary>How many of the latest failures the page lists.</summary>
     public const int LatestFailures = 20;
 
     public static void MapReads(RouteGroupBuilder api) => api.MapGet("/messages", ReadAsync);
 
     private static async Task<IResult> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AnswerAsync(context, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Redis unreachable (or the store failing otherwise): a sentence for the page, not a 500.
+            // Only the exception's type: its message may name Redis keys and addresses.
+            StoreUnreadable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardMessages).FullName!), e.GetType().Name, null);
+            return DashboardEndpoints.Problem(StatusCodes.Status503ServiceUnavailable, "the outbound store cannot be read right now (is Redis reachable? the Health page says); try again in a moment");
+        }
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (DashboardApi.AccountAndWindow(context, out var account, out var window) is { } refused)
         {

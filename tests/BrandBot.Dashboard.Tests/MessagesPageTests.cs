@@ -137,6 +137,20 @@ public sealed class MessagesPageTests(BrowserFixture browser) : BrowserTest(brow
         await second.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, "messages-page-empty.png"), FullPage = true });
     });
 
+    [Fact]
+    public async Task MessagesApi_WithRedisGone_Answers503WithASentence_NotA500()
+    {
+        await using var host = await DashboardHost.StartAsync(_redis.Configuration, extra: ApiSettings(Ports.Free(), _wechat.BaseUrl), realClock: true);
+        var (client, _) = await host.ApiClientAsync(DashboardHost.ViewerToken);
+        Assert.Equal(200, (int)(await client.GetAsync("/admin/api/messages")).StatusCode);
+
+        await _redis.StopAsync();
+        using var response = await client.GetAsync("/admin/api/messages");
+
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Contains("cannot be read right now", await response.Content.ReadAsStringAsync());
+    }
+
     private static Dictionary<string, string?> ApiSettings(int apiPort, string wechat) => new()
     {
         ["BrandBot:Api:Urls"] = $"http://127.0.0.1:{apiPort}",
