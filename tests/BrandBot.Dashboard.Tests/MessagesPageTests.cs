@@ -101,6 +101,9 @@ public sealed class MessagesPageTests(BrowserFixture browser) : BrowserTest(brow
         var html = await page.ContentAsync();
         var (client, _) = await host.ApiClientAsync(DashboardHost.ViewerToken);
         var json = await client.GetStringAsync("/admin/api/messages?account=acme");
+        // The table's CSV holds the same figures.
+        var csv = await client.GetStringAsync("/admin/api/messages?account=acme&format=csv");
+        Assert.Contains($"{today},4,2,1,2,0", csv);
         foreach (var openId in new[] { Follower, Stranger, Reader })
         {
             Assert.DoesNotContain(openId, html, StringComparison.Ordinal);
