@@ -46,7 +46,7 @@ public static class DashboardApi
     }
 
     /// <summary>The account and days a statistics page asks about, or the answer refusing them (404, 400).</summary>
-    private static IResult? AccountAndWindow(HttpContext context, out WeChatAccount account, out StatsWindow window)
+    internal static IResult? AccountAndWindow(HttpContext context, out WeChatAccount account, out StatsWindow window)
     {
         window = null!;
         if (AccountOf(context) is not { } found)

@@ -37,6 +37,7 @@ public static class DashboardEndpoints
         var api = admin.MapGroup("/api").AddEndpointFilter(RequireSession);
         DashboardApi.Map(api);
         DashboardBroadcasts.MapReads(api);
+        DashboardMessages.MapReads(api);
         api.MapPost("/logout", DashboardSignIn.SignOutAsync).AddEndpointFilter(RequireSameOriginAndToken);
 
         if (!options.ReadOnly)

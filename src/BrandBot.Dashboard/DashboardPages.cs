@@ -12,7 +12,7 @@ namespace BrandBot.Dashboard;
 /// </summary>
 public static class DashboardPages
 {
-    public static readonly IReadOnlyList<string> Pages = ["overview", "growth", "channels", "keywords", "unanswered", "rules", "health", "audit", "broadcasts"];
+    public static readonly IReadOnlyList<string> Pages = ["overview", "growth", "channels", "keywords", "unanswered", "rules", "health", "audit", "broadcasts", "messages"];
 
     private static readonly FrozenSet<string> OpenAssets = FrozenSet.Create(StringComparer.Ordinal, "login.js", "dashboard.css", "favicon.svg");
 

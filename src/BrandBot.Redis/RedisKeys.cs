@@ -123,8 +123,9 @@ public static class RedisKeys
     /// <summary>
     /// The start of every outbound-message key of an account (docs/outbound-messages.md#in-redis), all in its
     /// slot: <c>idem:{key}</c>, <c>msg:{id}</c> (hash), <c>queue</c> and <c>age</c> (sorted sets: due / accepted
-    /// ms), <c>recent</c>, <c>fence</c>, <c>msgid:{MsgID}</c>, <c>finish:{MsgID}</c>, <c>win</c> (hash OpenID →
-    /// window), <c>grants:{follower hash}</c> (hash template → grants), <c>day:{yyyyMMdd}</c> (hash status → count).
+    /// ms), <c>recent</c>, <c>fence</c>, <c>msgid:{MsgID}</c>, <c>finish:{MsgID}</c>, <c>win:{follower hash}</c>
+    /// (the follower's window, expiring with it), <c>grants:{follower hash}</c> (hash template → grants),
+    /// <c>day:{yyyyMMdd}</c> (hash status → count), <c>fails</c> (sorted set: the latest failed or unknown ids by end ms).
     /// </summary>
     public static string OutboundPrefix(string account) => AccountPrefix(account) + "out:";
     /// Broadcasts (docs/broadcasts.md): every key below starts <c>brandbot:{acct}:bcast:</c> — <c>record:{id}</c> string (JSON),

@@ -3,6 +3,7 @@ using BrandBot.Delivery.Dedup;
 using BrandBot.Outbound.Messages;
 using BrandBot.Outbound.Sending;
 using BrandBot.Outbound.Store;
+using BrandBot.Outbound.Windows;
 using StackExchange.Redis;
 
 namespace BrandBot.Redis;
@@ -15,13 +16,11 @@ namespace BrandBot.Redis;
 /// </summary>
 public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan dayOffset) : IOutboundStore
 {
-    /// <summary>A message's record is kept this long after it was accepted.</summary>
-    private static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+    private static readonly TimeSpan MessageLifetime = Retention.Message;
 
-    /// <summary>How long a MsgID finds its message, and an early job-finish event waits for its send's answer.</summary>
-    private static readonly TimeSpan MsgIdLifetime = TimeSpan.FromDays(3);
+    private static readonly TimeSpan MsgIdLifetime = Retention.MsgId;
 
-    private const int RecentCap = 50_000;
+    private const int RecentCap = Retention.RecentMessages;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -32,9 +31,9 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
         var prefix = RedisKeys.OutboundPrefix(message.Account);
         var (gateName, gateKey, gateField) = gate switch
         {
-            WindowGate => ("window", prefix + "win", message.To),
+            WindowGate => ("window", WindowKey(prefix, message.To), ""),
             GrantGate grant => ("grant", GrantsKey(prefix, message.To), grant.TemplateId),
-            _ => ("none", prefix + "win", ""),
+            _ => ("none", WindowKey(prefix, message.To), ""),
         };
         var rules = (gate as WindowGate)?.Rules ?? Outbound.Windows.WindowRules.Default;
         RedisKey[] keys =
@@ -44,7 +43,7 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
         ];
         var values = new List<RedisValue>
         {
-            message.Id, message.BodyHash, now.ToUnixTimeMilliseconds(), (long)IdempotencyKey.Lifetime.TotalMilliseconds, (long)Retention.TotalSeconds,
+            message.Id, message.BodyHash, now.ToUnixTimeMilliseconds(), (long)IdempotencyKey.Lifetime.TotalMilliseconds, (long)MessageLifetime.TotalSeconds,
             gateName, gateField, (long)rules.MessageWindow.TotalMilliseconds, rules.MessageAllowance,
             (long)rules.ActionWindow.TotalMilliseconds, rules.ActionAllowance, RecentCap,
         };
@@ -97,12 +96,12 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
             message.Id, fence, retryAt is not null ? "retry" : final ? "final" : "keep", retryAt?.ToUnixTimeMilliseconds() ?? 0,
             final ? DayOf.Counter(message.Status) ?? "" : "",
             final && message.Status == MessageStatus.Sent ? message.WeChatMsgId ?? "" : "",
-            prefix, (long)MsgIdLifetime.TotalSeconds,
+            prefix, (long)MsgIdLifetime.TotalSeconds, now.ToUnixTimeMilliseconds(), Retention.Failures, (long)MessageLifetime.TotalMilliseconds,
         };
         values.AddRange(Fields(message with { Status = retryAt is not null ? MessageStatus.Queued : message.Status }));
         var result = await Db.ScriptEvaluateAsync(
             RedisOutboundScripts.Update,
-            [prefix + "msg:" + message.Id, prefix + "queue", prefix + "age", DayKey(prefix, now)],
+            [prefix + "msg:" + message.Id, prefix + "queue", prefix + "age", DayKey(prefix, now), prefix + "fails"],
             [.. values]);
         if (result.Resp2Type == ResultType.Array)
         {
@@ -121,9 +120,10 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
         var after = MessageStatus.AfterJobFinish(status);
         var result = (string?)await Db.ScriptEvaluateAsync(
             RedisOutboundScripts.Finish,
-            [prefix + "msgid:" + msgId, prefix + "finish:" + msgId, DayKey(prefix, now)],
+            [prefix + "msgid:" + msgId, prefix + "finish:" + msgId, DayKey(prefix, now), prefix + "fails"],
             [prefix + "msg:", status, now.ToUnixTimeMilliseconds(), after,
-             after == MessageStatus.Failed ? WeChatErrors.DescribeFinish(status) : "", (long)MsgIdLifetime.TotalSeconds]);
+             after == MessageStatus.Failed ? WeChatErrors.DescribeFinish(status) : "", (long)MsgIdLifetime.TotalSeconds,
+             Retention.Failures, (long)MessageLifetime.TotalMilliseconds]);
         return result switch
         {
             "applied" => FinishOutcome.Applied,
@@ -165,6 +165,15 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
         return list;
     }
 
+    public async Task<IReadOnlyList<OutboundMessage>> FailuresAsync(string account, int limit, CancellationToken cancellationToken = default)
+    {
+        var prefix = RedisKeys.OutboundPrefix(account);
+        var ids = await Db.SortedSetRangeByRankAsync(prefix + "fails", 0, Math.Min(limit, Retention.Failures) - 1, Order.Descending);
+        var reads = ids.Select(id => Db.HashGetAllAsync(prefix + "msg:" + id)).ToList();
+        // A record gone (its 30 days ran out before the set's entry was trimmed) is skipped.
+        return [.. (await Task.WhenAll(reads)).Where(e => e.Length > 0).Select(e => Read(account, e.ToDictionary(f => (string)f.Name!, f => (string)f.Value!)))];
+    }
+
     public async Task<QueueState> QueueAsync(string account, CancellationToken cancellationToken = default)
     {
         var key = RedisKeys.OutboundPrefix(account) + "age";
@@ -188,13 +197,16 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
         })];
     }
 
-    public Task OpenWindowAsync(string account, string openId, bool message, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Db.ScriptEvaluateAsync(RedisOutboundScripts.OpenWindow, [RedisKeys.OutboundPrefix(account) + "win"], [openId, now.ToUnixTimeMilliseconds(), message ? "1" : "0"]);
+    public Task OpenWindowAsync(string account, string openId, bool message, DateTimeOffset now, WindowRules rules, CancellationToken cancellationToken = default) =>
+        Db.ScriptEvaluateAsync(
+            RedisOutboundScripts.OpenWindow,
+            [WindowKey(RedisKeys.OutboundPrefix(account), openId)],
+            [now.ToUnixTimeMilliseconds(), message ? "1" : "0", (long)rules.MessageWindow.TotalMilliseconds, (long)rules.ActionWindow.TotalMilliseconds]);
 
     public async Task ForgetFollowerAsync(string account, string openId, CancellationToken cancellationToken = default)
     {
         var prefix = RedisKeys.OutboundPrefix(account);
-        var window = Db.HashDeleteAsync(prefix + "win", openId);
+        var window = Db.KeyDeleteAsync(WindowKey(prefix, openId));
         var grants = Db.KeyDeleteAsync(GrantsKey(prefix, openId));
         await Task.WhenAll(window, grants);
     }
@@ -210,6 +222,12 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
     /// push's sender), never the OpenID: key names end up in Redis client errors, and those in log lines.
     /// </summary>
     private static string GrantsKey(string prefix, string openId) => prefix + "grants:" + PushKey.Hash("f\n" + openId);
+
+    /// <summary>
+    /// A follower's window, one string key each (not a field of one hash) so that each expires on its own
+    /// when it can allow no more sends (<see cref="Retention.WindowLeft"/>); named like the grants.
+    /// </summary>
+    internal static string WindowKey(string prefix, string openId) => prefix + "win:" + PushKey.Hash("f\n" + openId);
 
     private string DayKey(string prefix, DateTimeOffset now) => prefix + "day:" + DayOf.Of(now, dayOffset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

@@ -61,7 +61,7 @@ public sealed class HealthAndHygieneTests(BrowserFixture browser) : BrowserTest(
         watch.Stop();
         Assert.True(watch.ElapsedMilliseconds < 1000, $"Overview took {watch.ElapsedMilliseconds} ms");
 
-        foreach (var (name, charts) in new[] { ("growth", 1), ("channels", 1), ("keywords", 1), ("unanswered", 1), ("health", 1), ("rules", 0), ("audit", 0), ("overview", 0) })
+        foreach (var (name, charts) in new[] { ("growth", 1), ("channels", 1), ("keywords", 1), ("unanswered", 1), ("health", 1), ("rules", 0), ("audit", 0), ("overview", 0), ("messages", 0) })
         {
             await OpenAsync(page, $"/admin/{name}?days=90");
             var canvases = page.Locator("canvas");

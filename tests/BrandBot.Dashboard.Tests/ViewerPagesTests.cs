@@ -14,7 +14,7 @@ public sealed class ViewerPagesTests(BrowserFixture browser) : BrowserTest(brows
         var (_, page) = await host.SignInAsync(Browser, DashboardHost.ViewerToken);
         pages.Add(page);
 
-        foreach (var path in new[] { "overview", "growth", "channels", "keywords", "unanswered", "rules", "health", "audit" })
+        foreach (var path in new[] { "overview", "growth", "channels", "keywords", "unanswered", "rules", "health", "audit", "messages" })
         {
             await page.GotoAsync($"/admin/{path}");
             await page.WaitForSelectorAsync("#content[data-loaded]");

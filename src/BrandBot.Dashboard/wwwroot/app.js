@@ -5,7 +5,7 @@
 const PAGES = [
   ['overview', 'Overview'], ['growth', 'Growth'], ['channels', 'Channels'], ['keywords', 'Keywords'],
   ['unanswered', 'Unanswered'], ['rules', 'Rules'], ['health', 'Health'], ['audit', 'Audit'],
-  ['broadcasts', 'Broadcasts'],
+  ['broadcasts', 'Broadcasts'], ['messages', 'Messages'],
 ];
 const REFRESH_MS = 5000;
 const page = document.body.dataset.page;
@@ -578,7 +578,50 @@ async function broadcasts(content) {
   ], { scales: { y: { ticks: { precision: 3 } } } });
 }
 
-const RENDERERS = { overview, growth, channels, keywords, unanswered, rules, health, audit, broadcasts };
+// Messages (docs/outbound-messages.md): what became of the brand backend's messages, per day, and the
+// latest failures with WeChat's code and the reason in words. Followers only ever arrive masked.
+const MESSAGE_SERIES = [
+  ['queued', 'queued', '#576b95'], ['sent', 'sent (WeChat took it)', '#10aeff'], ['delivered', 'delivered', '#07c160'],
+  ['failed', 'failed', '#e64340'], ['unknown', 'unknown', '#fa9d3b'],
+];
+
+async function messages(content) {
+  const data = await api(`/admin/api/messages?${rangeQuery()}`);
+  if (!data.available) {
+    content.replaceChildren(rangePicker(), section('Messages from the brand\'s backend', el('p', { id: 'messages-off', class: 'note', text: data.note })));
+    return;
+  }
+  const days = data.days;
+  const total = key => days.reduce((sum, d) => sum + d[key], 0);
+  const notes = [];
+  if (!data.apiOn) notes.push('The outbound API is off on this instance (BrandBot:Api:Urls); these figures are the shared store\'s, written by the instances that run it.');
+  if (!data.durable) notes.push('Embedded store: these figures live in this process\'s memory and start again at zero when it restarts; use Redis to keep them.');
+  const empty = days.every(d => MESSAGE_SERIES.every(([key]) => d[key] === 0)) && data.queue.depth === 0;
+  const queue = data.queue.depth === 0 ? 'Nothing waiting to be sent.'
+    : `${data.queue.depth} waiting to be sent (queued, sending or to be retried), the oldest accepted ${utc(data.queue.oldestCreatedAt)}.`;
+  content.replaceChildren(
+    rangePicker(),
+    section(`Messages per day, ${data.from} to ${data.to}`,
+      empty ? el('p', { id: 'messages-empty', class: 'note', text: `No messages in these days. The brand's backend sends with POST /api/v1/${data.account}/messages (or an operator with brandbot messages send); each message then counts here on the day it was queued, sent, delivered or failed.` }) : '',
+      // An empty week draws no chart: the sentence above says why, the table below shows the zeros.
+      empty ? '' : chartBox('messages-chart', 'messages queued, sent, delivered, failed and unknown per day'),
+      csvLink('/admin/api/messages'),
+      table('messages-table', [['day', d => d.day]].concat(MESSAGE_SERIES.map(([key]) => [key, d => d[key], () => ({ 'data-metric': key })])),
+        [...days].reverse(), d => ({ 'data-day': d.day })),
+      el('p', { id: 'messages-totals', class: 'note', text: `In these days: ${MESSAGE_SERIES.map(([key]) => `${total(key)} ${key}`).join(', ')}. ${queue}` }),
+      notes.map(text => el('p', { class: 'note', text }))),
+    section('Latest failures',
+      data.failures.length === 0 ? el('p', { id: 'failures-none', class: 'note', text: 'No failed or unknown messages kept (they are kept 30 days).' }) :
+        table('failures-table', [
+          ['when', f => utc(f.at), () => ({ class: 'time' })], ['id', f => f.id], ['kind', f => f.kind], ['to', f => f.to, () => ({ class: 'to' })],
+          ['status', f => f.status, () => ({ class: 'status' })], ['WeChat code', f => (f.errcode === null || f.errcode === undefined ? '–' : String(f.errcode)), () => ({ class: 'errcode' })],
+          ['WeChat said', f => f.errmsg || '–'], ['what it means', f => f.error || '–', () => ({ class: 'reason' })],
+        ], data.failures, f => ({ 'data-id': f.id, 'data-status': f.status }))),
+    el('p', { class: 'note', text: 'A day counts each message once for every step it reached that day: accepted (queued), taken by WeChat (sent), reported delivered or failed by WeChat\'s TEMPLATESENDJOBFINISH, or unknown — a call that may have reached WeChat and is never repeated blindly. Only templates are ever delivered; customer-service and subscription messages end at sent. Followers are shown masked. Details of one message: brandbot messages status ID --account ' + data.account + '.' }));
+  chart('messages-chart', 'bar', days.map(d => d.day), MESSAGE_SERIES.map(([key, label, color]) => ({ label, data: days.map(d => d[key]), backgroundColor: color })));
+}
+
+const RENDERERS = { overview, growth, channels, keywords, unanswered, rules, health, audit, broadcasts, messages };
 const LIVE_PAGES = new Set(['overview', 'health']);
 
 async function render() {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace BrandBot.Outbound.Events;
 
 /// <summary>Writes the queued ledger updates to the store, in order; a failed write is logged and tried once more.</summary>
-public sealed class LedgerWriter(LedgerQueue queue, IOutboundStore store, IOutboundObserver observer, ILoggerFactory logs)
+public sealed class LedgerWriter(LedgerQueue queue, IOutboundStore store, OutboundOptions options, IOutboundObserver observer, ILoggerFactory logs)
 {
     private readonly ILogger _log = logs.CreateLogger(OutboundLog.Category);
 
@@ -39,7 +39,7 @@ public sealed class LedgerWriter(LedgerQueue queue, IOutboundStore store, IOutbo
         switch (update)
         {
             case WindowOpened opened:
-                await store.OpenWindowAsync(opened.Account, opened.OpenId, opened.Message, opened.At, cancellationToken);
+                await store.OpenWindowAsync(opened.Account, opened.OpenId, opened.Message, opened.At, options.Window(), cancellationToken);
                 break;
             case FollowerLeft left:
                 await store.ForgetFollowerAsync(left.Account, left.OpenId, cancellationToken);

@@ -46,8 +46,18 @@ public interface IOutboundStore
     /// <summary>The last <paramref name="days"/> days up to <paramref name="today"/>, oldest first.</summary>
     Task<IReadOnlyList<DayCounts>> DaysAsync(string account, DateOnly today, int days, CancellationToken cancellationToken = default);
 
-    /// <summary>The follower wrote (<paramref name="message"/> true) or acted (follow, scan, menu click) at <paramref name="now"/>.</summary>
-    Task OpenWindowAsync(string account, string openId, bool message, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The latest failed or unknown messages, the one that ended last first (the dashboard's latest
+    /// failures); at most <see cref="Retention.Failures"/> are kept, none past <see cref="Retention.Message"/>.
+    /// </summary>
+    Task<IReadOnlyList<OutboundMessage>> FailuresAsync(string account, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The follower wrote (<paramref name="message"/> true) or acted (follow, scan, menu click) at
+    /// <paramref name="now"/>. The store forgets the window once <paramref name="rules"/> allow no send
+    /// from it any more (<see cref="Retention.WindowLeft"/>).
+    /// </summary>
+    Task OpenWindowAsync(string account, string openId, bool message, DateTimeOffset now, Windows.WindowRules rules, CancellationToken cancellationToken = default);
 
     /// <summary>The follower left: window and grants are gone.</summary>
     Task ForgetFollowerAsync(string account, string openId, CancellationToken cancellationToken = default);

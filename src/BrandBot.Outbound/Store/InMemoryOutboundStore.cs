@@ -6,9 +6,14 @@ namespace BrandBot.Outbound.Store;
 /// <summary>
 /// The embedded store: everything in this process's memory, under one lock. Queued messages are lost
 /// when the process stops; the host says so at start-up (docs/outbound-messages.md#without-redis).
+/// Bounded like the Redis store (<see cref="Retention"/>): keys free after their 24 h, finished messages
+/// gone after 30 days or past the newest <paramref name="keep"/>, windows once they allow no send —
+/// swept at most once a minute, by the calls that add to it.
 /// </summary>
-public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
+public sealed class InMemoryOutboundStore(TimeSpan dayOffset, int keep = Retention.RecentMessages) : IOutboundStore
 {
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
 
@@ -28,12 +33,12 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
             {
                 case WindowGate window:
                     var current = state.Windows.GetValueOrDefault(message.To);
-                    if (current.TryConsume(now.ToUnixTimeMilliseconds(), window.Rules) is not { } consumed)
+                    if (current.Window.TryConsume(now.ToUnixTimeMilliseconds(), window.Rules) is not { } consumed)
                     {
                         return Task.FromResult(new AcceptResult(AcceptOutcome.WindowClosed, null));
                     }
 
-                    state.Windows[message.To] = consumed;
+                    state.Windows[message.To] = (consumed, current.Until);
                     break;
                 case GrantGate grant:
                     var field = message.To + "\n" + grant.TemplateId;
@@ -47,10 +52,12 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
             }
 
             state.Keys[message.IdempotencyKey] = (message.Id, message.BodyHash, now + IdempotencyKey.Lifetime);
+            state.KeyExpiries.Enqueue((now + IdempotencyKey.Lifetime, message.IdempotencyKey));
             state.Messages[message.Id] = message;
             state.Due[message.Id] = now;
             state.Order.Add(message.Id);
             Count(state, now, MessageStatus.Queued);
+            Sweep(state, now);
             return Task.FromResult(new AcceptResult(AcceptOutcome.Accepted, message.Id));
         }
     }
@@ -106,9 +113,9 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
                 if (message.WeChatMsgId is { } msgId && message.Status == MessageStatus.Sent)
                 {
                     state.ByMsgId[msgId] = message.Id;
-                    if (state.PendingFinishes.Remove(msgId, out var finish))
+                    if (state.PendingFinishes.Remove(msgId, out var finish) && finish.Until > now)
                     {
-                        updated = Finished(message, finish, now);
+                        updated = Finished(message, finish.Status, now);
                         Count(state, now, updated.Status);
                     }
                 }
@@ -126,7 +133,7 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
             var state = State(account);
             if (!state.ByMsgId.TryGetValue(msgId, out var id) || !state.Messages.TryGetValue(id, out var message))
             {
-                state.PendingFinishes[msgId] = status;
+                state.PendingFinishes[msgId] = (status, now + Retention.MsgId);
                 return Task.FromResult(FinishOutcome.Pending);
             }
 
@@ -160,6 +167,19 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
         }
     }
 
+    public Task<IReadOnlyList<OutboundMessage>> FailuresAsync(string account, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            // Bounded by the sweep (keep, 30 days); the dashboard asks for a few every few seconds at most.
+            IReadOnlyList<OutboundMessage> list = [.. State(account).Messages.Values
+                .Where(m => m.Status is MessageStatus.Failed or MessageStatus.Unknown)
+                .OrderByDescending(m => m.FinishedAt ?? m.SentAt ?? m.CreatedAt)
+                .Take(Math.Min(limit, Retention.Failures))];
+            return Task.FromResult(list);
+        }
+    }
+
     public Task<QueueState> QueueAsync(string account, CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -185,13 +205,16 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
         }
     }
 
-    public Task OpenWindowAsync(string account, string openId, bool message, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task OpenWindowAsync(string account, string openId, bool message, DateTimeOffset now, WindowRules rules, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var state = State(account);
-            var current = state.Windows.GetValueOrDefault(openId);
-            state.Windows[openId] = message ? current.Wrote(now.ToUnixTimeMilliseconds()) : current.Acted(now.ToUnixTimeMilliseconds());
+            Sweep(state, now);
+            var nowMs = now.ToUnixTimeMilliseconds();
+            var current = state.Windows.GetValueOrDefault(openId).Window;
+            var opened = message ? current.Wrote(nowMs) : current.Acted(nowMs);
+            state.Windows[openId] = (opened, now + Retention.WindowLeft(opened, rules, nowMs));
         }
 
         return Task.CompletedTask;
@@ -246,6 +269,83 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
         }
     }
 
+    /// <summary>
+    /// Drops what the Redis store lets expire (<see cref="Retention"/>). A message still to be sent is
+    /// never dropped: unlike a Redis record it cannot outlive this process anyway.
+    /// </summary>
+    private void Sweep(AccountState state, DateTimeOffset now)
+    {
+        // By the clock for what ages out; by the count past a hundredth over the cap, so the trim is not paid on every call.
+        if (now < state.NextSweep && state.Order.Count <= keep + (keep / 100))
+        {
+            return;
+        }
+
+        state.NextSweep = now + SweepEvery;
+        while (state.KeyExpiries.TryPeek(out var next) && next.Until <= now)
+        {
+            state.KeyExpiries.Dequeue();
+            if (state.Keys.TryGetValue(next.Key, out var seen) && seen.Until <= now)
+            {
+                state.Keys.Remove(next.Key);
+            }
+        }
+
+        var excess = state.Order.Count - keep;
+        var oldest = now - Retention.Message;
+        var gone = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in state.Order)
+        {
+            var message = state.Messages[id];
+            if (excess - gone.Count <= 0 && message.CreatedAt >= oldest)
+            {
+                break; // acceptance order: everything after this one is newer
+            }
+
+            if (!state.Due.ContainsKey(id))
+            {
+                gone.Add(id);
+                state.Messages.Remove(id);
+                state.Fences.Remove(id);
+                if (message.WeChatMsgId is { } msgId)
+                {
+                    state.ByMsgId.Remove(msgId);
+                }
+            }
+        }
+
+        if (gone.Count > 0)
+        {
+            state.Order.RemoveAll(gone.Contains);
+        }
+
+        foreach (var (msgId, finish) in state.PendingFinishes.Where(p => p.Value.Until <= now).ToList())
+        {
+            state.PendingFinishes.Remove(msgId);
+        }
+
+        foreach (var (openId, _) in state.Windows.Where(w => w.Value.Until <= now).ToList())
+        {
+            state.Windows.Remove(openId);
+        }
+
+        var firstDay = DayOf.Of(now, dayOffset).AddDays(-Retention.Days);
+        foreach (var day in state.Days.Keys.Where(d => d.Day < firstDay).ToList())
+        {
+            state.Days.Remove(day);
+        }
+    }
+
+    /// <summary>How much the account holds: what the sweep bounds (tests).</summary>
+    internal (int Messages, int Keys, int Windows, int Days) Held(string account)
+    {
+        lock (_lock)
+        {
+            var state = State(account);
+            return (state.Messages.Count, state.Keys.Count, state.Windows.Count, state.Days.Count);
+        }
+    }
+
     private AccountState State(string account)
     {
         if (!_accounts.TryGetValue(account, out var state))
@@ -264,10 +364,12 @@ public sealed class InMemoryOutboundStore(TimeSpan dayOffset) : IOutboundStore
         public Dictionary<string, long> Fences { get; } = new(StringComparer.Ordinal);
         public List<string> Order { get; } = [];
         public Dictionary<string, string> ByMsgId { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, string> PendingFinishes { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, FollowerWindow> Windows { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (string Status, DateTimeOffset Until)> PendingFinishes { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (FollowerWindow Window, DateTimeOffset Until)> Windows { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, int> Grants { get; } = new(StringComparer.Ordinal);
-        public Dictionary<(DateOnly, string), long> Days { get; } = [];
+        public Dictionary<(DateOnly Day, string Counter), long> Days { get; } = [];
+        public Queue<(DateTimeOffset Until, string Key)> KeyExpiries { get; } = new();
+        public DateTimeOffset NextSweep { get; set; }
         public long Fence { get; set; }
     }
 }
