@@ -26,4 +26,15 @@ public static class AccountServiceCollectionExtensions
         services.TryAddSingleton<MediaUploader>();
         return services;
     }
+
+    /// <summary>
+    /// Rules may name local files (docs/rules-file.md#local-files): publish fills in the ids account apply
+    /// recorded. <paramref name="rulesFolders"/> holds each account's rules-file folder.
+    /// </summary>
+    public static IServiceCollection AddRuleMedia(this IServiceCollection services, IReadOnlyDictionary<string, string> rulesFolders)
+    {
+        services.AddMediaUploads();
+        services.TryAddSingleton<BrandBot.Rules.Store.IRuleMediaResolver>(sp => new RuleMediaResolver(sp.GetRequiredService<IMediaRecords>(), rulesFolders));
+        return services;
+    }
 }

@@ -88,6 +88,9 @@ public static class RuleSetValidator
             CheckGroup(group, $"scene '{scene}'", answersMessages: false, answersEvents: true, Error, Warn);
         }
 
+        // A local file's reply gets its id at publish (docs/rules-file.md#local-files), which refuses it until then.
+        var fileReplies = rules.MediaFiles.Where(m => m.Kind is "image" or "voice" or "video").Select(m => m.ReplyLine).ToHashSet();
+        problems.RemoveAll(p => fileReplies.Contains(p.Line) && p.Message.EndsWith("reply needs a mediaId", StringComparison.Ordinal));
         return [.. problems.OrderBy(p => p.Line)];
     }
 

@@ -121,7 +121,7 @@ internal static class RulesCommands
         PrintProblems(path, warnings, output, error);
         try
         {
-            var published = await store.Publisher.PublishAsync(account, yaml, by ?? Environment.UserName, message);
+            var published = await store.Publisher.PublishAsync(account, yaml, by ?? Environment.UserName, message, mediaFolder: Path.GetDirectoryName(Path.GetFullPath(path)));
             output.WriteLine(published.Unchanged
                 ? $"no changes: version {published.Snapshot.Version} of account '{account}' is already this content; nothing written"
                 : $"published version {published.Snapshot.Version} for account '{account}' ({Summary(published.Diff)})");
