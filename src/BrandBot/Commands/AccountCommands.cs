@@ -40,7 +40,7 @@ internal static class AccountCommands
     private static Command Plan(TextWriter output, TextWriter error)
     {
         var (file, account, settings, json) = (CommonOptions.File("the rules file"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.Json());
-        var command = new Command("plan", "Prints what apply would change — the menu button by button, conditional menus, tags to create, codes to mint — and writes nothing. Last line: N changes, or no changes.") { file, account, settings, json };
+        var command = new Command("plan", "Prints what apply would change — local files to upload (kind, size, hash; or unchanged), the menu button by button, conditional menus, tags to create, codes to mint — and writes nothing. Last line: N changes, or no changes.") { file, account, settings, json };
         command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (store, session) =>
             PlanAsync(store, session, parsed.GetValue(file)!, parsed.GetValue(json), output, error)));
         return command;
@@ -49,7 +49,7 @@ internal static class AccountCommands
     private static Command Apply(TextWriter output, TextWriter error)
     {
         var (file, account, settings, by) = (CommonOptions.File("the rules file"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.By());
-        var command = new Command("apply", "Validates FILE, then makes exactly the changes plan shows (tags, menu, conditional menus, codes), audited; a second apply of the same file makes none.") { file, account, settings, by };
+        var command = new Command("apply", "Validates FILE and its local files (WeChat's format and size limits), then makes exactly the changes plan shows (uploads, tags, menu, conditional menus, codes), audited; a second apply of the same file makes none.") { file, account, settings, by };
         command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (store, session) =>
             ApplyAsync(store, session, parsed.GetValue(file)!, parsed.GetValue(by) ?? Environment.UserName, output, error)));
         return command;
