@@ -76,9 +76,19 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time, IRuleMedi
     }
 
     /// <summary>What publishing <paramref name="yaml"/> would change against the live version.</summary>
-    public async Task<(RuleSetDiff Diff, long LiveVersion)> DiffAsync(string account, string yaml, CancellationToken cancellationToken = default)
+    /// <param name="mediaFolder">As for <see cref="PublishAsync"/>: local files get the ids publish would give them, so an unchanged file shows no change.</param>
+    public async Task<(RuleSetDiff Diff, long LiveVersion)> DiffAsync(string account, string yaml, CancellationToken cancellationToken = default, string? mediaFolder = null)
     {
-        var parsed = Validated(yaml);
+        try
+        {
+            yaml = await ResolveMediaAsync(account, yaml, mediaFolder, cancellationToken);
+        }
+        catch (PublishRefusedException)
+        {
+            // A missing file is publish's refusal to make; the diff compares the rules as written.
+        }
+
+        var parsed = RulesFile.Parse(yaml) is { HasErrors: false, Definition: { } definition } ? definition : Validated(yaml);
         var live = await store.GetCurrentAsync(account, cancellationToken);
         return (RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed), live?.Version ?? 0);
     }

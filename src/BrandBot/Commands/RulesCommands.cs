@@ -144,7 +144,7 @@ internal static class RulesCommands
 
         try
         {
-            var (diff, live) = await store.Publisher.DiffAsync(account, yaml);
+            var (diff, live) = await store.Publisher.DiffAsync(account, yaml, mediaFolder: Path.GetDirectoryName(Path.GetFullPath(path)));
             if (json)
             {
                 CommonOptions.WriteJson(output, new { account, live, added = diff.Added, changed = diff.Changed, removed = diff.Removed });

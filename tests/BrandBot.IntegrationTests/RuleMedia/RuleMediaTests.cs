@@ -129,6 +129,30 @@ public sealed class RuleMediaTests : RedisAndFakeWeChat
         Assert.Equal(reply["Image/MediaId"], (await EventuallyAsync(server, "poster", r => r["MsgType"] == "image"))["Image/MediaId"]);
     }
 
+    [Fact]
+    public async Task AServerOnARulesFileWithFiles_RefusesToStartUntilApply_ThenAnswersWithTheMedia()
+    {
+        var rules = WriteRulesWithFiles(Rules);
+
+        var settings = SettingsFor(rules);
+        // Only acme: the test settings' second account shares the file, and apply runs for acme.
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("BrandBot:Accounts:1:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
+
+        var refused = await Assert.ThrowsAsync<BrandBot.Options.StartupProblemsException>(() => TestServer.StartAsync(settings));
+        Assert.Contains(refused.Problems, p => p.Contains("line 5: error: image file 'posters/spring.png' is not uploaded yet", StringComparison.Ordinal) && p.Contains("brandbot account apply", StringComparison.Ordinal));
+
+        Assert.Equal(0, (await AccountAsync("apply", rules)).Code);
+        // rules diff sees the file as the id publish would give it: nothing to change once published.
+        await using var server = await TestServer.StartAsync(settings);
+        Assert.True(Api.Broadcasts.HasMaterial((await EventuallyAsync(server, "poster", r => r["MsgType"] == "image"))["Image/MediaId"]!));
+        var (code, output, _) = await CliAsync(["rules", "diff", rules, "--account", "acme", "--settings", Settings()]);
+        Assert.Equal(0, code);
+        Assert.Contains("  no changes", output);
+    }
+
     private static string WriteRulesWithFiles(string yaml)
     {
         var rules = TestAccounts.WriteRules(yaml);
