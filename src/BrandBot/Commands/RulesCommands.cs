@@ -101,9 +101,13 @@ internal static class RulesCommands
         }
 
         var result = RulesFile.Parse(await File.ReadAllTextAsync(path), account is null || HasAppSecret(options!, account));
-        PrintProblems(path, result.Problems, output, error);
-        var errors = result.Problems.Count(p => p.Severity == ProblemSeverity.Error);
-        var warnings = result.Problems.Count - errors;
+        // Local files are checked against WeChat's limits here too, so a mistake shows before apply (docs/rules-file.md#local-files).
+        var problems = result.Definition is { } rules
+            ? [.. result.Problems.Concat(Account.Media.RuleMediaFiles.Check(rules, Path.GetDirectoryName(Path.GetFullPath(path))!).Problems).OrderBy(p => p.Line)]
+            : result.Problems;
+        PrintProblems(path, problems, output, error);
+        var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
+        var warnings = problems.Count - errors;
         output.WriteLine(errors == 0
             ? $"{path}: OK — {result.Definition?.Rules.Count ?? 0} rules, {warnings} warnings"
             : $"{path}: {errors} errors, {warnings} warnings");

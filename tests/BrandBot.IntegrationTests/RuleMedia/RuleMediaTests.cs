@@ -90,6 +90,10 @@ public sealed class RuleMediaTests : RedisAndFakeWeChat
             Assert.Contains("nothing planned or changed", error);
         }
 
+        var validate = await CliAsync(["rules", "validate", rules]);
+        Assert.Equal(1, validate.Code);
+        Assert.Contains(expected, validate.Error);
+
         Assert.Empty(Api.Account.Calls);
         Assert.Empty(Api.Broadcasts.Uploads);
     }
@@ -151,6 +155,23 @@ public sealed class RuleMediaTests : RedisAndFakeWeChat
         var (code, output, _) = await CliAsync(["rules", "diff", rules, "--account", "acme", "--settings", Settings()]);
         Assert.Equal(0, code);
         Assert.Contains("  no changes", output);
+    }
+
+    [Fact]
+    public async Task AVideo_IsUploadedWithTheDescriptionWeChatRequires_AndAnswersWithItsMediaId()
+    {
+        var rules = WriteRulesWithFiles(Rules + "\n  - { name: clip, keywords: [ equal: \"clip\" ], replies: [ video: { file: clips/spring.mp4, title: \"Spring\" } ] }\n");
+        Directory.CreateDirectory(PathOf(rules, "clips"));
+        await File.WriteAllBytesAsync(PathOf(rules, "clips/spring.mp4"), Bytes(4096, seed: 5));
+        await using var server = await TestServer.StartAsync(SettingsFor(TestAccounts.WriteRules(TestAccounts.Rules)));
+
+        var (code, output, error) = await AccountAsync("apply", rules);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("material video spring.mp4", Api.Broadcasts.Uploads);
+        Assert.Equal(0, (await RulesAsync("publish", rules)).Code);
+        var reply = await EventuallyAsync(server, "clip", r => r["MsgType"] == "video");
+        Assert.True(Api.Broadcasts.HasMaterial(reply["Video/MediaId"]!));
+        Assert.Equal("Spring", reply["Video/Title"]);
     }
 
     private static string WriteRulesWithFiles(string yaml)
