@@ -84,6 +84,15 @@ public class MediaFileTests
     }
 
     [Fact]
+    public void AReplyWithoutMediaId_BesideAFileOnTheSameLine_IsStillReported()
+    {
+        var result = RulesFile.Parse("rules:\n  - name: a\n    keywords: [ equal: \"a\" ]\n    replies: [ image: { file: a.png }, voice: {} ]\n");
+
+        var problem = Assert.Single(result.Problems, p => p.Message.EndsWith("reply needs a mediaId", StringComparison.Ordinal));
+        Assert.Equal((4, "rule 'a': a voice reply needs a mediaId"), (problem.Line, problem.Message));
+    }
+
+    [Fact]
     public void AMalformedMediaEntry_IsReportedWithItsLine()
     {
         var result = RulesFile.Parse(Rules + "\nmedia:\n  - { file: posters/spring.png, kind: image }\n");
