@@ -53,11 +53,19 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time, IRuleMedi
         await CommitAsync(account, await ResolveMediaAsync(account, yaml, mediaFolder, cancellationToken), by, message, AuditRecord.Publish, onlyIfEmpty: false, cancellationToken);
 
     /// <summary>Publishes <paramref name="yaml"/> as version 1 unless some version already exists; null if one did.</summary>
-    public async Task<RuleSnapshot?> PublishInitialAsync(string account, string yaml, string by, string message, CancellationToken cancellationToken = default)
+    /// <param name="resolveMedia">
+    /// False to publish the YAML exactly as given: a reseed puts back rules that were live, whose media ids
+    /// WeChat still holds even when the store lost the upload records with the rules.
+    /// </param>
+    public async Task<RuleSnapshot?> PublishInitialAsync(string account, string yaml, string by, string message, CancellationToken cancellationToken = default, bool resolveMedia = true)
     {
         try
         {
-            yaml = await ResolveMediaAsync(account, yaml, null, cancellationToken);
+            if (resolveMedia)
+            {
+                yaml = await ResolveMediaAsync(account, yaml, null, cancellationToken);
+            }
+
             return (await CommitAsync(account, yaml, by, message, AuditRecord.Publish, onlyIfEmpty: true, cancellationToken)).Snapshot;
         }
         catch (InitialVersionExistsException)

@@ -138,13 +138,7 @@ public sealed class RuleMediaTests : RedisAndFakeWeChat
     {
         var rules = WriteRulesWithFiles(Rules);
 
-        var settings = SettingsFor(rules);
-        // Only acme: the test settings' second account shares the file, and apply runs for acme.
-        foreach (var key in settings.Keys.Where(k => k.StartsWith("BrandBot:Accounts:1:", StringComparison.Ordinal)).ToList())
-        {
-            settings.Remove(key);
-        }
-
+        var settings = OnlyAcme(SettingsFor(rules));
         var refused = await Assert.ThrowsAsync<BrandBot.Options.StartupProblemsException>(() => TestServer.StartAsync(settings));
         Assert.Contains(refused.Problems, p => p.Contains("line 5: error: image file 'posters/spring.png' is not uploaded yet", StringComparison.Ordinal) && p.Contains("brandbot account apply", StringComparison.Ordinal));
 
@@ -155,6 +149,29 @@ public sealed class RuleMediaTests : RedisAndFakeWeChat
         var (code, output, _) = await CliAsync(["rules", "diff", rules, "--account", "acme", "--settings", Settings()]);
         Assert.Equal(0, code);
         Assert.Contains("  no changes", output);
+    }
+
+    [Fact]
+    public async Task ARedisThatLostEverything_IsReseededWithTheLiveRules_TheirMediaIdsKept()
+    {
+        var rules = WriteRulesWithFiles(Rules);
+        Assert.Equal(0, (await AccountAsync("apply", rules)).Code);
+        // The server's own rules file, so its files are there to hash when the store comes back empty.
+        await using var server = await TestServer.StartAsync(OnlyAcme(SettingsFor(rules)));
+        var mediaId = (await EventuallyAsync(server, "poster", r => r["MsgType"] == "image"))["Image/MediaId"];
+
+        // A Redis restarted without persistence: the rules and the upload records are gone together.
+        await using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.Configuration + ",allowAdmin=true"))
+        {
+            await admin.GetServer(admin.GetEndPoints()[0]).FlushAllDatabasesAsync();
+        }
+
+        await server.Services.GetRequiredService<BrandBot.Services.RulesActivator>().ActivateAsync("acme");
+
+        var reseeded = await server.Services.GetRequiredService<IRuleStore>().GetCurrentAsync("acme");
+        Assert.Equal(1, reseeded!.Version);
+        Assert.Contains($"id: \"{mediaId}\"", reseeded.Yaml);
+        Assert.Equal(mediaId, (await EventuallyAsync(server, "poster", r => r["MsgType"] == "image"))["Image/MediaId"]);
     }
 
     [Fact]
@@ -172,6 +189,17 @@ public sealed class RuleMediaTests : RedisAndFakeWeChat
         var reply = await EventuallyAsync(server, "clip", r => r["MsgType"] == "video");
         Assert.True(Api.Broadcasts.HasMaterial(reply["Video/MediaId"]!));
         Assert.Equal("Spring", reply["Video/Title"]);
+    }
+
+    /// <summary>Only acme: the test settings' second account shares the rules file, and apply runs for acme.</summary>
+    private static Dictionary<string, string?> OnlyAcme(Dictionary<string, string?> settings)
+    {
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("BrandBot:Accounts:1:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
+
+        return settings;
     }
 
     private static string WriteRulesWithFiles(string yaml)
