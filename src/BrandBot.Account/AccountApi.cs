@@ -21,17 +21,24 @@ public sealed class WeChatApiException(string path, int code, string message)
 /// token WeChat rejects (40001/40014/42001) is discarded and the call made once more with a fresh one —
 /// safe, because WeChat refuses those before doing anything.
 /// </summary>
-public sealed class AccountApi(AccessTokens tokens, WeChatApiClient client, ApiCredentials credentials)
+public sealed class AccountApi(AccessTokens tokens, WeChatApiClient client, ApiCredentials credentials) : Media.IMediaUploadApi
 {
     public string Account => credentials.Account;
 
     /// <summary>Calls <paramref name="path"/>; returns the answer's root, or throws <see cref="WeChatApiException"/> for a non-zero errcode.</summary>
-    public async Task<JsonElement> CallAsync(string path, byte[]? body, CancellationToken cancellationToken)
+    public Task<JsonElement> CallAsync(string path, byte[]? body, CancellationToken cancellationToken) =>
+        WithTokenAsync(path, token => client.CallAsync(path, token, body, cancellationToken), cancellationToken);
+
+    /// <summary>A material or uploadimg upload (docs/account-as-code.md#media-files).</summary>
+    public Task<JsonElement> UploadAsync(string path, string fileName, byte[] bytes, string? description, CancellationToken cancellationToken) =>
+        WithTokenAsync(path, token => client.UploadAsync(path, token, fileName, bytes, cancellationToken, description), cancellationToken);
+
+    private async Task<JsonElement> WithTokenAsync(string path, Func<string, Task<JsonDocument>> call, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var token = await tokens.GetAsync(credentials, cancellationToken);
-            using var answer = await client.CallAsync(path, token, body, cancellationToken);
+            using var answer = await call(token);
             var (code, message) = WeChatApiClient.Error(answer.RootElement);
             if (code == 0)
             {

@@ -18,7 +18,7 @@ public sealed record WeChatAnswer(int Code, string Message, JsonElement Root)
 /// discarded and the same body sent once more — safe even for a mass send, because WeChat refuses those
 /// before looking at the message, and the body keeps its clientmsgid.
 /// </summary>
-public sealed class BroadcastApi(AccessTokens tokens, WeChatApiClient client, ApiCredentials credentials)
+public sealed class BroadcastApi(AccessTokens tokens, WeChatApiClient client, ApiCredentials credentials) : Account.Media.IMediaUploadApi
 {
     public string Account => credentials.Account;
 
@@ -55,11 +55,11 @@ public sealed class BroadcastApi(AccessTokens tokens, WeChatApiClient client, Ap
         return answer.Code == 0 ? answer : throw new WeChatApiException(path, answer.Code, answer.Message);
     }
 
-    /// <summary>An upload (material/add_material, media/uploadimg); a non-zero errcode throws.</summary>
-    public async Task<WeChatAnswer> UploadAsync(string path, string fileName, byte[] bytes, CancellationToken cancellationToken)
+    /// <summary>An upload (material/add_material, media/uploadimg) for the shared <see cref="Account.Media.MediaUploader"/>; a non-zero errcode throws.</summary>
+    public async Task<JsonElement> UploadAsync(string path, string fileName, byte[] bytes, string? description, CancellationToken cancellationToken)
     {
-        var answer = await WithTokenAsync(token => client.UploadAsync(path, token, fileName, bytes, cancellationToken), cancellationToken);
-        return answer.Code == 0 ? answer : throw new WeChatApiException(path, answer.Code, answer.Message);
+        var answer = await WithTokenAsync(token => client.UploadAsync(path, token, fileName, bytes, cancellationToken, description), cancellationToken);
+        return answer.Code == 0 ? answer.Root : throw new WeChatApiException(path, answer.Code, answer.Message);
     }
 
     /// <summary>Makes <paramref name="call"/> with the account's token, once more with a fresh one if WeChat rejects it.</summary>

@@ -1,3 +1,4 @@
+using BrandBot.Account;
 using BrandBot.Broadcasts.Content;
 using BrandBot.Broadcasts.Planning;
 using BrandBot.Broadcasts.Results;
@@ -23,6 +24,7 @@ public static class BroadcastsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBroadcastStore>(sp => new InMemoryBroadcastStore(sp.GetRequiredService<TimeProvider>()));
+        services.AddMediaUploads();
         services.AddSingleton(options);
         services.AddSingleton(new BroadcastAccounts(accounts));
         services.AddSingleton(new BroadcastStatsOffset(statsUtcOffset));

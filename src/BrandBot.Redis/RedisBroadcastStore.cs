@@ -199,12 +199,6 @@ public sealed class RedisBroadcastStore(IConnectionMultiplexer redis) : IBroadca
         return ((long?)values[0] ?? 0, (long?)values[1] ?? 0);
     }
 
-    public async Task<string?> GetMediaAsync(string account, string key, CancellationToken cancellationToken = default) =>
-        await Db.HashGetAsync(RedisKeys.Broadcast(account, "media"), key) is { IsNull: false } value ? (string)value! : null;
-
-    public Task SetMediaAsync(string account, string key, string value, CancellationToken cancellationToken = default) =>
-        Db.HashSetAsync(RedisKeys.Broadcast(account, "media"), key, value);
-
     public Task<bool> ClaimPreviewAsync(string account, string key, CancellationToken cancellationToken = default) =>
         Db.HashSetAsync(RedisKeys.Broadcast(account, "previews"), key, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), When.NotExists);
 

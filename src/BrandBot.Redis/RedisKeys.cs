@@ -134,4 +134,11 @@ public static class RedisKeys
     /// <c>recv</c> hash OpenID → "id@unix;…" (31 days), <c>unfollows</c> hash, <c>media</c> hash content hash → id, <c>previews</c> hash.
     /// </summary>
     public static RedisKey Broadcast(string account, string part) => AccountPrefix(account) + "bcast:" + part;
+
+    /// <summary>
+    /// Media records (docs/account-as-code.md#media-files): hash record key (kind prefix + content hash, or a
+    /// broadcast's draft) → media id or URL. Still the broadcasts' <c>bcast:media</c> hash, where these were
+    /// first kept, so nothing uploaded before is uploaded again.
+    /// </summary>
+    public static RedisKey Media(string account) => Broadcast(account, "media");
 }

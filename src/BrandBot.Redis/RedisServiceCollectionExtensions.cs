@@ -32,6 +32,7 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<ITokenStore>(_ => new RedisTokenStore(redis));
         services.AddSingleton<ITagQueue>(_ => new RedisTagQueue(redis));
         services.AddSingleton<IAccountRecords>(_ => new RedisAccountRecords(redis));
+        services.AddSingleton<BrandBot.Account.Media.IMediaRecords>(_ => new RedisMediaRecords(redis));
         services.AddSingleton<IPushGate>(sp => new RedisPushGate(
             redis, sp.GetRequiredService<InMemoryPushGate>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryObserver>()));
         services.AddSingleton<IPushLedger>(sp => new RedisPushLedger(

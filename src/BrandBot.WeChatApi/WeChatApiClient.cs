@@ -55,13 +55,19 @@ public sealed class WeChatApiClient(IHttpClientFactory clients)
     }
 
     /// <summary>A multipart upload with the file in the form field <c>media</c>, as material/add_material and media/uploadimg take it.</summary>
+    /// <param name="description">The <c>description</c> form field (a video's title and introduction as JSON), or null.</param>
     /// <exception cref="HttpRequestException">No JSON answer came (HTTP error, too large, not JSON, connection lost).</exception>
-    public async Task<JsonDocument> UploadAsync(string path, string accessToken, string fileName, byte[] bytes, CancellationToken cancellationToken)
+    public async Task<JsonDocument> UploadAsync(string path, string accessToken, string fileName, byte[] bytes, CancellationToken cancellationToken, string? description = null)
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue(MediaTypeOf(fileName));
         form.Add(file, "media", fileName);
+        if (description is not null)
+        {
+            form.Add(new StringContent(description, System.Text.Encoding.UTF8), "description");
+        }
+
         return await SendAsync(WithToken(path, accessToken), form, MaxAnswerBytes, cancellationToken);
     }
 
@@ -108,6 +114,11 @@ public sealed class WeChatApiClient(IHttpClientFactory clients)
         ".gif" => "image/gif",
         ".bmp" => "image/bmp",
         ".jpg" or ".jpeg" => "image/jpeg",
+        ".mp3" => "audio/mpeg",
+        ".amr" => "audio/amr",
+        ".wav" => "audio/wav",
+        ".wma" => "audio/x-ms-wma",
+        ".mp4" => "video/mp4",
         _ => "application/octet-stream",
     };
 

@@ -334,6 +334,11 @@ public sealed class FakeBroadcasts(FakeAccount account)
         }
     }
 
+    /// <summary>
+    /// material/add_material (permanent: image 10 MB bmp/png/jpeg/jpg/gif, voice 2 MB mp3/wma/wav/amr, video
+    /// 10 MB mp4 with a description field, thumb 64 KB jpg) and media/uploadimg (jpg/png, 1 MB), with
+    /// WeChat's codes: 40004 unknown type, 40005 a format the type does not take, 40009–40012 too large.
+    /// </summary>
     private async Task<JsonObject> UploadAsync(HttpContext context, bool permanent)
     {
         var form = await context.Request.ReadFormAsync();
@@ -343,23 +348,56 @@ public sealed class FakeBroadcasts(FakeAccount account)
             return Error(41005, "media data missing");
         }
 
-        var limit = permanent ? 10L * 1024 * 1024 : 1024 * 1024;
-        if (file.Length > limit)
+        var type = permanent ? context.Request.Query["type"].ToString() : "uploadimg";
+        if (!UploadLimits.TryGetValue(type, out var limit))
         {
-            return Error(40009, "invalid image size");
+            return Error(40004, "invalid media type");
+        }
+
+        if (!limit.Extensions.Contains(Path.GetExtension(file.FileName).ToLowerInvariant()))
+        {
+            return Error(40005, "invalid file type");
+        }
+
+        if (file.Length > limit.MaxBytes)
+        {
+            return Error(limit.TooLarge, "invalid file size");
+        }
+
+        if (type == "video" && string.IsNullOrEmpty(form["description"]))
+        {
+            return Error(40002, "video description missing");
         }
 
         lock (_gate)
         {
             var id = $"MEDIA-{++_nextMedia}";
-            Uploads.Enqueue((permanent ? "material " : "uploadimg ") + file.FileName);
+            Uploads.Enqueue((permanent ? (type == "image" ? "material " : $"material {type} ") : "uploadimg ") + file.FileName);
             if (permanent)
             {
                 _materials.Add(id);
-                return new JsonObject { ["media_id"] = id, ["url"] = $"http://mmbiz.qpic.cn/fake/{id}/0" };
+                return type == "image" ? new JsonObject { ["media_id"] = id, ["url"] = $"http://mmbiz.qpic.cn/fake/{id}/0" } : new JsonObject { ["media_id"] = id };
             }
 
             return new JsonObject { ["url"] = $"http://mmbiz.qpic.cn/fake/{id}/0" };
+        }
+    }
+
+    private static readonly Dictionary<string, (string[] Extensions, long MaxBytes, int TooLarge)> UploadLimits = new(StringComparer.Ordinal)
+    {
+        ["image"] = ([".bmp", ".png", ".jpeg", ".jpg", ".gif"], 10L * 1024 * 1024, 40009),
+        ["voice"] = ([".mp3", ".wma", ".wav", ".amr"], 2L * 1024 * 1024, 40010),
+        ["video"] = ([".mp4"], 10L * 1024 * 1024, 40011),
+        ["thumb"] = ([".jpg", ".jpeg"], 64L * 1024, 40012),
+        ["uploadimg"] = ([".jpg", ".jpeg", ".png"], 1024L * 1024, 40009),
+    };
+
+    /// <summary>Whether a permanent material with this id exists (a reply or a draft may name it).</summary>
+    public bool HasMaterial(string mediaId)
+    {
+        lock (_gate)
+        {
+            return _materials.Contains(mediaId);
         }
     }
 

@@ -12,7 +12,8 @@ public class RulesSchemaTests
     [Fact]
     public void Schema_NamesTheSameKeysAsTheLoader()
     {
-        Assert.Equal(["default", "flowDefaults", "flows", "follow", "menu", "rules"], Keys(Schema.GetProperty("properties")));
+        Assert.Equal(["default", "flowDefaults", "flows", "follow", "media", "menu", "rules"], Keys(Schema.GetProperty("properties")));
+        Assert.Equal(["file", "id", "kind", "sha256"], Keys(Schema.GetProperty("properties").GetProperty("media").GetProperty("items").GetProperty("properties")));
         var defs = Schema.GetProperty("$defs");
         Assert.Equal(["escape", "fallback", "flow", "keywords", "menuKeys", "mode", "name", "priority", "replies", "tag"], Keys(defs.GetProperty("rule").GetProperty("properties")));
         Assert.Equal(["contain", "equal", "regex"], Keys(defs.GetProperty("rule").GetProperty("properties").GetProperty("keywords").GetProperty("items").GetProperty("properties")));
@@ -23,6 +24,10 @@ public class RulesSchemaTests
         Assert.Equal(["accept", "ask", "attempts", "call", "exhausted", "fallback", "invalid", "prompt", "say"], Keys(defs.GetProperty("step").GetProperty("properties")));
         Assert.Equal(["buttons", "byTag"], Keys(defs.GetProperty("menu").GetProperty("properties")));
         Assert.Equal(["article", "key", "location", "miniprogram", "name", "photo", "scan", "sub", "url"], Keys(defs.GetProperty("button").GetProperty("properties")));
+        // A media reply names a mediaId or a local file (docs/rules-file.md#local-files).
+        Assert.Equal(["file", "mediaId"], Keys(defs.GetProperty("media").GetProperty("properties")));
+        Assert.Equal(["description", "file", "mediaId", "title"], Keys(defs.GetProperty("reply").GetProperty("properties").GetProperty("video").GetProperty("properties")));
+        Assert.Equal(["file"], Keys(defs.GetProperty("localFile").GetProperty("properties")));
         Assert.Equal(["random_one", "reply_all"], defs.GetProperty("mode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
     }
 

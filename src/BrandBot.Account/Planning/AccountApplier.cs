@@ -1,3 +1,4 @@
+using BrandBot.Account.Media;
 using BrandBot.Account.Menus;
 
 namespace BrandBot.Account.Planning;
@@ -8,9 +9,10 @@ public sealed record ApplyResult(IReadOnlyList<string> Done, string? Error);
 /// <summary>
 /// Makes a plan's calls in order and stops at the first refusal: what was done stays done (and is
 /// audited), the rest is left for the next apply, which plans again from what the account then is.
-/// Each minted code is recorded the moment WeChat answers, before the next call.
+/// Each minted code is recorded the moment WeChat answers, before the next call; so is each uploaded
+/// file's media id, by content hash (docs/account-as-code.md#media-files).
 /// </summary>
-public sealed class AccountApplier(AccountApi api, IAccountRecords records, TimeProvider time)
+public sealed class AccountApplier(AccountApi api, IAccountRecords records, TimeProvider time, MediaUploader? uploader = null)
 {
     public async Task<ApplyResult> ApplyAsync(AccountPlan plan, IReadOnlyDictionary<string, int> tags, CancellationToken cancellationToken)
     {
@@ -52,6 +54,14 @@ public sealed class AccountApplier(AccountApi api, IAccountRecords records, Time
 
                 var menuId = await api.AddConditionalAsync(WireButton.Json(conditional.Buttons, tagId), cancellationToken);
                 return $"menu/addconditional for tag '{conditional.Tag}' (menuid {menuId})";
+            case UploadMediaStep upload:
+                if (uploader is null)
+                {
+                    throw new InvalidOperationException("uploads need a MediaUploader");
+                }
+
+                var (id, uploaded) = await uploader.UploadOnceAsync(api, upload.File.Kind, upload.File.FullPath, cancellationToken);
+                return $"{upload.File.Kind.ApiPath.Split('?')[0].Replace("cgi-bin/", "", StringComparison.Ordinal)} {upload.File.Kind.Name} {upload.File.File} → {id}{(uploaded ? "" : " (recorded meanwhile)")}";
             case MintCodeStep mint:
                 var expires = mint.Qr.Permanent ? null : mint.Qr.Expires;
                 var (ticket, url, seconds) = await api.CreateQrCodeAsync(mint.Scene, expires, cancellationToken);
@@ -71,6 +81,7 @@ public sealed class AccountApplier(AccountApi api, IAccountRecords records, Time
         DeleteConditionalStep stale => $"menu/delconditional {stale.MenuId}",
         AddConditionalStep conditional => $"menu/addconditional for tag '{conditional.Tag}'",
         MintCodeStep mint => $"qrcode/create for scene '{mint.Scene}'",
+        UploadMediaStep upload => $"upload of {upload.File.Kind.Name} {upload.File.File}",
         _ => step.ToString(),
     };
 
@@ -84,6 +95,8 @@ public sealed class AccountApplier(AccountApi api, IAccountRecords records, Time
         WeChatApiException { Code: 65305 } => "errcode 65305: the account has as many conditional menus as WeChat allows",
         WeChatApiException { Code: 65306 } => "errcode 65306: conditional menus need a verified account",
         WeChatApiException { Code: 45064 } => "errcode 45064: the mini program is not linked to this account",
+        WeChatApiException { Code: 45001 or 40009 or 40010 or 40011 or 40012 } => $"errcode {((WeChatApiException)ex).Code}: WeChat finds the file too large for its kind",
+        WeChatApiException { Code: 40004 or 40005 } => $"errcode {((WeChatApiException)ex).Code}: WeChat does not take this file's format for its kind",
         WeChatApiException { Code: 48001 } => "errcode 48001: this account may not change menus through the API (verify it)",
         WeChatApiException api => $"errcode {api.Code} ({api.ErrMsg})",
         _ => ex.Message,

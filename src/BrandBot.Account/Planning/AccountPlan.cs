@@ -1,3 +1,4 @@
+using BrandBot.Account.Media;
 using BrandBot.Account.Menus;
 using BrandBot.Rules.Model;
 
@@ -22,8 +23,20 @@ public sealed record AddConditionalStep(string Tag, IReadOnlyList<WireButton> Bu
 
 public sealed record MintCodeStep(string Scene, QrDefinition Qr) : ApplyStep;
 
-/// <summary>What <c>account apply</c> would change: the lines to show and the calls to make.</summary>
+/// <summary>Uploads a local file the rules name as permanent material (or through uploadimg), recording its id by content hash.</summary>
+public sealed record UploadMediaStep(RuleMediaFile File) : ApplyStep;
+
+/// <summary>A local file the rules name, and whether its bytes were uploaded before (then apply leaves it alone).</summary>
+public sealed record PlannedUpload(RuleMediaFile File, bool Unchanged)
+{
+    public override string ToString() =>
+        $"{File.Kind.Name} {File.File} ({MediaKind.Size(File.Size)}, sha256 {File.ShortHash}): {(Unchanged ? "unchanged" : "upload")}";
+}
+
+/// <summary>What <c>account apply</c> would change: the lines to show, the calls to make, and every local file with its state.</summary>
 public sealed record AccountPlan(IReadOnlyList<PlanChange> Changes, IReadOnlyList<ApplyStep> Steps)
 {
     public bool IsEmpty => Steps.Count == 0;
+
+    public IReadOnlyList<PlannedUpload> Uploads { get; init; } = [];
 }

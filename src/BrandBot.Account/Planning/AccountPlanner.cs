@@ -1,3 +1,4 @@
+using BrandBot.Account.Media;
 using BrandBot.Account.Menus;
 using BrandBot.Rules.Model;
 
@@ -9,14 +10,21 @@ namespace BrandBot.Account.Planning;
 /// conditional menu names a tag by id), then the default menu (conditional menus need one), then
 /// stale conditional menus deleted, then the declared ones added — the first listed last, because
 /// WeChat matches the newest first — and finally codes to mint. Tags WeChat has that the file does
-/// not name are left alone: operators and CRMs create tags too.
+/// not name are left alone: operators and CRMs create tags too. Local files the replies name come
+/// first, each uploaded only when its bytes never were (docs/account-as-code.md#media-files).
 /// </summary>
 public static class AccountPlanner
 {
-    public static AccountPlan Plan(RuleSetDefinition rules, AccountState state, DateTimeOffset now)
+    /// <param name="uploads">The rules' local files and whether each was uploaded before; none when null.</param>
+    public static AccountPlan Plan(RuleSetDefinition rules, AccountState state, DateTimeOffset now, IReadOnlyList<PlannedUpload>? uploads = null)
     {
         var changes = new List<PlanChange>();
         var steps = new List<ApplyStep>();
+        foreach (var upload in uploads?.Where(u => !u.Unchanged) ?? [])
+        {
+            changes.Add(new('+', "upload", $"{upload.File.Kind.Name} {upload.File.File}", $"{MediaKind.Size(upload.File.Size)}, sha256 {upload.File.ShortHash}"));
+            steps.Add(new UploadMediaStep(upload.File));
+        }
 
         foreach (var tag in rules.DeclaredTags().Keys.Where(t => !state.Tags.ContainsKey(t)))
         {
@@ -34,7 +42,7 @@ public static class AccountPlanner
             PlanCode(channel, state.Codes.GetValueOrDefault(channel.Scene), now, changes, steps);
         }
 
-        return new AccountPlan(changes, steps);
+        return new AccountPlan(changes, steps) { Uploads = uploads ?? [] };
     }
 
     private static void PlanMenus(MenuDefinition menu, AccountState state, List<PlanChange> changes, List<ApplyStep> steps)

@@ -1,5 +1,5 @@
+using BrandBot.Account.Media;
 using BrandBot.Broadcasts.Files;
-using BrandBot.Broadcasts.Store;
 using BrandBot.WeChatApi;
 
 namespace BrandBot.Broadcasts.Content;
@@ -17,10 +17,10 @@ public sealed record Upload(string Kind, string Path, string Hash, bool Known)
 /// Turns a file's content into what WeChat sends
 /// (docs/broadcasts.md#decisions-where-wechat-or-the-issue-is-silent): an image becomes permanent material;
 /// articles get their covers as permanent material, their bodies' images through uploadimg, and one draft
-/// per broadcast. Each file is uploaded once per content hash, remembered in
-/// the store; the draft once per broadcast and content.
+/// per broadcast. Each file is uploaded once per content hash by the <see cref="MediaUploader"/> the rules
+/// share (docs/account-as-code.md#media-files); the draft once per broadcast and content.
 /// </summary>
-public sealed class ContentPreparer(IBroadcastStore store)
+public sealed class ContentPreparer(IMediaRecords store, MediaUploader uploader)
 {
     /// <summary>The uploads the content needs (for plan), each marked when already done.</summary>
     public async Task<IReadOnlyList<Upload>> UploadsAsync(string account, BroadcastContent content, CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ public sealed class ContentPreparer(IBroadcastStore store)
         foreach (var (kind, path) in needed.Distinct())
         {
             var hash = ContentHash.OfFile(path);
-            uploads.Add(new Upload(kind, path, hash, await store.GetMediaAsync(account, MediaKey(kind, hash), cancellationToken) is not null));
+            uploads.Add(new Upload(kind, path, hash, await uploader.KnownAsync(account, KindOf(kind), hash, cancellationToken) is not null));
         }
 
         return uploads;
@@ -101,24 +101,17 @@ public sealed class ContentPreparer(IBroadcastStore store)
     /// <summary>The file's media id (or, for uploadimg, its URL), uploading it only when these bytes never were.</summary>
     private async Task<string> MaterialAsync(BroadcastApi api, string kind, string path, TextWriter? progress, CancellationToken cancellationToken)
     {
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-        var key = MediaKey(kind, ContentHash.Hex(bytes));
-        if (await store.GetMediaAsync(api.Account, key, cancellationToken) is { } known)
+        var (id, uploaded) = await uploader.UploadOnceAsync(api, KindOf(kind), path, cancellationToken);
+        if (uploaded)
         {
-            return known;
+            progress?.WriteLine($"  uploaded {kind} {Path.GetFileName(path)}");
         }
 
-        var answer = kind == "uploadimg"
-            ? await api.UploadAsync("cgi-bin/media/uploadimg", Path.GetFileName(path), bytes, cancellationToken)
-            : await api.UploadAsync("cgi-bin/material/add_material?type=image", Path.GetFileName(path), bytes, cancellationToken);
-        var value = (kind == "uploadimg" ? answer.String("url") : answer.String("media_id")) ?? throw new InvalidOperationException($"{kind} upload answered without its id");
-        await store.SetMediaAsync(api.Account, key, value, cancellationToken);
-        progress?.WriteLine($"  uploaded {kind} {Path.GetFileName(path)}");
-        return value;
+        return id;
     }
 
     /// <summary>Covers and images are both permanent image material, so one upload serves both.</summary>
-    private static string MediaKey(string kind, string hash) => (kind == "uploadimg" ? "img:" : "material:") + hash;
+    private static MediaKind KindOf(string kind) => kind == "uploadimg" ? MediaKind.ArticleImage : MediaKind.Image;
 
     private static string Json(RawJsonWriter writer) => System.Text.Encoding.UTF8.GetString(writer.ToUtf8());
 

@@ -57,11 +57,6 @@ public interface IBroadcastStore
 
     Task<(long Day, long Week)> UnfollowsAsync(string account, string id, CancellationToken cancellationToken = default);
 
-    /// <summary>An uploaded file's WeChat id or URL by content hash; null when never uploaded.</summary>
-    Task<string?> GetMediaAsync(string account, string key, CancellationToken cancellationToken = default);
-
-    Task SetMediaAsync(string account, string key, string value, CancellationToken cancellationToken = default);
-
     /// <summary>Claims a preview (recipient and content); false when it was sent before.</summary>
     Task<bool> ClaimPreviewAsync(string account, string key, CancellationToken cancellationToken = default);
 

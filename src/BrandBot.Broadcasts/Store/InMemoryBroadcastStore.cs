@@ -18,7 +18,6 @@ public sealed class InMemoryBroadcastStore(TimeProvider time) : IBroadcastStore
     private readonly Dictionary<(string, string), JobFinish> _finishes = [];
     private readonly Dictionary<(string, string), List<SentBroadcast>> _deliveries = [];
     private readonly Dictionary<(string, string), (long Day, long Week)> _unfollows = [];
-    private readonly Dictionary<(string, string), string> _media = [];
     private readonly HashSet<(string, string)> _previews = [];
 
     public Task<BroadcastRecord?> GetAsync(string account, string id, CancellationToken cancellationToken = default)
@@ -214,24 +213,6 @@ public sealed class InMemoryBroadcastStore(TimeProvider time) : IBroadcastStore
         {
             return Task.FromResult(_unfollows.GetValueOrDefault((account, id)));
         }
-    }
-
-    public Task<string?> GetMediaAsync(string account, string key, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            return Task.FromResult(_media.GetValueOrDefault((account, key)));
-        }
-    }
-
-    public Task SetMediaAsync(string account, string key, string value, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            _media[(account, key)] = value;
-        }
-
-        return Task.CompletedTask;
     }
 
     public Task<bool> ClaimPreviewAsync(string account, string key, CancellationToken cancellationToken = default)

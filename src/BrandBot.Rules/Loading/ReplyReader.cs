@@ -28,13 +28,13 @@ internal static class ReplyReader
         {
             "text" => reader.Scalar(value, "text") is { } text ? new TextReply(text) : null,
             "news" => ReadNews(reader, value),
-            "image" => Fields(reader, value, "image", "mediaId") is { } f ? new ImageReply(f["mediaId"] ?? "") : null,
-            "voice" => Fields(reader, value, "voice", "mediaId") is { } f ? new VoiceReply(f["mediaId"] ?? "") : null,
-            "video" => Fields(reader, value, "video", "mediaId", "title", "description") is { } f
-                ? new VideoReply(f["mediaId"] ?? "", f["title"], f["description"])
+            "image" => Fields(reader, value, "image", "mediaId", "file") is { } f ? new ImageReply(MediaId(reader, f, "image", line)) : null,
+            "voice" => Fields(reader, value, "voice", "mediaId", "file") is { } f ? new VoiceReply(MediaId(reader, f, "voice", line)) : null,
+            "video" => Fields(reader, value, "video", "mediaId", "file", "title", "description") is { } f
+                ? new VideoReply(MediaId(reader, f, "video", line), f["title"], f["description"])
                 : null,
             "music" => Fields(reader, value, "music", "title", "description", "musicUrl", "hqMusicUrl", "thumbMediaId") is { } f
-                ? new MusicReply(f["title"], f["description"], f["musicUrl"], f["hqMusicUrl"], f["thumbMediaId"])
+                ? new MusicReply(f["title"], f["description"], f["musicUrl"], f["hqMusicUrl"], FileOr(reader, f, "thumbMediaId", "thumb", line))
                 : null,
             "transfer" => Fields(reader, value, "transfer", "kfAccount") is { } f ? new TransferReply(f["kfAccount"]) : null,
             _ => Unknown(reader, keyNode, kind),
@@ -78,17 +78,43 @@ internal static class ReplyReader
         {
             if (Fields(reader, item, "a news article", "title", "description", "picUrl", "url") is { } f)
             {
-                articles.Add(new Article(f["title"] ?? "", f["description"], f["picUrl"], f["url"]));
+                articles.Add(new Article(f["title"] ?? "", f["description"], FileOr(reader, f, "picUrl", "uploadimg", YamlReader.LineOf(item)), f["url"]));
             }
         }
 
         return new NewsReply(articles);
     }
 
-    /// <summary>Reads a flat mapping of scalar fields; an empty value (e.g. <c>transfer: {}</c> or <c>transfer:</c>) gives no fields.</summary>
-    private static Dictionary<string, string?>? Fields(YamlReader reader, YamlNode node, string where, params string[] known)
+    /// <summary>
+    /// A media reply's id: its <c>mediaId</c>, or the id publish recorded for its local <c>file</c>
+    /// (docs/rules-file.md#local-files); "" when neither, which validation reports.
+    /// </summary>
+    private static string MediaId(YamlReader reader, FieldValues fields, string kind, int replyLine)
     {
-        var fields = known.ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
+        if (fields["file"] is not { } file)
+        {
+            return fields["mediaId"] ?? "";
+        }
+
+        if (fields["mediaId"] is not null)
+        {
+            reader.Error(replyLine, $"a {kind} reply names a mediaId or a file, not both");
+        }
+
+        return reader.MediaFile(kind, file, fields.Lines["file"], replyLine);
+    }
+
+    /// <summary>A field that takes a value or <c>{ file: PATH }</c> (a picture's URL, a thumb's media id).</summary>
+    private static string? FileOr(YamlReader reader, FieldValues fields, string key, string kind, int replyLine) =>
+        fields.Files.TryGetValue(key, out var file) ? reader.MediaFile(kind, file, fields.Lines[key], replyLine) : fields[key];
+
+    /// <summary>
+    /// Reads a flat mapping of scalar fields; an empty value (e.g. <c>transfer: {}</c> or <c>transfer:</c>) gives no fields.
+    /// A field that names a media id or a picture may instead be <c>{ file: PATH }</c>, kept in <see cref="FieldValues.Files"/>.
+    /// </summary>
+    private static FieldValues? Fields(YamlReader reader, YamlNode node, string where, params string[] known)
+    {
+        var fields = new FieldValues(known);
         if (YamlReader.IsNull(node))
         {
             return fields;
@@ -101,9 +127,39 @@ internal static class ReplyReader
 
         foreach (var (key, value) in reader.Entries(mapping, where, known))
         {
+            fields.Lines[key] = YamlReader.LineOf(value);
+            if (key is "picUrl" or "thumbMediaId" && value is YamlMappingNode file)
+            {
+                foreach (var (fileKey, path) in reader.Entries(file, key, "file"))
+                {
+                    if (reader.Scalar(path, fileKey) is { Length: > 0 } text)
+                    {
+                        fields.Files[key] = text;
+                    }
+                }
+
+                continue;
+            }
+
             fields[key] = reader.Scalar(value, key);
         }
 
         return fields;
+    }
+
+    /// <summary>A reply's fields: values by key, local files by key, and each key's line.</summary>
+    private sealed class FieldValues(string[] known)
+    {
+        private readonly Dictionary<string, string?> _values = known.ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
+
+        public Dictionary<string, string> Files { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
+
+        public string? this[string key]
+        {
+            get => _values[key];
+            set => _values[key] = value;
+        }
     }
 }

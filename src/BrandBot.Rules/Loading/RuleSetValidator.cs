@@ -88,6 +88,24 @@ public static class RuleSetValidator
             CheckGroup(group, $"scene '{scene}'", answersMessages: false, answersEvents: true, Error, Warn);
         }
 
+        // A local file's reply gets its id at publish (docs/rules-file.md#local-files), which refuses it until then:
+        // one "needs a mediaId" per such reply is not a mistake. Counted per line, so a reply beside it on the
+        // same line that really lacks its mediaId is still reported.
+        var pending = rules.MediaFiles.Where(m => m.Resolved is null && m.Kind is "image" or "voice" or "video")
+            .GroupBy(m => (m.ReplyLine, m.Kind)).ToDictionary(g => g.Key, g => g.Count());
+        for (var i = problems.Count - 1; i >= 0; i--)
+        {
+            foreach (var (line, kind) in pending.Keys.Where(k => k.ReplyLine == problems[i].Line && pending[k] > 0))
+            {
+                if (problems[i].Message.EndsWith($"a {kind} reply needs a mediaId", StringComparison.Ordinal))
+                {
+                    pending[(line, kind)]--;
+                    problems.RemoveAt(i);
+                    break;
+                }
+            }
+        }
+
         return [.. problems.OrderBy(p => p.Line)];
     }
 

@@ -15,6 +15,8 @@ public static class RulesYamlLoader
         var problems = new List<RuleProblem>();
         var reader = new YamlReader(problems);
         var rules = new List<RuleDefinition>();
+        var media = MediaSection.Read(yaml, reader);
+        reader.Media = media.GroupBy(m => (m.Kind, m.File)).ToDictionary(g => g.Key, g => g.Last());
         YamlRoot root;
         try
         {
@@ -63,7 +65,7 @@ public static class RulesYamlLoader
         var flowDefaults = FlowDefaults.Builtin;
         foreach (var (keyNode, value) in entries)
         {
-            switch (reader.KnownKey(keyNode, "the rules file", "follow", "default", "rules", "menu", "flows", "flowDefaults"))
+            switch (reader.KnownKey(keyNode, "the rules file", "follow", "default", "rules", "menu", "flows", "flowDefaults", MediaSection.Key))
             {
                 case "flows":
                     flows = FlowReader.ReadFlows(reader, value!);
@@ -94,7 +96,7 @@ public static class RulesYamlLoader
             }
         }
 
-        return (new RuleSetDefinition(follow, fallback, rules) { Menu = menu, Flows = flows, FlowDefaults = flowDefaults }, problems);
+        return (new RuleSetDefinition(follow, fallback, rules) { Menu = menu, Flows = flows, FlowDefaults = flowDefaults, MediaFiles = reader.MediaFiles, Media = media }, problems);
     }
 
     private static FollowDefinition? ReadFollow(YamlReader reader, YamlNode node)

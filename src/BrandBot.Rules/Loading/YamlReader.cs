@@ -1,3 +1,4 @@
+using BrandBot.Rules.Model;
 
 namespace BrandBot.Rules.Loading;
 
@@ -8,6 +9,20 @@ namespace BrandBot.Rules.Loading;
 public sealed class YamlReader(List<RuleProblem> problems)
 {
     public static int LineOf(YamlNode node) => node.Line;
+
+    /// <summary>The ids the file's <c>media:</c> section gives, by kind and path (docs/rules-file.md#local-files).</summary>
+    public IReadOnlyDictionary<(string Kind, string File), ResolvedMedia> Media { get; set; } = new Dictionary<(string, string), ResolvedMedia>();
+
+    /// <summary>The local files read so far.</summary>
+    public List<MediaFileReference> MediaFiles { get; } = [];
+
+    /// <summary>Notes a local file and answers its id from the <c>media:</c> section, or "" until publish fills it.</summary>
+    public string MediaFile(string kind, string file, int line, int replyLine)
+    {
+        var resolved = Media.GetValueOrDefault((kind, file))?.Id;
+        MediaFiles.Add(new MediaFileReference(kind, file, line, replyLine, resolved));
+        return resolved ?? "";
+    }
 
     public void Error(YamlNode node, string message) => problems.Add(new(LineOf(node), ProblemSeverity.Error, message));
 

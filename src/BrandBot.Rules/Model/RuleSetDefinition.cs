@@ -14,6 +14,12 @@ public sealed record RuleSetDefinition(
 
     public FlowDefaults FlowDefaults { get; init; } = FlowDefaults.Builtin;
 
+    /// <summary>Every local file the replies name, in file order (docs/rules-file.md#local-files).</summary>
+    public IReadOnlyList<MediaFileReference> MediaFiles { get; init; } = [];
+
+    /// <summary>The <c>media:</c> section publish wrote: the ids the files had when published.</summary>
+    public IReadOnlyList<ResolvedMedia> Media { get; init; } = [];
+
     /// <summary>Every tag the file names (scene and rule tags, conditional menus), each with its first line.</summary>
     public IReadOnlyDictionary<string, int> DeclaredTags()
     {

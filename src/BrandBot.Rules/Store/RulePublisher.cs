@@ -22,10 +22,12 @@ public sealed record PublishOutcome(RuleSnapshot Snapshot, RuleSetDiff Diff, boo
 }
 
 /// <summary>
-/// The one way rules become live: validate, diff against the live version, commit with an audit
-/// record, retrying when another publisher committed in between.
+/// The one way rules become live: fill in the ids of local files, validate, diff against the live
+/// version, commit with an audit record, retrying when another publisher committed in between. Rules
+/// naming a local file without an id are refused, so no follower is ever sent a reply without its media
+/// (docs/rules-file.md#local-files).
 /// </summary>
-public sealed class RulePublisher(IRuleStore store, TimeProvider time)
+public sealed class RulePublisher(IRuleStore store, TimeProvider time, IRuleMediaResolver? media = null)
 {
     private const int Attempts = 5;
 
@@ -45,15 +47,25 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
             : null;
 
     /// <summary>Makes <paramref name="yaml"/> the live version; content identical to the live version writes nothing.</summary>
+    /// <param name="mediaFolder">Where the rules' relative file paths start; null for the account's configured rules file's folder.</param>
     public async Task<PublishOutcome> PublishAsync(
-        string account, string yaml, string? by, string? message, CancellationToken cancellationToken = default) =>
-        await CommitAsync(account, yaml, by, message, AuditRecord.Publish, onlyIfEmpty: false, cancellationToken);
+        string account, string yaml, string? by, string? message, CancellationToken cancellationToken = default, string? mediaFolder = null) =>
+        await CommitAsync(account, await ResolveMediaAsync(account, yaml, mediaFolder, cancellationToken), by, message, AuditRecord.Publish, onlyIfEmpty: false, cancellationToken);
 
     /// <summary>Publishes <paramref name="yaml"/> as version 1 unless some version already exists; null if one did.</summary>
-    public async Task<RuleSnapshot?> PublishInitialAsync(string account, string yaml, string by, string message, CancellationToken cancellationToken = default)
+    /// <param name="resolveMedia">
+    /// False to publish the YAML exactly as given: a reseed puts back rules that were live, whose media ids
+    /// WeChat still holds even when the store lost the upload records with the rules.
+    /// </param>
+    public async Task<RuleSnapshot?> PublishInitialAsync(string account, string yaml, string by, string message, CancellationToken cancellationToken = default, bool resolveMedia = true)
     {
         try
         {
+            if (resolveMedia)
+            {
+                yaml = await ResolveMediaAsync(account, yaml, null, cancellationToken);
+            }
+
             return (await CommitAsync(account, yaml, by, message, AuditRecord.Publish, onlyIfEmpty: true, cancellationToken)).Snapshot;
         }
         catch (InitialVersionExistsException)
@@ -72,9 +84,19 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
     }
 
     /// <summary>What publishing <paramref name="yaml"/> would change against the live version.</summary>
-    public async Task<(RuleSetDiff Diff, long LiveVersion)> DiffAsync(string account, string yaml, CancellationToken cancellationToken = default)
+    /// <param name="mediaFolder">As for <see cref="PublishAsync"/>: local files get the ids publish would give them, so an unchanged file shows no change.</param>
+    public async Task<(RuleSetDiff Diff, long LiveVersion)> DiffAsync(string account, string yaml, CancellationToken cancellationToken = default, string? mediaFolder = null)
     {
-        var parsed = Validated(yaml);
+        try
+        {
+            yaml = await ResolveMediaAsync(account, yaml, mediaFolder, cancellationToken);
+        }
+        catch (PublishRefusedException)
+        {
+            // A missing file is publish's refusal to make; the diff compares the rules as written.
+        }
+
+        var parsed = RulesFile.Parse(yaml) is { HasErrors: false, Definition: { } definition } ? definition : Validated(yaml);
         var live = await store.GetCurrentAsync(account, cancellationToken);
         return (RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed), live?.Version ?? 0);
     }
@@ -117,12 +139,23 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time)
         throw new PublishRefusedException($"account '{account}' kept changing while publishing; try again");
     }
 
+    private async Task<string> ResolveMediaAsync(string account, string yaml, string? folder, CancellationToken cancellationToken) =>
+        media is null ? yaml : await media.ResolveAsync(account, yaml, folder, cancellationToken);
+
     private static RuleSetDefinition Validated(string yaml)
     {
         var parsed = RulesFile.Parse(yaml);
         if (parsed.HasErrors)
         {
             throw new PublishRefusedException("the rules have errors", [.. parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error)]);
+        }
+
+        var pending = parsed.Definition!.MediaFiles.Where(m => m.Resolved is null).ToList();
+        if (pending.Count > 0)
+        {
+            throw new PublishRefusedException(
+                "the rules name local files that account apply has not uploaded; run `brandbot account apply` with this rules file first, then publish again",
+                [.. pending.Select(m => new RuleProblem(m.Line, ProblemSeverity.Error, $"{m.Kind} file '{m.File}' is not uploaded yet (or changed since): run `brandbot account apply` with this rules file first, then publish again"))]);
         }
 
         return parsed.Definition!;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BrandBot.Account;
 using BrandBot.Account.Import;
+using BrandBot.Account.Media;
 using BrandBot.Account.Planning;
 using BrandBot.Account.QrCodes;
 using BrandBot.Dashboard;
@@ -39,7 +40,7 @@ internal static class AccountCommands
     private static Command Plan(TextWriter output, TextWriter error)
     {
         var (file, account, settings, json) = (CommonOptions.File("the rules file"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.Json());
-        var command = new Command("plan", "Prints what apply would change — the menu button by button, conditional menus, tags to create, codes to mint — and writes nothing. Last line: N changes, or no changes.") { file, account, settings, json };
+        var command = new Command("plan", "Prints what apply would change — local files to upload (kind, size, hash; or unchanged), the menu button by button, conditional menus, tags to create, codes to mint — and writes nothing. Last line: N changes, or no changes.") { file, account, settings, json };
         command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (store, session) =>
             PlanAsync(store, session, parsed.GetValue(file)!, parsed.GetValue(json), output, error)));
         return command;
@@ -48,7 +49,7 @@ internal static class AccountCommands
     private static Command Apply(TextWriter output, TextWriter error)
     {
         var (file, account, settings, by) = (CommonOptions.File("the rules file"), CommonOptions.Account(), CommonOptions.Settings(), CommonOptions.By());
-        var command = new Command("apply", "Validates FILE, then makes exactly the changes plan shows (tags, menu, conditional menus, codes), audited; a second apply of the same file makes none.") { file, account, settings, by };
+        var command = new Command("apply", "Validates FILE and its local files (WeChat's format and size limits), then makes exactly the changes plan shows (uploads, tags, menu, conditional menus, codes), audited; a second apply of the same file makes none.") { file, account, settings, by };
         command.SetAction(parsed => WithAccountAsync(parsed.GetValue(settings), parsed.GetValue(account)!, error, (store, session) =>
             ApplyAsync(store, session, parsed.GetValue(file)!, parsed.GetValue(by) ?? Environment.UserName, output, error)));
         return command;
@@ -131,22 +132,29 @@ internal static class AccountCommands
             return Cli.Refused;
         }
 
-        var plan = AccountPlanner.Plan(file.Rules, await AccountState.ReadAsync(session.Api, store.AccountRecords, default), DateTimeOffset.UtcNow);
+        var uploads = await RuleMediaFiles.PlanAsync(file.Media, store.Media, session.Api.Account, default);
+        var plan = AccountPlanner.Plan(file.Rules, await AccountState.ReadAsync(session.Api, store.AccountRecords, default), DateTimeOffset.UtcNow, uploads);
         if (json)
         {
             CommonOptions.WriteJson(output, new
             {
                 account = session.Api.Account,
                 changes = plan.Changes.Select(c => new { sign = c.Sign.ToString(), c.Kind, c.Target, c.Detail }),
+                uploads = plan.Uploads.Select(u => new { file = u.File.File, kind = u.File.Kind.Name, size = u.File.Size, sha256 = u.File.Sha256, action = u.Unchanged ? "unchanged" : "upload" }),
                 count = plan.Changes.Count,
             });
             return Cli.Done;
         }
 
-        output.WriteLine($"account '{session.Api.Account}' against WeChat and BrandBot's record of codes:");
+        output.WriteLine($"account '{session.Api.Account}' against WeChat and BrandBot's record of codes and uploads:");
         foreach (var change in plan.Changes)
         {
             output.WriteLine($"  {change}");
+        }
+
+        foreach (var upload in plan.Uploads.Where(u => u.Unchanged))
+        {
+            output.WriteLine($"  = {upload}");
         }
 
         output.WriteLine(Count(plan.Changes.Count));
@@ -170,14 +178,15 @@ internal static class AccountCommands
 
         // Planned under the lock, so a second apply waiting here sees what the first one did.
         var state = await AccountState.ReadAsync(session.Api, records, default);
-        var plan = AccountPlanner.Plan(file.Rules, state, DateTimeOffset.UtcNow);
+        var uploads = await RuleMediaFiles.PlanAsync(file.Media, store.Media, session.Api.Account, default);
+        var plan = AccountPlanner.Plan(file.Rules, state, DateTimeOffset.UtcNow, uploads);
         if (plan.IsEmpty)
         {
             output.WriteLine("no changes");
             return Cli.Done;
         }
 
-        var result = await new AccountApplier(session.Api, records, TimeProvider.System).ApplyAsync(plan, state.Tags, default);
+        var result = await new AccountApplier(session.Api, records, TimeProvider.System, store.Media).ApplyAsync(plan, state.Tags, default);
         foreach (var done in result.Done)
         {
             output.WriteLine($"  done: {done}");
@@ -195,6 +204,11 @@ internal static class AccountCommands
         if (plan.Steps.Any(s => s is CreateMenuStep or AddConditionalStep or DeleteConditionalStep))
         {
             output.WriteLine("note: phones fetch menus again within about 5 minutes; unfollow and follow again to see it at once");
+        }
+
+        if (plan.Steps.Any(s => s is UploadMediaStep))
+        {
+            output.WriteLine($"note: replies answer with the uploaded files once the rules are published: brandbot rules publish {path} --account {session.Api.Account}");
         }
 
         return Cli.Done;
@@ -249,8 +263,8 @@ internal static class AccountCommands
         return Cli.Done;
     }
 
-    /// <summary>Reads and validates the rules file; prints its problems; null when it has errors.</summary>
-    private static async Task<(RuleSetDefinition Rules, string Hash)?> ReadRulesAsync(string path, CommandStore store, string account, TextWriter output, TextWriter error)
+    /// <summary>Reads and validates the rules file and its local files (WeChat's limits, before any call); prints the problems; null when there are errors.</summary>
+    private static async Task<(RuleSetDefinition Rules, string Hash, IReadOnlyList<RuleMediaFile> Media)?> ReadRulesAsync(string path, CommandStore store, string account, TextWriter output, TextWriter error)
     {
         if (!File.Exists(path))
         {
@@ -261,14 +275,18 @@ internal static class AccountCommands
         var yaml = await File.ReadAllTextAsync(path);
         var hasSecret = !string.IsNullOrEmpty(CommandSettings.FindAccount(store.Options, account)?.AppSecret);
         var result = RulesFile.Parse(yaml, hasSecret);
-        RulesCommands.PrintProblems(path, result.Problems, output, error);
-        if (result.HasErrors)
+        var (media, mediaProblems) = result.Definition is { } parsed
+            ? RuleMediaFiles.Check(parsed, Path.GetDirectoryName(Path.GetFullPath(path))!)
+            : ([], []);
+        var problems = result.Problems.Concat(mediaProblems).OrderBy(p => p.Line).ToList();
+        RulesCommands.PrintProblems(path, problems, output, error);
+        if (result.HasErrors || mediaProblems.Count > 0)
         {
-            error.WriteLine($"{path}: {result.Problems.Count(p => p.Severity == ProblemSeverity.Error)} errors; nothing planned or changed");
+            error.WriteLine($"{path}: {problems.Count(p => p.Severity == ProblemSeverity.Error)} errors; nothing planned or changed");
             return null;
         }
 
-        return (result.Definition!, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))));
+        return (result.Definition!, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), media);
     }
 
     private static string Count(int changes) => changes == 0 ? "no changes" : $"{changes} changes";

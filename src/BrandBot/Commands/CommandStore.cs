@@ -1,3 +1,4 @@
+using BrandBot.Account;
 using BrandBot.Account.Planning;
 using BrandBot.Options;
 using BrandBot.Outbound;
@@ -35,6 +36,9 @@ internal sealed class CommandStore : IAsyncDisposable
     /// <summary>What <c>account apply</c> minted and did, shared with the servers.</summary>
     public IAccountRecords AccountRecords => _services.GetRequiredService<IAccountRecords>();
 
+    /// <summary>Uploads a file once per content hash, recorded where the servers' publishes look (docs/account-as-code.md#media-files).</summary>
+    public Account.Media.MediaUploader Media => _services.GetRequiredService<Account.Media.MediaUploader>();
+
     /// <summary>The access token the servers share: a verb never makes theirs stale.</summary>
     public ITokenStore Tokens => _services.GetRequiredService<ITokenStore>();
 
@@ -64,6 +68,7 @@ internal sealed class CommandStore : IAsyncDisposable
         var statsOffset = TimeSpan.FromHours(options.StatsUtcOffsetHours);
         var services = new ServiceCollection()
             .AddRedisStores(connection, statsOffset, TimeSpan.Zero)
+            .AddRuleMedia(options.RulesFolders())
             .AddRules(statsOffset)
             .AddOutbound(options.Outbound, statsOffset)
             .BuildServiceProvider();

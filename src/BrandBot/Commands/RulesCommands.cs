@@ -101,9 +101,13 @@ internal static class RulesCommands
         }
 
         var result = RulesFile.Parse(await File.ReadAllTextAsync(path), account is null || HasAppSecret(options!, account));
-        PrintProblems(path, result.Problems, output, error);
-        var errors = result.Problems.Count(p => p.Severity == ProblemSeverity.Error);
-        var warnings = result.Problems.Count - errors;
+        // Local files are checked against WeChat's limits here too, so a mistake shows before apply (docs/rules-file.md#local-files).
+        var problems = result.Definition is { } rules
+            ? [.. result.Problems.Concat(Account.Media.RuleMediaFiles.Check(rules, Path.GetDirectoryName(Path.GetFullPath(path))!).Problems).OrderBy(p => p.Line)]
+            : result.Problems;
+        PrintProblems(path, problems, output, error);
+        var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
+        var warnings = problems.Count - errors;
         output.WriteLine(errors == 0
             ? $"{path}: OK — {result.Definition?.Rules.Count ?? 0} rules, {warnings} warnings"
             : $"{path}: {errors} errors, {warnings} warnings");
@@ -121,7 +125,7 @@ internal static class RulesCommands
         PrintProblems(path, warnings, output, error);
         try
         {
-            var published = await store.Publisher.PublishAsync(account, yaml, by ?? Environment.UserName, message);
+            var published = await store.Publisher.PublishAsync(account, yaml, by ?? Environment.UserName, message, mediaFolder: Path.GetDirectoryName(Path.GetFullPath(path)));
             output.WriteLine(published.Unchanged
                 ? $"no changes: version {published.Snapshot.Version} of account '{account}' is already this content; nothing written"
                 : $"published version {published.Snapshot.Version} for account '{account}' ({Summary(published.Diff)})");
@@ -144,7 +148,7 @@ internal static class RulesCommands
 
         try
         {
-            var (diff, live) = await store.Publisher.DiffAsync(account, yaml);
+            var (diff, live) = await store.Publisher.DiffAsync(account, yaml, mediaFolder: Path.GetDirectoryName(Path.GetFullPath(path)));
             if (json)
             {
                 CommonOptions.WriteJson(output, new { account, live, added = diff.Added, changed = diff.Changed, removed = diff.Removed });

@@ -36,6 +36,7 @@ public static class BrandBotServiceCollectionExtensions
         services.AddRules(statsOffset);
         services.AddWeChatApi(options.WeChatApiBaseUrl);
         services.AddAccountTagging();
+        services.AddRuleMedia(options.RulesFolders());
         services.AddDelivery(options.Delivery(), options.Backends, options.Limits());
         services.AddSingleton(new AccountDirectory(options.WeChatAccounts()));
         if (options.Api.Enabled)

@@ -98,7 +98,7 @@ public sealed class RulesActivator
     private async Task ReseedAsync(string account, CancellationToken cancellationToken)
     {
         if (_liveYaml.TryGetValue(account, out var yaml)
-            && await _publisher.PublishInitialAsync(account, System.Text.Encoding.UTF8.GetString(yaml), "reseed", "store was empty; republished the live rules", cancellationToken) is { } snapshot)
+            && await _publisher.PublishInitialAsync(account, System.Text.Encoding.UTF8.GetString(yaml), "reseed", "store was empty; republished the live rules", cancellationToken, resolveMedia: false) is { } snapshot)
         {
             Log.RulesReseeded(_logger, account, snapshot.Version);
         }
