@@ -155,7 +155,7 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time, IRuleMedi
         {
             throw new PublishRefusedException(
                 "the rules name local files that account apply has not uploaded; run `brandbot account apply` with this rules file first, then publish again",
-                [.. pending.Select(m => new RuleProblem(m.Line, ProblemSeverity.Error, $"{m.Kind} file '{m.File}' is not uploaded yet (or changed since): run `brandbot account apply` with this rules file first, then publish again"))]);
+                [.. pending.Select(m => new RuleProblem(m.Line, ProblemSeverity.Error, $"{m.Kind} file '{m.File}' is not uploaded yet (or changed since): run `brandbot account apply` with this rules file first (uploads are recorded in the shared store, so BrandBot:Redis must be set), then publish again"))]);
         }
 
         return parsed.Definition!;

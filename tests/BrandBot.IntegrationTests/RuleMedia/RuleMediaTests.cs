@@ -106,7 +106,7 @@ public sealed class RuleMediaTests : RedisAndFakeWeChat
 
         var (code, _, error) = await RulesAsync("publish", rules);
         Assert.Equal(1, code);
-        Assert.Contains("line 5: error: image file 'posters/spring.png' is not uploaded yet (or changed since): run `brandbot account apply` with this rules file first, then publish again", error);
+        Assert.Contains("line 5: error: image file 'posters/spring.png' is not uploaded yet (or changed since): run `brandbot account apply` with this rules file first (uploads are recorded in the shared store, so BrandBot:Redis must be set), then publish again", error);
         Assert.Contains("the live version is unchanged", error);
 
         Assert.Equal(0, (await AccountAsync("apply", rules)).Code);
