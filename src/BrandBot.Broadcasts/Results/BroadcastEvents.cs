@@ -13,11 +13,29 @@ public sealed record BroadcastEvent(string Account, string OpenId, DateTimeOffse
 /// <see cref="BroadcastEventProcessor"/> writes them off the request path. Job-finish events come in
 /// floods, so nothing here waits.
 /// </summary>
-public sealed class BroadcastEvents(TimeProvider time) : IPushEffect
+public sealed class BroadcastEvents : IPushEffect
 {
-    private readonly Channel<BroadcastEvent> _queue = Channel.CreateBounded<BroadcastEvent>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    /// <summary>Events held while they cannot be written (Redis away); past this the oldest go, counted in <see cref="Dropped"/>.</summary>
+    public const int Capacity = 100_000;
+
+    private readonly TimeProvider time;
+
+    private readonly Channel<BroadcastEvent> _queue;
+
+    private long _dropped;
+
+    public BroadcastEvents(TimeProvider time)
+    {
+        this.time = time;
+        _queue = Channel.CreateBounded<BroadcastEvent>(
+            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest },
+            _ => Interlocked.Increment(ref _dropped));
+    }
 
     public ChannelReader<BroadcastEvent> Reader => _queue.Reader;
+
+    /// <summary>How many events were pushed out of a full queue since start: their unfollows are never counted.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Apply(WeChatAccount account, InboundMessage message)
     {

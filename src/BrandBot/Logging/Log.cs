@@ -57,8 +57,14 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Information, "Backend {Backend} answers again: its circuit is closed")]
     public static partial void BackendCircuitClosed(ILogger logger, string backend);
 
-    [LoggerMessage(4201, LogLevel.Warning, "A broadcast result or unfollow for account {Account} was not recorded: {Reason}; a missing job result is read from mass/get later, an unfollow is not counted (check that Redis is reachable)")]
+    [LoggerMessage(4201, LogLevel.Warning, "A broadcast result or unfollow for account {Account} cannot be written yet: {Reason}; it is kept, with those after it, and written when Redis answers again (check that Redis is reachable)")]
     public static partial void BroadcastEventNotRecorded(ILogger logger, string account, string reason);
+
+    [LoggerMessage(4204, LogLevel.Warning, "A broadcast result or unfollow for account {Account} was let go after {Tries} failed writes; a job's result is still read from mass/get, an unfollow is not counted")]
+    public static partial void BroadcastEventGivenUp(ILogger logger, string account, int tries);
+
+    [LoggerMessage(4205, LogLevel.Warning, "{Count} broadcast results or unfollows were dropped: more than {Capacity} waited to be written (Redis away too long); their unfollows are not counted, job results are read from mass/get")]
+    public static partial void BroadcastEventsDropped(ILogger logger, long count, int capacity);
 
     [LoggerMessage(4202, LogLevel.Warning, "Broadcasts paused: {Reason}; each broadcast keeps its state and sending resumes by itself when Redis and WeChat answer again (see `brandbot broadcast status`)")]
     public static partial void BroadcastsPaused(ILogger logger, string reason);

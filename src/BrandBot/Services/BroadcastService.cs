@@ -18,6 +18,14 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
 
     private bool _paused;
 
+    // The event that could not be written last tick: it is written first next time, so an outage
+    // delays results and unfollows instead of losing them.
+    private BroadcastEvent? _unwritten;
+
+    private int _unwrittenTries;
+
+    private long _droppedTold;
+
     /// <summary>This instance, as a lease owner.</summary>
     private readonly string _owner = $"server:{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():n}";
 
@@ -28,17 +36,7 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                while (events.Reader.TryRead(out var item))
-                {
-                    try
-                    {
-                        await processor.ProcessAsync(item, stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        Log.BroadcastEventNotRecorded(_log, item.Account, ex.Message);
-                    }
-                }
+                await WriteEventsAsync(stoppingToken);
 
                 try
                 {
@@ -65,4 +63,49 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
         {
         }
     }
+
+    /// <summary>
+    /// Writes the queued events in order. When one cannot be written (Redis away) it is kept and the rest
+    /// wait behind it until the next tick; one that keeps failing for <see cref="GiveUpAfter"/> ticks is
+    /// let go (a mass/get poll still finds a job's result), so no single event can stall the queue for good.
+    /// </summary>
+    private async Task WriteEventsAsync(CancellationToken stoppingToken)
+    {
+        while (_unwritten is { } item || events.Reader.TryRead(out item))
+        {
+            try
+            {
+                await processor.ProcessAsync(item, stoppingToken);
+                _unwritten = null;
+                _unwrittenTries = 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                if (_unwrittenTries == 0)
+                {
+                    Log.BroadcastEventNotRecorded(_log, item.Account, ex.Message);
+                }
+
+                if (++_unwrittenTries >= GiveUpAfter)
+                {
+                    Log.BroadcastEventGivenUp(_log, item.Account, GiveUpAfter);
+                    _unwritten = null;
+                    _unwrittenTries = 0;
+                    continue;
+                }
+
+                _unwritten = item;
+                break;
+            }
+        }
+
+        if (events.Dropped is var dropped && dropped > _droppedTold)
+        {
+            Log.BroadcastEventsDropped(_log, dropped - _droppedTold, BroadcastEvents.Capacity);
+            _droppedTold = dropped;
+        }
+    }
+
+    /// <summary>Ticks (seconds) an event is retried before it is let go: an hour covers a Redis restart or failover.</summary>
+    public const int GiveUpAfter = 3600;
 }

@@ -4,6 +4,7 @@ using BrandBot.Broadcasts.Sending;
 using BrandBot.FakeWeChat;
 using BrandBot.Protocol.Simulation;
 using BrandBot.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -114,6 +115,33 @@ public sealed class BroadcastResultTests : RedisAndFakeWeChat
         Assert.Equal(0.5, first.UnfollowRate7d);
         Assert.Equal((0, 1), (second!.Unfollows24h, second.Unfollows7d));
         Assert.NotNull(first.BaselineDailyUnfollowRate);
+    }
+
+    [Fact]
+    public async Task AnUnfollowWhileRedisIsAway_IsCountedOnceItIsBack_NotLost()
+    {
+        await using var redis = await RedisServer.StartAsync(persistent: true);
+        var settings = SettingsFor(TestAccounts.WriteRules(TestAccounts.Rules));
+        settings["BrandBot:Redis"] = redis.Configuration;
+        await using var server = await TestServer.StartAsync(settings);
+        await using var rig = await BroadcastRig.StartAsync(redis, Api, server.Time);
+        var f = BroadcastRig.Followers(Api, "w", 2);
+        await rig.SendAsync(BroadcastRig.File($"id: outage-1\naudience: {{ openids: [{f[0]}, {f[1]}] }}\ncontent: {{ text: \"outage\" }}\n"));
+        server.Time.Advance(TimeSpan.FromHours(1));
+
+        await redis.StopAsync();
+        var now = server.Time.GetUtcNow().ToUnixTimeSeconds();
+        var events = server.Services.GetRequiredService<BrandBot.Broadcasts.Results.BroadcastEvents>();
+        await Wire.PushAsync(server.Client, SampleMessages.Event(TestAccounts.Gh, f[0], now, "unsubscribe"), PushMode.Safe, timestamp: now);
+        // The service has tried (and failed) to write it at least once before Redis comes back.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await redis.RestartAsync();
+
+        var status = await WaitAsync(() => rig.Status.GetAsync("acme", "outage-1"), s => s!.Unfollows7d > 0);
+        await Task.Delay(1500);
+        status = await rig.Status.GetAsync("acme", "outage-1");
+        Assert.Equal((1, 1), (status!.Unfollows24h, status.Unfollows7d));
+        Assert.Equal(0, events.Dropped);
     }
 
     [Fact]
