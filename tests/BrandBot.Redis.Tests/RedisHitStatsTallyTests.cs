@@ -1,6 +1,6 @@
 using BrandBot.Redis;
+using BrandBot.Testing;
 using StackExchange.Redis;
-using RedisServer = BrandBot.Testing.RedisServer;
 
 namespace BrandBot.Redis.Tests;
 
@@ -9,30 +9,15 @@ namespace BrandBot.Redis.Tests;
 /// the cap on distinct pending counters frees up again after a flush (it is kept as a number beside
 /// the table, not asked of the table on every count).
 /// </summary>
-public sealed class RedisHitStatsTallyTests : IAsyncLifetime
+public sealed class RedisHitStatsTallyTests : RedisConnected
 {
     private static readonly TimeSpan Offset = TimeSpan.FromHours(8);
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     private static DateOnly Today => DateOnly.FromDateTime((DateTimeOffset.UtcNow + Offset).UtcDateTime);
 
     [Fact]
     public async Task CountsRacingFlushes_AreEachWrittenOnce()
     {
-        var stats = new RedisHitStats(_connection, TimeProvider.System, Offset);
+        var stats = new RedisHitStats(Connection, TimeProvider.System, Offset);
         var counting = Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
         {
             for (var i = 0; i < 5_000; i++)
@@ -54,7 +39,7 @@ public sealed class RedisHitStatsTallyTests : IAsyncLifetime
     [Fact]
     public async Task AtTheCap_NewCountersWait_KnownOnesCount_AndAFlushMakesRoomAgain()
     {
-        var stats = new RedisHitStats(_connection, TimeProvider.System, Offset);
+        var stats = new RedisHitStats(Connection, TimeProvider.System, Offset);
         for (var i = 0; i < RedisHitStats.MaxPending; i++)
         {
             stats.RuleHit("acme", "r" + i);

@@ -4,28 +4,12 @@ using BrandBot.Rules.Store;
 using BrandBot.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using RedisServer = BrandBot.Testing.RedisServer;
 
 namespace BrandBot.Redis.Tests;
 
 /// <summary>Rules in a real Redis shared by real BrandBot instances.</summary>
-public sealed class RedisRulesTests : IAsyncLifetime
+public sealed class RedisRulesTests : RedisConnected
 {
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task Startup_PublishesRulesFileAsVersionOne_OnlyOnceForTwoInstances()
     {
@@ -33,7 +17,7 @@ public sealed class RedisRulesTests : IAsyncLifetime
         await using var first = await StartAsync(file);
         await using var second = await StartAsync(TestAccounts.WriteRules(Versioned(99)));
 
-        var store = new RedisRuleStore(_connection);
+        var store = new RedisRuleStore(Connection);
         Assert.Equal(1, await store.GetCurrentVersionAsync("acme"));
         var history = await store.GetHistoryAsync("acme");
         var audit = Assert.Single(history);
@@ -51,7 +35,7 @@ public sealed class RedisRulesTests : IAsyncLifetime
         await using var b = await StartAsync(file, catchUpSeconds: 60);
         Assert.Equal("v1", await ReplyAsync(a, "k1"));
 
-        var publisher = new RulePublisher(new RedisRuleStore(_connection), TimeProvider.System);
+        var publisher = new RulePublisher(new RedisRuleStore(Connection), TimeProvider.System);
         var started = DateTime.UtcNow;
         await publisher.PublishAsync("acme", Versioned(2), "test", "v2");
 
@@ -65,7 +49,7 @@ public sealed class RedisRulesTests : IAsyncLifetime
     {
         var file = TestAccounts.WriteRules(Versioned(1));
         await using var server = await StartAsync(file);
-        var publisher = new RulePublisher(new RedisRuleStore(_connection), TimeProvider.System);
+        var publisher = new RulePublisher(new RedisRuleStore(Connection), TimeProvider.System);
         using var stop = new CancellationTokenSource();
 
         var load = Enumerable.Range(0, 4).Select(async worker =>
@@ -103,7 +87,7 @@ public sealed class RedisRulesTests : IAsyncLifetime
         await using var server = await StartAsync(file, catchUpSeconds: 0.3);
 
         // Write version 2 the way a publish would, but without the pub/sub announcement.
-        var db = _connection.GetDatabase();
+        var db = Connection.GetDatabase();
         var v2 = Versioned(2);
         var json = System.Text.Json.JsonSerializer.Serialize(new { yaml = v2, hash = RuleSnapshot.HashOf(v2), at = DateTimeOffset.UtcNow });
         await db.HashSetAsync(RedisKeys.RulesVersions("acme"), 2, json);
@@ -119,7 +103,7 @@ public sealed class RedisRulesTests : IAsyncLifetime
         await using var server = await StartAsync(file, catchUpSeconds: 0.3);
         Assert.Equal("ready", await server.Client.GetStringAsync("/readyz"));
 
-        await _redis.StopAsync();
+        await Redis.StopAsync();
         // Followers notice nothing: same answers, on time.
         for (var i = 0; i < 10; i++)
         {
@@ -128,12 +112,12 @@ public sealed class RedisRulesTests : IAsyncLifetime
 
         Assert.StartsWith("degraded", await EventuallyReadyzAsync(server, "degraded"));
 
-        await _redis.RestartAsync(); // empty dataset, as after a Redis without persistence restarts
+        await Redis.RestartAsync(); // empty dataset, as after a Redis without persistence restarts
         Assert.Equal("ready", await EventuallyReadyzAsync(server, "ready"));
 
         // Publishing works again and reaches the instance (subscription restored or caught up).
-        var publisher = new RulePublisher(new RedisRuleStore(_connection), TimeProvider.System);
-        await EventuallyConnectedAsync(_connection);
+        var publisher = new RulePublisher(new RedisRuleStore(Connection), TimeProvider.System);
+        await EventuallyConnectedAsync(Connection);
         await publisher.PublishAsync("acme", Versioned(7), "test", "after restart");
         Assert.Equal("v7", await EventuallyAsync(server, "k7", "v7", TimeSpan.FromSeconds(5)));
 
@@ -156,7 +140,7 @@ public sealed class RedisRulesTests : IAsyncLifetime
     private Task<TestServer> StartAsync(string rulesFile, double catchUpSeconds = 5)
     {
         var settings = TestAccounts.Settings(rulesFile);
-        settings["BrandBot:Redis"] = _redis.Configuration;
+        settings["BrandBot:Redis"] = Redis.Configuration;
         settings["BrandBot:RulesCatchUpSeconds"] = catchUpSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TestServer.StartAsync(settings);
     }

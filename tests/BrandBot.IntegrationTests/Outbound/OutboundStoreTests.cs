@@ -2,6 +2,7 @@ using BrandBot.Outbound.Messages;
 using BrandBot.Outbound.Store;
 using BrandBot.Outbound.Windows;
 using BrandBot.Redis;
+using BrandBot.Testing;
 using StackExchange.Redis;
 
 namespace BrandBot.IntegrationTests.Outbound;
@@ -11,24 +12,9 @@ namespace BrandBot.IntegrationTests.Outbound;
 /// failures the dashboard reads, and that neither store keeps a follower's window, a key or a finished
 /// message past the time the Redis one lets it expire.
 /// </summary>
-public sealed class OutboundStoreTests : IAsyncLifetime
+public sealed class OutboundStoreTests : RedisConnected
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
-
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Theory]
     [InlineData("memory")]
@@ -88,7 +74,7 @@ public sealed class OutboundStoreTests : IAsyncLifetime
         }
         else
         {
-            Assert.False(await _connection.GetDatabase().KeyExistsAsync(RedisOutboundStore.WindowKey(RedisKeys.OutboundPrefix("acme"), Follower)));
+            Assert.False(await Connection.GetDatabase().KeyExistsAsync(RedisOutboundStore.WindowKey(RedisKeys.OutboundPrefix("acme"), Follower)));
         }
     }
 
@@ -96,7 +82,7 @@ public sealed class OutboundStoreTests : IAsyncLifetime
     public async Task RedisWindow_ExpiresWithTheLongerAllowance_KeepsItWhenUsed_AndNamesNoOpenId()
     {
         var store = StoreOf("redis");
-        var db = _connection.GetDatabase();
+        var db = Connection.GetDatabase();
         var key = RedisOutboundStore.WindowKey(RedisKeys.OutboundPrefix("acme"), Follower);
         var now = DateTimeOffset.UtcNow;
 
@@ -112,7 +98,7 @@ public sealed class OutboundStoreTests : IAsyncLifetime
         Assert.InRange(afterMessage, TimeSpan.FromHours(48) - TimeSpan.FromSeconds(5), TimeSpan.FromHours(48));
         Assert.InRange(afterSend, afterMessage - TimeSpan.FromSeconds(5), afterMessage);
         var keys = new List<string>();
-        await foreach (var k in _connection.GetServer(_connection.GetEndPoints()[0]).KeysAsync(pattern: "*"))
+        await foreach (var k in Connection.GetServer(Connection.GetEndPoints()[0]).KeysAsync(pattern: "*"))
         {
             keys.Add(k.ToString());
         }
@@ -167,7 +153,7 @@ public sealed class OutboundStoreTests : IAsyncLifetime
 
     private const string Follower = "o9AgO5Kd5ggOC-store-test-0001";
 
-    private IOutboundStore StoreOf(string kind) => kind == "redis" ? new RedisOutboundStore(_connection, TimeSpan.Zero) : new InMemoryOutboundStore(TimeSpan.Zero);
+    private IOutboundStore StoreOf(string kind) => kind == "redis" ? new RedisOutboundStore(Connection, TimeSpan.Zero) : new InMemoryOutboundStore(TimeSpan.Zero);
 
     private static OutboundMessage Message(string key, DateTimeOffset at) => new()
     {

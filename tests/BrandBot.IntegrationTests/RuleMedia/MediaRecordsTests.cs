@@ -1,34 +1,19 @@
 using BrandBot.Account.Media;
 using BrandBot.Redis;
+using BrandBot.Testing;
 using StackExchange.Redis;
-using RedisServer = BrandBot.Testing.RedisServer;
 
 namespace BrandBot.IntegrationTests.RuleMedia;
 
 /// <summary>The media records (docs/account-as-code.md#media-files) behave alike in the embedded store and on a real redis-server.</summary>
-public sealed class MediaRecordsTests : IAsyncLifetime
+public sealed class MediaRecordsTests : RedisConnected
 {
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("embedded")]
     [InlineData("redis")]
     public async Task AFileIsUploadedOncePerContentHashAndKind_PerAccount(string store)
     {
-        IMediaRecords records = store == "redis" ? new RedisMediaRecords(_connection) : new InMemoryMediaRecords();
+        IMediaRecords records = store == "redis" ? new RedisMediaRecords(Connection) : new InMemoryMediaRecords();
         var uploader = new MediaUploader(records);
         var api = new CountingUploads("acme");
         var file = Path.Combine(Path.GetTempPath(), "brandbot-tests", Guid.NewGuid().ToString("n") + ".png");
