@@ -52,6 +52,24 @@ public sealed class BrandBotProcess : IAsyncDisposable
         return new BrandBotProcess(Process.Start(info)!);
     }
 
+    /// <summary>
+    /// Another program a README story leaves running beside BrandBot (redis-server, the fake WeChat), with the
+    /// same output capture and SIGTERM stop. Programs in /usr/sbin (redis-server on Debian) are found even
+    /// when the user's PATH lacks it.
+    /// </summary>
+    public static BrandBotProcess StartProgram(string program, string directory, IEnumerable<string> args)
+    {
+        program = new[] { "/usr/bin", "/usr/sbin", "/sbin" }.Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists) ?? program;
+        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") + ":/usr/sbin:/sbin";
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return new BrandBotProcess(Process.Start(info)!);
+    }
+
     /// <summary>Runs a verb (<c>dotnet BrandBot.dll ARGS</c> in the repository root, as <c>./brandbot</c> does) to its end.</summary>
     public static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {

@@ -35,8 +35,8 @@ public sealed partial class ReadmeBroadcastStoryTests(BrowserFixture browser) : 
         var token = Regex.Match(story, @"signed in with `(?<token>[^`]+)`");
         Assert.True(dashboard.Success && token.Success, "the story names no Broadcasts page address or sign-in token");
 
-        await using var redis = Background.Start("redis-server", Path.GetTempPath(), redisArgs);
-        await using var fake = Background.Start("dotnet", BrandBotProcess.RepoRoot, [Path.Combine(AppContext.BaseDirectory, "BrandBot.FakeWeChat.dll"), .. fakeArgs]);
+        await using var redis = BrandBotProcess.StartProgram("redis-server", Path.GetTempPath(), redisArgs);
+        await using var fake = BrandBotProcess.StartProgram("dotnet", BrandBotProcess.RepoRoot, [Path.Combine(AppContext.BaseDirectory, "BrandBot.FakeWeChat.dll"), .. fakeArgs]);
         await using var server = BrandBotProcess.Start(serverArgs);
         await server.WaitReadyAsync("http://127.0.0.1:5000/readyz", TimeSpan.FromSeconds(90));
         foreach (var args in operatorLines)
@@ -124,76 +124,5 @@ public sealed partial class ReadmeBroadcastStoryTests(BrowserFixture browser) : 
         }
 
         Assert.Fail(failure);
-    }
-
-    /// <summary>A process the story leaves running in its own terminal (redis-server, the fake), stopped with SIGTERM at the end.</summary>
-    private sealed class Background : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        private Background(Process process)
-        {
-            _process = process;
-            process.OutputDataReceived += (_, line) => Keep(line.Data);
-            process.ErrorDataReceived += (_, line) => Keep(line.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static Background Start(string program, string directory, IEnumerable<string> args)
-        {
-            // redis-server lives in /usr/sbin on Debian, which a user's PATH may lack.
-            program = new[] { "/usr/bin", "/usr/sbin", "/sbin" }.Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists) ?? program;
-            var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") + ":/usr/sbin:/sbin";
-            foreach (var arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            return new Background(Process.Start(info)!);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                Signals.Terminate(_process);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                try
-                {
-                    await _process.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                }
-            }
-
-            _process.Dispose();
-        }
-
-        private void Keep(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
-        }
     }
 }
