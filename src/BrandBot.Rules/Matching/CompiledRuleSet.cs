@@ -17,10 +17,11 @@ public sealed class CompiledRuleSet
     private readonly AhoCorasick _contain;
     private readonly (Regex Regex, int Rank)[] _regexes;
     private readonly Regex? _anyRegex;
-    private readonly Dictionary<string, int> _menu = new(StringComparer.Ordinal);
+    // A menu key's answer, built only for rules that have menu keys: one result per rule for every
+    // rule would be ~6 MB of results no click can reach with 100,000 keyword rules (docs/performance.md).
+    private readonly Dictionary<string, RouteResult> _menu = new(StringComparer.Ordinal);
     // Every possible answer is built once here, so routing a push allocates nothing.
     private readonly RouteResult[] _keywordResults;
-    private readonly RouteResult[] _menuResults;
     private readonly Dictionary<string, RouteResult> _sceneResults;
     private readonly RouteResult _followResult;
     private readonly Dictionary<string, RouteResult> _sceneFollowOnly = new(StringComparer.Ordinal);
@@ -34,7 +35,6 @@ public sealed class CompiledRuleSet
         var ranked = RuleRanking.Rank(definition.Rules);
         var groups = ranked.Select(r => new CompiledReplyGroup(r.Replies)).ToArray();
         _keywordResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]) { Tag = r.Tag, Flow = r.Flow, Escape = r.Escape })];
-        _menuResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]) { Tag = r.Tag, Flow = r.Flow, Escape = r.Escape })];
 
         var contains = new List<(string, int)>();
         var regexes = new List<(Regex, int)>();
@@ -56,9 +56,12 @@ public sealed class CompiledRuleSet
                 }
             }
 
+            RouteResult? menuResult = null;
             foreach (var key in ranked[rank].MenuKeys)
             {
-                _menu.TryAdd(key, rank);
+                var rule = ranked[rank];
+                menuResult ??= new RouteResult(MatchKind.Menu, rule.Name, groups[rank]) { Tag = rule.Tag, Flow = rule.Flow, Escape = rule.Escape };
+                _menu.TryAdd(key, menuResult);
             }
         }
 
@@ -119,7 +122,7 @@ public sealed class CompiledRuleSet
             // A follow through an unknown scene still gets the ordinary follow reply.
             : _followResult,
         ScanEvent scan => _sceneResults.GetValueOrDefault(scan.Scene, RouteResult.Nothing),
-        ClickEvent click => _menu.TryGetValue(click.Key, out var rank) ? _menuResults[rank] : RouteResult.Nothing,
+        ClickEvent click => _menu.GetValueOrDefault(click.Key, RouteResult.Nothing),
         _ => RouteResult.Nothing,
     };
 
