@@ -236,9 +236,13 @@ public sealed class FlowAnswerer(
 
     private byte[] Encode(InboundMessage message, IReadOnlyList<Reply> replies) =>
         replies.Count == 0 ? RememberedAnswer.Nothing.Encode()
-        : new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent)).Encode();
+        : new RememberedAnswer(PushAnswerer.ReplyCreateTime(message), ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent)).Encode();
 
-    /// <summary>The first reply passively (as stored), the rest by customer-service message after it.</summary>
+    /// <summary>
+    /// The first reply passively (as stored), the rest by customer-service message after it. Its CreateTime,
+    /// like the stored one's, is the push's own (docs/exactly-once.md): the first attempt and a retry
+    /// replayed from the stored answer, on any instance, write the same bytes whatever the clocks say.
+    /// </summary>
     private PushOutcome Answer(InboundMessage message, IReadOnlyList<Reply> replies, RouteResult route, string? note, WeChatAccount? account = null)
     {
         if (replies.Count == 0)
@@ -249,7 +253,7 @@ public sealed class FlowAnswerer(
         var body = ReplyBody.Prepare(replies[0], message.IsUserMessage ? ReplyLimits.MaxArticlesForUserMessage : ReplyLimits.MaxArticlesForEvent);
         Func<CancellationToken, Task>? rest = account is null || replies.Count == 1 ? null
             : stopping => customerService.SendAsync(account.Name, account.Credentials, message.FromUserName, [.. replies.Skip(1)], stopping);
-        return new PushOutcome(new RememberedAnswer(time.GetUtcNow().ToUnixTimeSeconds(), body), route, note ?? "flow", rest);
+        return new PushOutcome(new RememberedAnswer(PushAnswerer.ReplyCreateTime(message), body), route, note ?? "flow", rest);
     }
 
     /// <summary>Redis is away: no flow starts from memory (docs/flows-design.md §4.4); a follower in one hears <c>busy</c>, a new trigger the default reply.</summary>

