@@ -93,7 +93,7 @@ public sealed class IsolationAndSignInTests(BrowserFixture browser) : BrowserTes
         await page.WaitForSelectorAsync("#content[data-loaded]");
         host.Server.Time.Advance(TimeSpan.FromMinutes(31));
         // The open page notices by itself at its next refresh (every 5 s), and a new page load goes to sign-in too.
-        await page.WaitForURLAsync("**/admin/login", new() { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/login$"), new() { Timeout = 30_000 });
         var direct = await page.GotoAsync("/admin/channels");
         Assert.EndsWith("/admin/login", direct!.Url);
     });

@@ -74,6 +74,16 @@ function withAccount(path) {
   return url.pathname + url.search;
 }
 
+// Every timer on a page (its refresh, the header's badge) may learn of an ended session at the same tick;
+// a second navigation would abort the first, so only the first goes to sign-in.
+let leaving = false;
+function toSignIn() {
+  if (!leaving) {
+    leaving = true;
+    location.assign('/admin/login');
+  }
+}
+
 async function api(path, options = {}) {
   const init = { credentials: 'same-origin', headers: {}, ...options };
   if (init.body !== undefined) {
@@ -84,7 +94,7 @@ async function api(path, options = {}) {
   }
   const response = await fetch(withAccount(path), init);
   if (response.status === 401) {
-    location.assign('/admin/login');
+    toSignIn();
     throw new Error('signed out');
   }
   const body = await response.json().catch(() => ({}));
@@ -649,7 +659,7 @@ function frame() {
   }
   document.getElementById('logout').addEventListener('click', async () => {
     await fetch('/admin/api/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': session.csrf } });
-    location.assign('/admin/login');
+    toSignIn();
   });
 }
 
@@ -667,7 +677,7 @@ async function refreshBadge() {
 async function start() {
   const response = await fetch('/admin/api/session', { credentials: 'same-origin' });
   if (!response.ok) {
-    location.assign('/admin/login');
+    toSignIn();
     return;
   }
   session = await response.json();
