@@ -165,7 +165,8 @@ public sealed class PushProcessor(
     {
         // docs/protocol.md §2.2: one path for compatible and safe mode; the decrypted XML is the only truth.
         // The Encrypt text stays where it is in the body (bytes, not a string) for the signature and the base64.
-        PushXmlReader.ReadEnvelope(body, out var encrypt);
+        // The envelope is read by a byte scan when it has WeChat's own shape, by the full reader otherwise.
+        var encrypt = EncryptedEnvelope.ReadEncrypt(body);
         if (encrypt.IsEmpty)
         {
             throw new WeChatCryptoException(WeChatCryptoError.ParseXml, "Encrypt element is missing");

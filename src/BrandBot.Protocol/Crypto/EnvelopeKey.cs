@@ -11,7 +11,7 @@ namespace BrandBot.Protocol.Crypto;
 /// </summary>
 public sealed class EnvelopeKey : IDisposable
 {
-    private static readonly byte[] ReplyRandomLabel = "BrandBot reply random v1"u8.ToArray();
+    private static readonly byte[] ReplyRandomLabel = "BrandBot reply random v2"u8.ToArray();
 
     private readonly byte[] _iv = GC.AllocateArray<byte>(AesCbc.BlockLength, pinned: true);
     private readonly byte[] _replySecret = GC.AllocateArray<byte>(HMACSHA256.HashSizeInBytes, pinned: true);
@@ -29,6 +29,7 @@ public sealed class EnvelopeKey : IDisposable
         key[..AesCbc.BlockLength].CopyTo(_iv);
         // A key of its own for deriving reply randomness, so the AES key itself never keys anything else.
         HMACSHA256.HashData(key, ReplyRandomLabel, _replySecret);
+        ReplyRandom = AesCbc.Create(_replySecret);
     }
 
     internal AesCbc Cipher { get; }
@@ -43,8 +44,9 @@ public sealed class EnvelopeKey : IDisposable
 
     /// <summary>
     /// The reply envelope's random prefix and nonce as a keyed function of the push and the reply
-    /// (docs/protocol.md §2.5, "Deterministic reply randomness"): HMAC-SHA256 under a key derived from
-    /// this one, over the push's identity and the reply's plaintext. Every attempt of a push gets the
+    /// (docs/protocol.md §2.5, "Deterministic reply randomness"): a length-prefixed CBC-MAC under a key
+    /// derived from this one, over the push's identity and the reply's plaintext, on the same AES as the
+    /// envelope (no OpenSSL call where the CPU has AES instructions). Every attempt of a push gets the
     /// same bytes on every instance; distinct pushes or replies get unrelated ones, unpredictable
     /// without the key.
     /// </summary>
@@ -56,60 +58,54 @@ public sealed class EnvelopeKey : IDisposable
             throw new ArgumentException("The prefix is 16 bytes.", nameof(prefix16));
         }
 
-        var hmac = HmacForThisThread();
-        // The identity's length first: no two (identity, reply) pairs concatenate to the same input. Laid end
-        // to end so that OpenSSL is called once for the data (each call clears its error queue, which costs
-        // more than hashing a reply).
-        var total = 4 + pushIdentity.Length + reply.Length;
+        // Layout, in whole blocks: [identity length | reply length | label] identity… reply… [final].
+        // Both lengths lead, so zero padding is unambiguous and no two (identity, reply) pairs give the
+        // same input: the last-but-one ciphertext block is a PRF of the pair (the prefix); the last one
+        // is that block encrypted once more after a fixed whitening (the nonce's bits), so the nonce
+        // shows nothing of the prefix.
+        const int Block = AesCbc.BlockLength;
+        var identityBlocks = (pushIdentity.Length + Block - 1) / Block;
+        var replyBlocks = (reply.Length + Block - 1) / Block;
+        var total = (2 + identityBlocks + replyBlocks) * Block;
         byte[]? rented = null;
         var input = total <= 1024 ? stackalloc byte[1024] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(total));
-        Span<byte> output = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        input = input[..total];
         try
         {
+            input.Clear();
             BinaryPrimitives.WriteInt32BigEndian(input, pushIdentity.Length);
-            pushIdentity.CopyTo(input[4..]);
-            reply.CopyTo(input[(4 + pushIdentity.Length)..]);
-            hmac.AppendData(input[..total]);
-            hmac.GetHashAndReset(output);
+            BinaryPrimitives.WriteInt32BigEndian(input[4..], reply.Length);
+            ReplyRandomBlockLabel.CopyTo(input[8..]);
+            pushIdentity.CopyTo(input[Block..]);
+            reply.CopyTo(input[((1 + identityBlocks) * Block)..]);
+            input[^Block..].Fill(0xA5);
+            ReplyRandom.Encrypt(ZeroIv, input, input);
+            input[^(2 * Block)..^Block].CopyTo(prefix16);
+            nonce = 1_000_000_000 + (long)(BinaryPrimitives.ReadUInt64BigEndian(input[^Block..]) % 9_000_000_000UL);
         }
         finally
         {
             // The reply is a follower's: clear the copy.
-            CryptographicOperations.ZeroMemory(input[..total]);
+            CryptographicOperations.ZeroMemory(input);
             if (rented is not null)
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
         }
-
-        output[..16].CopyTo(prefix16);
-        nonce = 1_000_000_000 + (long)(BinaryPrimitives.ReadUInt64BigEndian(output[16..]) % 9_000_000_000UL);
-        CryptographicOperations.ZeroMemory(output);
     }
 
-    // One HMAC context per thread, kept for the last key it served: creating one costs more than
-    // hashing a reply (OpenSSL looks the digest up and sets the key up each time).
-    [ThreadStatic]
-    private static EnvelopeKey? t_owner;
+    // Eight bytes that name this use of the derived key, in the first block after the two lengths.
+    private static ReadOnlySpan<byte> ReplyRandomBlockLabel => "BBreply1"u8;
 
-    [ThreadStatic]
-    private static IncrementalHash? t_hmac;
+    private static ReadOnlySpan<byte> ZeroIv => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
-    private IncrementalHash HmacForThisThread()
-    {
-        if (!ReferenceEquals(t_owner, this) || t_hmac is null)
-        {
-            t_hmac?.Dispose();
-            t_hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _replySecret);
-            t_owner = this;
-        }
-
-        return t_hmac;
-    }
+    /// <summary>AES under the derived reply secret: keys nothing but <see cref="DeriveReplyRandom"/>.</summary>
+    private AesCbc ReplyRandom { get; }
 
     public void Dispose()
     {
         Cipher.Dispose();
+        ReplyRandom.Dispose();
         CryptographicOperations.ZeroMemory(_iv);
         CryptographicOperations.ZeroMemory(_replySecret);
         CryptographicOperations.ZeroMemory(_key);
