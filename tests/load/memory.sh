@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/usr/sbin:/sbin"
+source tests/load/target-settings.sh
 runs="${1:-3}" seconds="${2:-25}" rules="${3:-100000}"
 work="${BRANDBOT_LOAD_DIR:-/tmp/brandbot-load}"
 corpus="$work/corpus-safe-$rules.txt"
@@ -27,12 +28,7 @@ for run in $(seq "$runs"); do
   taskset -c 1 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
   redis_pid=$!
   settings="$work/memory-settings.json"
-  cat > "$settings" <<JSON
-{ "Logging": { "LogLevel": { "Default": "Warning" } },
-  "BrandBot": { "Redis": "127.0.0.1:$redis_port", "ReplayWindowSeconds": 0, "RateLimit": { "PerFollower": 1000000 },
-    "Accounts": [ { "Name": "demo", "AppId": "wx1234567890abcdef", "Token": "loadTestToken",
-      "EncodingAESKey": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "RulesFile": "$work/rules-$rules.yaml" } ] } }
-JSON
+  write_target_settings "$settings" "$redis_port" "$work/rules-$rules.yaml"
   taskset -c 0 dotnet "$dll" --settings "$settings" --urls "http://127.0.0.1:$port" >/dev/null &
   pid=$!
   pids=("$redis_pid" "$pid")

@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/usr/sbin:/sbin"
+source tests/load/target-settings.sh
 target="${1:-brandbot}" mode="${2:-safe}" seconds="${3:-10}"
 work="${BRANDBOT_LOAD_DIR:-/tmp/brandbot-load}"
 rules=10000
@@ -27,12 +28,7 @@ if [ "$target" = brandbot ]; then
   taskset -c 1 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
   pids+=($!)
   settings="$work/profile-settings.json"
-  cat > "$settings" <<JSON
-{ "Logging": { "LogLevel": { "Default": "Warning" } },
-  "BrandBot": { "Redis": "127.0.0.1:$redis_port", "ReplayWindowSeconds": 0, "RateLimit": { "PerFollower": 1000000 },
-    "Accounts": [ { "Name": "demo", "AppId": "wx1234567890abcdef", "Token": "loadTestToken",
-      "EncodingAESKey": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "RulesFile": "$work/rules-$rules.yaml" } ] } }
-JSON
+  write_target_settings "$settings" "$redis_port" "$work/rules-$rules.yaml"
   # BRANDBOT_DLL profiles another build (e.g. main's, to compare), as run.sh --baseline does.
   dll="${BRANDBOT_DLL:-src/BrandBot/bin/Release/net10.0/BrandBot.dll}"
   [ -n "${BRANDBOT_DLL:-}" ] || dotnet build -c Release --nologo -v q src/BrandBot >/dev/null
