@@ -221,13 +221,13 @@ public sealed class RedisOutboundStore(IConnectionMultiplexer redis, TimeSpan da
     /// A follower's grants, named by the follower's stored form (the hash <c>PushKey.Follower</c> gives a
     /// push's sender), never the OpenID: key names end up in Redis client errors, and those in log lines.
     /// </summary>
-    private static string GrantsKey(string prefix, string openId) => prefix + "grants:" + PushKey.Hash("f\n" + openId);
+    private static string GrantsKey(string prefix, string openId) => prefix + "grants:" + PushKey.Follower(openId);
 
     /// <summary>
     /// A follower's window, one string key each (not a field of one hash) so that each expires on its own
     /// when it can allow no more sends (<see cref="Retention.WindowLeft"/>); named like the grants.
     /// </summary>
-    internal static string WindowKey(string prefix, string openId) => prefix + "win:" + PushKey.Hash("f\n" + openId);
+    internal static string WindowKey(string prefix, string openId) => prefix + "win:" + PushKey.Follower(openId);
 
     private string DayKey(string prefix, DateTimeOffset now) => prefix + "day:" + DayOf.Of(now, dayOffset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

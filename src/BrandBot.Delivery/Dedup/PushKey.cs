@@ -61,7 +61,10 @@ public static class PushKey
     }
 
     /// <summary>The follower's stored form for rate windows: the same on every instance, not the OpenID.</summary>
-    public static string Follower(InboundMessage message) => Hash("f\n" + message.FromUserName);
+    public static string Follower(InboundMessage message) => Follower(message.FromUserName);
+
+    /// <summary>The same stored form for a follower named by OpenID (outbound windows and grants).</summary>
+    public static string Follower(string openId) => Hash("f\n" + openId);
 
     /// <summary>A uniformly spread number drawn from a stored push key (its first 16 hex digits): the push's own "dice roll".</summary>
     public static ulong Choice(string pushKey) => ulong.Parse(pushKey.AsSpan(0, 16), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
