@@ -20,6 +20,9 @@ public sealed record MediaKind(string Name, string ApiPath, long MaxBytes, IRead
     /// <summary>An image inside an article (a broadcast's body, a news reply's picture): a URL on WeChat's image host.</summary>
     public static readonly MediaKind ArticleImage = new("uploadimg", "cgi-bin/media/uploadimg", 1024L * 1024, [".jpg", ".jpeg", ".png"], "url", "img:");
 
+    /// <summary>The call's name as an operator reads it in apply's output: <c>material/add_material</c>, <c>media/uploadimg</c>.</summary>
+    public string CallName => ApiPath.Split('?')[0]["cgi-bin/".Length..];
+
     /// <summary>Where the id of a file with this content hash is recorded. Covers and image replies share image material.</summary>
     public string RecordKey(string contentHash) => KeyPrefix + contentHash;
 

@@ -12,7 +12,7 @@ public sealed record ApplyResult(IReadOnlyList<string> Done, string? Error);
 /// Each minted code is recorded the moment WeChat answers, before the next call; so is each uploaded
 /// file's media id, by content hash (docs/account-as-code.md#media-files).
 /// </summary>
-public sealed class AccountApplier(AccountApi api, IAccountRecords records, TimeProvider time, MediaUploader? uploader = null)
+public sealed class AccountApplier(AccountApi api, IAccountRecords records, TimeProvider time, MediaUploader uploader)
 {
     public async Task<ApplyResult> ApplyAsync(AccountPlan plan, IReadOnlyDictionary<string, int> tags, CancellationToken cancellationToken)
     {
@@ -55,13 +55,8 @@ public sealed class AccountApplier(AccountApi api, IAccountRecords records, Time
                 var menuId = await api.AddConditionalAsync(WireButton.Json(conditional.Buttons, tagId), cancellationToken);
                 return $"menu/addconditional for tag '{conditional.Tag}' (menuid {menuId})";
             case UploadMediaStep upload:
-                if (uploader is null)
-                {
-                    throw new InvalidOperationException("uploads need a MediaUploader");
-                }
-
                 var (id, uploaded) = await uploader.UploadOnceAsync(api, upload.File.Kind, upload.File.FullPath, cancellationToken);
-                return $"{upload.File.Kind.ApiPath.Split('?')[0].Replace("cgi-bin/", "", StringComparison.Ordinal)} {upload.File.Kind.Name} {upload.File.File} → {id}{(uploaded ? "" : " (recorded meanwhile)")}";
+                return $"{upload.File.Kind.CallName} {upload.File.Kind.Name} {upload.File.File} → {id}{(uploaded ? "" : " (recorded meanwhile)")}";
             case MintCodeStep mint:
                 var expires = mint.Qr.Permanent ? null : mint.Qr.Expires;
                 var (ticket, url, seconds) = await api.CreateQrCodeAsync(mint.Scene, expires, cancellationToken);
@@ -95,8 +90,8 @@ public sealed class AccountApplier(AccountApi api, IAccountRecords records, Time
         WeChatApiException { Code: 65305 } => "errcode 65305: the account has as many conditional menus as WeChat allows",
         WeChatApiException { Code: 65306 } => "errcode 65306: conditional menus need a verified account",
         WeChatApiException { Code: 45064 } => "errcode 45064: the mini program is not linked to this account",
-        WeChatApiException { Code: 45001 or 40009 or 40010 or 40011 or 40012 } => $"errcode {((WeChatApiException)ex).Code}: WeChat finds the file too large for its kind",
-        WeChatApiException { Code: 40004 or 40005 } => $"errcode {((WeChatApiException)ex).Code}: WeChat does not take this file's format for its kind",
+        WeChatApiException { Code: 45001 or 40009 or 40010 or 40011 or 40012 } tooLarge => $"errcode {tooLarge.Code}: WeChat finds the file too large for its kind",
+        WeChatApiException { Code: 40004 or 40005 } badFormat => $"errcode {badFormat.Code}: WeChat does not take this file's format for its kind",
         WeChatApiException { Code: 48001 } => "errcode 48001: this account may not change menus through the API (verify it)",
         WeChatApiException api => $"errcode {api.Code} ({api.ErrMsg})",
         _ => ex.Message,
