@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using BrandBot.Broadcasts.Files;
 
@@ -47,7 +46,8 @@ public static class ContentHash
         return Hex(Encoding.UTF8.GetBytes($"{Of(file.Content)}\n{audience}\n{file.At?.ToUnixTimeSeconds()}\n{file.PerFollowerPer30Days}\n{file.SendIgnoreReprint}"));
     }
 
+    /// <summary>A file's hash exactly as the media records key it, so plan's "known" is apply's "no upload".</summary>
     public static string OfFile(string path) => Hex(File.ReadAllBytes(path));
 
-    public static string Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Hex(byte[] bytes) => BrandBot.Account.Media.MediaUploader.HashOf(bytes);
 }
