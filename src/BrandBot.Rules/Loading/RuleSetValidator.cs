@@ -18,6 +18,7 @@ public static class RuleSetValidator
     public static List<RuleProblem> Validate(RuleSetDefinition rules, bool hasAppSecret = true)
     {
         var problems = new List<RuleProblem>();
+        var files = new AwaitedFiles(rules.MediaFiles);
         void Error(int line, string message) => problems.Add(new(line, ProblemSeverity.Error, message));
         void Warn(int line, string message) => problems.Add(new(line, ProblemSeverity.Warning, message));
 
@@ -57,7 +58,7 @@ public static class RuleSetValidator
 
             if (rule.Flow is null)
             {
-                CheckGroup(rule.Replies, $"rule '{rule.Name}'", answersMessages: rule.Keywords.Count > 0, answersEvents: rule.MenuKeys.Count > 0, Error, Warn);
+                CheckGroup(rule.Replies, $"rule '{rule.Name}'", answersMessages: rule.Keywords.Count > 0, answersEvents: rule.MenuKeys.Count > 0, files, Error, Warn);
             }
         }
 
@@ -77,35 +78,17 @@ public static class RuleSetValidator
 
         if (rules.Default is { } fallback)
         {
-            CheckGroup(fallback, "default", answersMessages: true, answersEvents: false, Error, Warn);
+            CheckGroup(fallback, "default", answersMessages: true, answersEvents: false, files, Error, Warn);
         }
 
         if (rules.Follow?.Replies is { } follow)
         {
-            CheckGroup(follow, "follow", answersMessages: false, answersEvents: true, Error, Warn);
+            CheckGroup(follow, "follow", answersMessages: false, answersEvents: true, files, Error, Warn);
         }
 
         foreach (var (scene, group) in rules.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
         {
-            CheckGroup(group, $"scene '{scene}'", answersMessages: false, answersEvents: true, Error, Warn);
-        }
-
-        // A local file's reply gets its id at publish (docs/rules-file.md#local-files), which refuses it until then:
-        // one "needs a mediaId" per such reply is not a mistake. Counted per line, so a reply beside it on the
-        // same line that really lacks its mediaId is still reported.
-        var pending = rules.MediaFiles.Where(m => m.Resolved is null && m.Kind is "image" or "voice" or "video")
-            .GroupBy(m => (m.ReplyLine, m.Kind)).ToDictionary(g => g.Key, g => g.Count());
-        for (var i = problems.Count - 1; i >= 0; i--)
-        {
-            foreach (var (line, kind) in pending.Keys.Where(k => k.ReplyLine == problems[i].Line && pending[k] > 0))
-            {
-                if (problems[i].Message.EndsWith($"a {kind} reply needs a mediaId", StringComparison.Ordinal))
-                {
-                    pending[(line, kind)]--;
-                    problems.RemoveAt(i);
-                    break;
-                }
-            }
+            CheckGroup(group, $"scene '{scene}'", answersMessages: false, answersEvents: true, files, Error, Warn);
         }
 
         return [.. problems.OrderBy(p => p.Line)];
@@ -168,7 +151,7 @@ public static class RuleSetValidator
     }
 
     private static void CheckGroup(
-        ReplyGroupDefinition group, string where, bool answersMessages, bool answersEvents,
+        ReplyGroupDefinition group, string where, bool answersMessages, bool answersEvents, AwaitedFiles files,
         Action<int, string> error, Action<int, string> warn)
     {
         if (group.Replies.Count == 0)
@@ -178,7 +161,7 @@ public static class RuleSetValidator
 
         foreach (var reply in group.Replies.Concat(group.Fallback).OfType<StaticReply>())
         {
-            CheckReply(reply, where, answersMessages, answersEvents, error, warn);
+            CheckReply(reply, where, answersMessages, answersEvents, files, error, warn);
         }
     }
 
@@ -214,7 +197,7 @@ public static class RuleSetValidator
     }
 
     private static void CheckReply(
-        StaticReply entry, string where, bool answersMessages, bool answersEvents,
+        StaticReply entry, string where, bool answersMessages, bool answersEvents, AwaitedFiles files,
         Action<int, string> error, Action<int, string> warn)
     {
         var line = entry.Line;
@@ -233,10 +216,14 @@ public static class RuleSetValidator
                 CheckNews(news, where, line, answersMessages, error, warn);
                 break;
             case ImageReply { MediaId: "" } or VoiceReply { MediaId: "" } or VideoReply { MediaId: "" }:
-                error(line, $"{where}: a {entry.Reply.MsgType} reply needs a mediaId");
+                if (!files.Take(line, entry.Reply.MsgType))
+                {
+                    error(line, $"{where}: a {entry.Reply.MsgType} reply needs a mediaId");
+                }
+
                 break;
             case MusicReply music:
-                if (string.IsNullOrEmpty(music.ThumbMediaId))
+                if (string.IsNullOrEmpty(music.ThumbMediaId) && !files.Take(line, "thumb"))
                 {
                     warn(line, $"{where}: a music reply without thumbMediaId shows no cover");
                 }
@@ -286,6 +273,29 @@ public static class RuleSetValidator
         if (!string.IsNullOrEmpty(url) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             warn(line, $"{where}: {field} '{url}' is not an https link");
+        }
+    }
+
+    /// <summary>
+    /// Local files still waiting for their id, per reply line and kind: a reply naming one gets its id at
+    /// publish, which refuses it until `account apply` uploaded it (docs/rules-file.md#local-files), so its
+    /// empty id is not the rules' mistake. Counted, so a second reply on the same line that really lacks
+    /// its id is still reported.
+    /// </summary>
+    private sealed class AwaitedFiles(IEnumerable<MediaFileReference> files)
+    {
+        private readonly Dictionary<(int Line, string Kind), int> _left = files.Where(f => f.Resolved is null)
+            .GroupBy(f => (f.ReplyLine, f.Kind)).ToDictionary(g => g.Key, g => g.Count());
+
+        public bool Take(int line, string kind)
+        {
+            if (_left.GetValueOrDefault((line, kind)) is var left and > 0)
+            {
+                _left[(line, kind)] = left - 1;
+                return true;
+            }
+
+            return false;
         }
     }
 }
