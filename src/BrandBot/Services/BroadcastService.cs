@@ -106,6 +106,6 @@ public sealed class BroadcastService(BroadcastEvents events, BroadcastEventProce
         }
     }
 
-    /// <summary>Ticks (seconds) an event is retried before it is let go: an hour covers a Redis restart or failover.</summary>
-    public const int GiveUpAfter = 3600;
+    /// <summary>Ticks an event is retried before it is let go: an hour of them covers a Redis restart or failover.</summary>
+    public static readonly int GiveUpAfter = (int)(TimeSpan.FromHours(1) / Interval);
 }
