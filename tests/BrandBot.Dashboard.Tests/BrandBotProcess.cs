@@ -70,6 +70,10 @@ public sealed class BrandBotProcess : IAsyncDisposable
         return new BrandBotProcess(Process.Start(info)!);
     }
 
+    /// <summary>A README command line's words as a shell splits them: 'single' and "double" quotes hold spaces ('' is empty).</summary>
+    public static string[] Words(string line) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(line, "'(?<q>[^']*)'|\"(?<q>[^\"]*)\"|\\S+").Select(m => m.Groups["q"].Success ? m.Groups["q"].Value : m.Value)];
+
     /// <summary>Runs a verb (<c>dotnet BrandBot.dll ARGS</c> in the repository root, as <c>./brandbot</c> does) to its end.</summary>
     public static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {

@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
+using BrandBot.Testing;
 using Microsoft.Playwright;
 
 namespace BrandBot.Dashboard.Tests;
@@ -15,6 +14,9 @@ namespace BrandBot.Dashboard.Tests;
 /// </summary>
 public sealed partial class ReadmeBroadcastStoryTests(BrowserFixture browser) : BrowserTest(browser)
 {
+    // Each step the story waits for (a tagging, WeChat's job result) comes within seconds; this is the patience.
+    private static readonly TimeSpan ReadmeWait = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task TheReadmesFirstBroadcast_WorksAsWritten_AndShowsOnTheBroadcastsPage()
     {
@@ -23,11 +25,11 @@ public sealed partial class ReadmeBroadcastStoryTests(BrowserFixture browser) : 
         var firstDay = Section(await File.ReadAllTextAsync(Path.Combine(BrandBotProcess.RepoRoot, "docs", "account-as-code.md")), "## A brand's first day");
         var settings = Assignment(firstDay, "S");
         var file = Assignment(story, "F");
-        string[] Expand(string line) => Words(line.Replace("$S", settings, StringComparison.Ordinal).Replace("$F", file, StringComparison.Ordinal));
+        string[] Expand(string line) => BrandBotProcess.Words(line.Replace("$S", settings, StringComparison.Ordinal).Replace("$F", file, StringComparison.Ordinal));
 
-        var redisArgs = Words(Line(firstDay, @"^redis-server (?<args>.+?)\s+#"));
-        var serverArgs = Words(Line(firstDay, @"^\./brandbot (?<args>--settings \S+)"));
-        var fakeArgs = Words(Line(story, @"^dotnet run --project tests/BrandBot\.FakeWeChat -- (?<args>.+)$"));
+        var redisArgs = BrandBotProcess.Words(Line(firstDay, @"^redis-server (?<args>.+?)\s+#"));
+        var serverArgs = BrandBotProcess.Words(Line(firstDay, @"^\./brandbot (?<args>--settings \S+)"));
+        var fakeArgs = BrandBotProcess.Words(Line(story, @"^dotnet run --project tests/BrandBot\.FakeWeChat -- (?<args>.+)$"));
         var operatorLines = Lines(firstDay, @"^\./brandbot (?<args>(account (plan|apply)|simulate) .+?)\s*$").Select(Expand).ToList();
         var broadcastLines = Lines(story, @"^\./brandbot (?<args>broadcast .+?)\s*(#.*)?$").Select(Expand).ToList();
         Assert.True(operatorLines.Count >= 3 && broadcastLines.Count >= 5, $"{operatorLines.Count} first-day lines, {broadcastLines.Count} broadcast lines");
@@ -46,7 +48,7 @@ public sealed partial class ReadmeBroadcastStoryTests(BrowserFixture browser) : 
         }
 
         // The follow through the poster tags the follower in the background; the broadcast goes to that tag.
-        await EventuallyAsync(() => fake.Output.Contains("tags/members/batchtagging", StringComparison.Ordinal), $"no follower tagged:\n{fake.Output}");
+        await TestHelpers.EventuallyAsync(() => fake.Output.Contains("tags/members/batchtagging", StringComparison.Ordinal), ReadmeWait, $"no follower tagged:\n{fake.Output}");
 
         var outputs = new List<string>();
         foreach (var args in broadcastLines)
@@ -62,7 +64,7 @@ public sealed partial class ReadmeBroadcastStoryTests(BrowserFixture browser) : 
 
         // WeChat's counts arrive with the job-finish event the fake pushes back to the webhook.
         var status = broadcastLines.First(a => a[1] == "status");
-        await EventuallyAsync(async () => Regex.IsMatch((await BrandBotProcess.RunAsync([.. status, "--json"])).Output, "\"sent\": [1-9]"), "WeChat's counts never arrived");
+        await TestHelpers.EventuallyAsync(async () => Regex.IsMatch((await BrandBotProcess.RunAsync([.. status, "--json"])).Output, "\"sent\": [1-9]"), ReadmeWait, "WeChat's counts never arrived");
 
         await WithScreenshotsAsync(async pages =>
         {
@@ -106,23 +108,4 @@ public sealed partial class ReadmeBroadcastStoryTests(BrowserFixture browser) : 
 
     private static IEnumerable<string> Lines(string text, string pattern) =>
         Regex.Matches(text, pattern, RegexOptions.Multiline).Select(m => m.Groups["args"].Value);
-
-    /// <summary>A command line's words as a shell splits them: 'single' and "double" quotes hold spaces (and '' is empty).</summary>
-    private static string[] Words(string line) =>
-        [.. Regex.Matches(line, "'(?<q>[^']*)'|\"(?<q>[^\"]*)\"|\\S+").Select(m => m.Groups["q"].Success ? m.Groups["q"].Value : m.Value)];
-
-    private static Task EventuallyAsync(Func<bool> condition, string failure) => EventuallyAsync(() => Task.FromResult(condition()), failure);
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
-    {
-        for (var until = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < until; await Task.Delay(250))
-        {
-            if (await condition())
-            {
-                return;
-            }
-        }
-
-        Assert.Fail(failure);
-    }
 }

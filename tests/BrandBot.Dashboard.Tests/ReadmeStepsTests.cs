@@ -18,13 +18,13 @@ public sealed partial class ReadmeStepsTests(BrowserFixture browser) : BrowserTe
         var runIt = readme[readme.IndexOf("## Run it", StringComparison.Ordinal)..readme.IndexOf("## Test it", StringComparison.Ordinal)];
         var run = RunCommand().Match(runIt);
         Assert.True(run.Success, "no dotnet run line in the README's Run it");
-        var simulations = SimulateLine().Matches(runIt).Select(m => Words(m.Groups["args"].Value)).ToList();
+        var simulations = SimulateLine().Matches(runIt).Select(m => BrandBotProcess.Words(m.Groups["args"].Value)).ToList();
         Assert.True(simulations.Count >= 3, $"{simulations.Count} simulate lines");
         var dashboard = DashboardUrl().Match(runIt);
         var token = SignInToken().Match(runIt);
         Assert.True(dashboard.Success && token.Success, "the README's dashboard step names no address or token");
 
-        await using var server = BrandBotProcess.Start(Words(run.Groups["args"].Value));
+        await using var server = BrandBotProcess.Start(BrandBotProcess.Words(run.Groups["args"].Value));
         await server.WaitReadyAsync("http://127.0.0.1:5000/readyz", TimeSpan.FromSeconds(90));
         foreach (var args in simulations)
         {
@@ -52,10 +52,6 @@ public sealed partial class ReadmeStepsTests(BrowserFixture browser) : BrowserTe
         });
     }
 
-    /// <summary>A command line's words, with "double quotes" holding spaces (as the README's lines use them).</summary>
-    private static string[] Words(string line) =>
-        [.. Word().Matches(line).Select(m => m.Groups["quoted"].Success ? m.Groups["quoted"].Value : m.Value)];
-
     [GeneratedRegex(@"^dotnet run --project src/BrandBot -- (?<args>.+)$", RegexOptions.Multiline)]
     private static partial Regex RunCommand();
 
@@ -68,6 +64,4 @@ public sealed partial class ReadmeStepsTests(BrowserFixture browser) : BrowserTe
     [GeneratedRegex(@"sign in with `(?<token>[^`]+)`")]
     private static partial Regex SignInToken();
 
-    [GeneratedRegex("\"(?<quoted>[^\"]*)\"|\\S+")]
-    private static partial Regex Word();
 }

@@ -12,15 +12,15 @@ public static class TestHelpers
             .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) && l.Contains($"\"{label}\"", StringComparison.Ordinal))
             .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
-    public static Task EventuallyAsync(Func<bool> condition, TimeSpan within) => EventuallyAsync(() => Task.FromResult(condition()), within);
+    public static Task EventuallyAsync(Func<bool> condition, TimeSpan within, string? failure = null) => EventuallyAsync(() => Task.FromResult(condition()), within, failure);
 
-    /// <summary>Polls until the condition holds; fails the test when <paramref name="within"/> has passed.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    /// <summary>Polls until the condition holds; fails the test (with <paramref name="failure"/>, if given) when <paramref name="within"/> has passed.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within, string? failure = null)
     {
         var watch = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(watch.Elapsed < within, $"condition not met within {within}");
+            Assert.True(watch.Elapsed < within, failure ?? $"condition not met within {within}");
             await Task.Delay(20);
         }
     }
