@@ -86,6 +86,20 @@ public class MediaFileTests
     }
 
     [Fact]
+    public void TheMediaSection_IsFoundAnywhereAtTheMargin_AndWriteTakesItOutWholeWithItsBlankLines()
+    {
+        var rules = "rules:\n  - name: a\n    keywords: [ equal: \"a\" ]\n    replies: [ image: { file: a.png } ]\n";
+        var yaml = $"# the brand's rules\nmedia:\n  - {{ file: a.png, kind: image, sha256: {new string('a', 64)}, id: \"M-1\" }}\n\n  \n{rules}";
+
+        var result = RulesFile.Parse(yaml);
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Problems));
+        Assert.Equal("M-1", ((ImageReply)((StaticReply)result.Definition!.Rules[0].Replies.Replies[0]).Reply).MediaId);
+        Assert.Equal(7, result.Definition.Rules[0].Line);
+        Assert.Equal("# the brand's rules\n\n  \n" + rules, MediaSection.Write(yaml, []));
+    }
+
+    [Fact]
     public void AReplyWithoutMediaId_BesideAFileOnTheSameLine_IsStillReported()
     {
         var result = RulesFile.Parse("rules:\n  - name: a\n    keywords: [ equal: \"a\" ]\n    replies: [ image: { file: a.png }, voice: {} ]\n");

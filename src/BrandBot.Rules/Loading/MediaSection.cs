@@ -19,31 +19,19 @@ public static class MediaSection
     /// <summary>The section's entries, with problems for malformed ones; empty when the file has none.</summary>
     public static List<ResolvedMedia> Read(string yaml, YamlReader reader)
     {
-        // Most files have none: a 100,000-rule file is not split into lines for nothing.
-        if (!yaml.StartsWith(Key + ":", StringComparison.Ordinal) && !yaml.Contains("\n" + Key + ":", StringComparison.Ordinal))
+        if (Find(yaml) is not { } found)
         {
             return [];
         }
 
-        var lines = yaml.Split('\n');
-        if (Find(lines) is not { } found)
-        {
-            return [];
-        }
-
-        var (start, end) = found;
-
-        // Only the section's lines, the others blank, so every node keeps its line in the file.
-        var text = new StringBuilder(yaml.Length / 4);
-        for (var i = 0; i < lines.Length; i++)
-        {
-            text.Append(i >= start && i < end ? lines[i] : "").Append('\n');
-        }
+        // Only the section, after as many line breaks as precede it, so every node keeps its line in the
+        // file; the file is not split into lines (100,000 rules: hundreds of thousands of strings).
+        var text = new string('\n', yaml.AsSpan(0, found.Start).Count('\n')) + yaml[found.Start..found.End];
 
         YamlRoot root;
         try
         {
-            root = YamlTree.ReadRoot(text.ToString());
+            root = YamlTree.ReadRoot(text);
         }
         catch (YamlException)
         {
@@ -85,11 +73,12 @@ public static class MediaSection
     /// <summary><paramref name="yaml"/> with its <c>media:</c> section replaced by one listing <paramref name="media"/> (or removed when empty).</summary>
     public static string Write(string yaml, IReadOnlyList<ResolvedMedia> media)
     {
-        var lines = yaml.Split('\n').ToList();
-        if (Find(lines) is { } found)
+        if (Find(yaml) is { } found)
         {
-            lines.RemoveRange(found.Start, found.End - found.Start);
+            yaml = yaml[..found.Start] + yaml[found.End..];
         }
+
+        var lines = yaml.Split('\n').ToList();
 
         while (lines.Count > 0 && lines[^1].Trim().Length == 0)
         {
@@ -114,30 +103,54 @@ public static class MediaSection
     /// <summary>A JSON string is a valid YAML double-quoted scalar.</summary>
     private static string Quote(string value) => JsonSerializer.Serialize(value);
 
-    /// <summary>The section's first line and the line after it: from <c>media:</c> at the margin to the next line at the margin.</summary>
-    private static (int Start, int End)? Find(IReadOnlyList<string> lines)
+    /// <summary>
+    /// Where the section is, as character offsets: from <c>media:</c> at the left margin to just after its
+    /// last indented line (blank lines before the next entry stay with that entry).
+    /// </summary>
+    private static (int Start, int End)? Find(string yaml)
     {
-        for (var i = 0; i < lines.Count; i++)
+        for (var at = yaml.StartsWith(Key + ":", StringComparison.Ordinal) ? 0 : NextLineStart(yaml, 0); at >= 0; at = NextLineStart(yaml, at + 1))
         {
-            var line = lines[i].TrimEnd('\r');
-            if (line == Key + ":" || line.StartsWith(Key + ": ", StringComparison.Ordinal) || line.StartsWith(Key + ":#", StringComparison.Ordinal))
+            var line = LineAt(yaml, at).TrimEnd('\r');
+            if (line is not (Key + ":") && !line.StartsWith(Key + ": ", StringComparison.Ordinal) && !line.StartsWith(Key + ":#", StringComparison.Ordinal))
             {
-                var end = i + 1;
-                while (end < lines.Count && (lines[end].Trim().Length == 0 || char.IsWhiteSpace(lines[end][0])))
-                {
-                    end++;
-                }
-
-                // Blank lines before the next entry stay with it.
-                while (end > i + 1 && lines[end - 1].Trim().Length == 0)
-                {
-                    end--;
-                }
-
-                return (i, end);
+                continue;
             }
+
+            var end = Math.Min(yaml.Length, at + line.Length + 1);
+            for (var next = end; next < yaml.Length;)
+            {
+                var following = LineAt(yaml, next);
+                var after = Math.Min(yaml.Length, next + following.Length + 1);
+                if (following.Trim().Length > 0)
+                {
+                    if (!char.IsWhiteSpace(following[0]))
+                    {
+                        break;
+                    }
+
+                    end = after;
+                }
+
+                next = after;
+            }
+
+            return (at, end);
         }
 
         return null;
+    }
+
+    /// <summary>The start of the next line that begins with the section's key, after a line break at or after <paramref name="from"/>; -1 when none.</summary>
+    private static int NextLineStart(string yaml, int from)
+    {
+        var found = from < yaml.Length ? yaml.IndexOf("\n" + Key + ":", from, StringComparison.Ordinal) : -1;
+        return found < 0 ? -1 : found + 1;
+    }
+
+    private static string LineAt(string yaml, int start)
+    {
+        var end = yaml.IndexOf('\n', start);
+        return yaml[start..(end < 0 ? yaml.Length : end)];
     }
 }
