@@ -18,7 +18,7 @@ public sealed record RuleSetDiff(IReadOnlyList<string> Added, IReadOnlyList<stri
             // A first version: everything is added, and no fingerprint is needed to say so. Computing
             // them serialised every rule at the moment a first publish commits (100,000 rules: tens of
             // MB of JSON at start-up's peak, docs/performance.md "Memory with 100,000 rules").
-            return new RuleSetDiff([.. Names(after).Distinct(StringComparer.Ordinal)], [], []);
+            return new RuleSetDiff([.. Parts(after).Select(p => p.Name).Distinct(StringComparer.Ordinal)], [], []);
         }
 
         var old = Entries(before);
@@ -29,63 +29,49 @@ public sealed record RuleSetDiff(IReadOnlyList<string> Added, IReadOnlyList<stri
             [.. old.Keys.Where(k => !now.ContainsKey(k))]);
     }
 
-    /// <summary>The names <see cref="Entries"/> gives the parts of a rule set, in the same order.</summary>
-    private static IEnumerable<string> Names(RuleSetDefinition rules)
+    /// <summary>
+    /// Each named part of a rule set, with how to fingerprint its content (line numbers excluded) when a
+    /// comparison needs it. <c>Replaces</c>: follow, scenes and default take their name over a rule of that
+    /// name; of two rules with one name the first counts.
+    /// </summary>
+    private static IEnumerable<(string Name, Func<string> Fingerprint, bool Replaces)> Parts(RuleSetDefinition rules)
     {
         foreach (var rule in rules.Rules)
         {
-            yield return rule.Name;
-        }
-
-        if (rules.Follow?.Replies is not null)
-        {
-            yield return "(follow)";
-        }
-
-        foreach (var scene in (rules.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>()).Keys)
-        {
-            yield return $"(scene {scene})";
-        }
-
-        if (rules.Default is not null)
-        {
-            yield return "(default)";
-        }
-    }
-
-    /// <summary>Each named part of a rule set with a fingerprint of its content (line numbers excluded).</summary>
-    private static Dictionary<string, string> Entries(RuleSetDefinition? rules)
-    {
-        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (rules is null)
-        {
-            return entries;
-        }
-
-        foreach (var rule in rules.Rules)
-        {
-            entries.TryAdd(rule.Name, Fingerprint(new
+            yield return (rule.Name, () => Fingerprint(new
             {
                 rule.Priority,
                 Keywords = rule.Keywords.Select(k => $"{k.Kind}:{k.Value}"),
                 rule.MenuKeys,
                 Replies = Fingerprint(rule.Replies),
-            }));
+            }), false);
         }
 
         if (rules.Follow?.Replies is { } follow)
         {
-            entries["(follow)"] = Fingerprint(follow);
+            yield return ("(follow)", () => Fingerprint(follow), true);
         }
 
         foreach (var (scene, group) in rules.Follow?.Scenes ?? new Dictionary<string, ReplyGroupDefinition>())
         {
-            entries[$"(scene {scene})"] = Fingerprint(group);
+            yield return ($"(scene {scene})", () => Fingerprint(group), true);
         }
 
         if (rules.Default is { } fallback)
         {
-            entries["(default)"] = Fingerprint(fallback);
+            yield return ("(default)", () => Fingerprint(fallback), true);
+        }
+    }
+
+    private static Dictionary<string, string> Entries(RuleSetDefinition rules)
+    {
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, fingerprint, replaces) in Parts(rules))
+        {
+            if (replaces || !entries.ContainsKey(name))
+            {
+                entries[name] = fingerprint();
+            }
         }
 
         return entries;
