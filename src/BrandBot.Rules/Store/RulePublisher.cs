@@ -96,7 +96,7 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time, IRuleMedi
             // A missing file is publish's refusal to make; the diff compares the rules as written.
         }
 
-        var parsed = RulesFile.Parse(yaml) is { HasErrors: false, Definition: { } definition } ? definition : Validated(yaml);
+        var parsed = WithoutErrors(RulesFile.Parse(yaml));
         var live = await store.GetCurrentAsync(account, cancellationToken);
         return (RuleSetDiff.Between(live is null ? null : RulesFile.Parse(live.Yaml).Definition, parsed), live?.Version ?? 0);
     }
@@ -142,15 +142,17 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time, IRuleMedi
     private async Task<string> ResolveMediaAsync(string account, string yaml, string? folder, CancellationToken cancellationToken) =>
         media is null ? yaml : await media.ResolveAsync(account, yaml, folder, cancellationToken);
 
-    private static RuleSetDefinition Validated(string yaml)
-    {
-        var parsed = RulesFile.Parse(yaml);
-        if (parsed.HasErrors)
-        {
-            throw new PublishRefusedException("the rules have errors", [.. parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error)]);
-        }
+    /// <summary>What publish stores: rules without errors whose local files all have their ids.</summary>
+    private static RuleSetDefinition Validated(string yaml) => WithUploadedFiles(WithoutErrors(RulesFile.Parse(yaml)));
 
-        var pending = parsed.Definition!.MediaFiles.Where(m => m.Resolved is null).ToList();
+    private static RuleSetDefinition WithoutErrors(RulesFileResult parsed) =>
+        parsed.HasErrors
+            ? throw new PublishRefusedException("the rules have errors", [.. parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error)])
+            : parsed.Definition!;
+
+    private static RuleSetDefinition WithUploadedFiles(RuleSetDefinition definition)
+    {
+        var pending = definition.MediaFiles.Where(m => m.Resolved is null).ToList();
         if (pending.Count > 0)
         {
             throw new PublishRefusedException(
@@ -158,7 +160,7 @@ public sealed class RulePublisher(IRuleStore store, TimeProvider time, IRuleMedi
                 [.. pending.Select(m => new RuleProblem(m.Line, ProblemSeverity.Error, $"{m.Kind} file '{m.File}' is not uploaded yet (or changed since): run `brandbot account apply` with this rules file first (uploads are recorded in the shared store, so BrandBot:Redis must be set), then publish again"))]);
         }
 
-        return parsed.Definition!;
+        return definition;
     }
 
     private sealed class InitialVersionExistsException : Exception;
