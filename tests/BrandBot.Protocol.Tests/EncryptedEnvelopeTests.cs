@@ -65,20 +65,14 @@ public sealed class EncryptedEnvelopeTests
         var scanned = 0;
         for (var trial = 0; trial < 20000; trial++)
         {
-            var body = original.ToList();
+            var bytes = original;
             for (var edits = random.Next(1, 3); edits > 0; edits--)
             {
-                var at = random.Next(body.Count);
+                var at = random.Next(bytes.Length);
                 var b = random.Next(4) == 0 ? (byte)random.Next(256) : interesting[random.Next(interesting.Length)];
-                switch (random.Next(3))
-                {
-                    case 0: body.RemoveAt(at); break;
-                    case 1: body.Insert(at, b); break;
-                    default: body[at] = b; break;
-                }
+                bytes = ByteMutation.Apply(bytes, random.Next(3), at, b, 1, replace: true);
             }
 
-            var bytes = body.ToArray();
             string? full;
             try
             {
